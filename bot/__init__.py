@@ -1,0 +1,1 @@
+"""Telegram side of the shop bot: settings, composition root, CLI, jobs, outbound sending."""

@@ -1,0 +1,115 @@
+"""The composition root: builds the PTB Application with the store, templates and sender."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
+from telegram.warnings import PTBUserWarning
+
+from bot.deps import DEPS_KEY, Deps
+from bot.persistence import SQLitePersistence
+from bot.sender import OutboxSender
+from bot.settings import Settings
+from domain.clock import Clock, utc_now
+from domain.store import Store
+from handlers import checkout, customer
+from messages import Messages
+
+log = logging.getLogger(__name__)
+
+OUTBOX_INTERVAL_SECONDS = 2.0
+# Runs after every other handler group: writes conversation states and user data at once,
+# so a crash loses nothing a customer typed.
+FLUSH_GROUP = 100
+
+# Conversation buttons are per chat, not per message: that is intended.
+warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+
+CUSTOMER_COMMANDS = ("start", "catalog", "cart", "orders", "track", "language", "help")
+
+
+def build_application(
+    settings: Settings, *, clock: Clock = utc_now, outbox_interval: float = OUTBOX_INTERVAL_SECONDS
+) -> Application:  # type: ignore[type-arg]
+    store = Store(settings.database_path, clock)
+    messages = Messages(settings.timezone, settings.default_language)
+    token = settings.bot_token.get_secret_value()
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{settings.telegram_api_url}/bot")
+        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.rate_limit_overall_per_second,
+                group_max_rate=settings.rate_limit_group_per_minute,
+                max_retries=2,
+            )
+        )
+        .persistence(SQLitePersistence(store))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    deps = Deps(settings=settings, store=store, messages=messages)
+    deps.sender = OutboxSender(deps)
+    app.bot_data[DEPS_KEY] = deps
+
+    app.add_handler(checkout.conversation())
+    customer.register(app)
+    customer.register_fallbacks(app)
+    app.add_handler(TypeHandler(Update, _flush_persistence), group=FLUSH_GROUP)
+    app.add_error_handler(_on_error)
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(deps.sender.job, interval=outbox_interval, first=0.5, name="outbox")
+    return app
+
+
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    deps: Deps = app.bot_data[DEPS_KEY]
+    await deps.store.ensure_open()
+    await _register_commands(app, deps)
+
+
+async def _register_commands(app: Application, deps: Deps) -> None:  # type: ignore[type-arg]
+    lang = deps.settings.default_language
+    for code in ("id", "en"):
+        commands = [
+            BotCommand(c, deps.messages.button(code, f"cmd_{c}")) for c in CUSTOMER_COMMANDS
+        ]
+        await app.bot.set_my_commands(
+            commands,
+            scope=BotCommandScopeAllPrivateChats(),
+            language_code=None if code == lang else code,
+        )
+
+
+async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    await app.bot_data[DEPS_KEY].store.close()
+
+
+async def _flush_persistence(update: object, context: object) -> None:
+    await context.application.update_persistence()  # type: ignore[attr-defined]
+
+
+async def _on_error(update: object, context: object) -> None:
+    """Log, and tell the customer something went wrong, never a traceback in a chat."""
+    error = getattr(context, "error", None)
+    log.error("error while handling an update", exc_info=error)
+    if (
+        isinstance(update, Update)
+        and update.effective_chat
+        and update.effective_chat.type == "private"
+    ):
+        deps: Deps = context.bot_data[DEPS_KEY]  # type: ignore[attr-defined]
+        user = update.effective_user
+        lang = deps.messages.lang(user.language_code if user else None)
+        try:
+            await context.bot.send_message(  # type: ignore[attr-defined]
+                update.effective_chat.id, deps.messages.error(lang, "generic")
+            )
+        except Exception:  # the chat may be gone; the log already has the cause
+            log.debug("could not tell the user about the error", exc_info=True)

@@ -1,0 +1,74 @@
+"""`python -m bot` runs the bot; `python -m bot catalog import FILE.csv` loads products."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.settings import Settings, describe_error
+
+EXIT_BAD_SETTINGS = 2
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()  # type: ignore[call-arg]
+    except ValidationError as exc:
+        print(describe_error(exc), file=sys.stderr)
+        raise SystemExit(EXIT_BAD_SETTINGS) from None
+
+
+def run_bot(settings: Settings) -> None:
+    from telegram import Update
+
+    from bot.app import build_application
+    from bot.logsetup import setup_logging
+
+    setup_logging(settings.log_level, settings.bot_token.get_secret_value())
+    app = build_application(settings)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def import_catalog_file(settings: Settings, path: Path) -> int:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"Cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+    return asyncio.run(_import(settings, path, text))
+
+
+async def _import(settings: Settings, path: Path, text: str) -> int:
+    from domain.catalog_import import ImportFailed, import_catalog
+    from domain.store import Store
+
+    async with Store(settings.database_path) as store:
+        try:
+            result = await import_catalog(store, text)
+        except ImportFailed as failed:
+            for error in failed.errors:
+                print(f"{path}:{error.line}: {error.reason}", file=sys.stderr)
+            print(f"Nothing imported ({len(failed.errors)} bad row(s)).", file=sys.stderr)
+            return 1
+    print(f"Imported {result.created} new and {result.updated} updated product(s).")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Shop order bot")
+    sub = parser.add_subparsers(dest="command")
+    catalog = sub.add_parser("catalog", help="manage the product catalog")
+    catalog_sub = catalog.add_subparsers(dest="action", required=True)
+    do_import = catalog_sub.add_parser("import", help="create or update products from CSV")
+    do_import.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+
+    settings = load_settings()
+    if args.command == "catalog":
+        return import_catalog_file(settings, args.file)
+    run_bot(settings)
+    return 0

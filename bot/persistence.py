@@ -1,0 +1,109 @@
+"""PTB persistence kept in the shop's SQLite store (no pickle file).
+
+Conversation states and user/chat data are stored as JSON, so a checkout survives a restart.
+Bot data and callback data are not persisted: the bot keeps its dependencies in bot_data and
+its callback data is plain strings.
+"""
+
+from __future__ import annotations
+
+import json
+from copy import deepcopy
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from domain.store import Store
+
+
+class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    def __init__(self, store: Store, update_interval: float = 30) -> None:
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            update_interval=update_interval,
+        )
+        self.store = store
+
+    async def _rows(self, scope: str) -> dict[int, dict[Any, Any]]:
+        await self.store.ensure_open()
+        rows = await self.store.fetchall("SELECT id, data FROM ptb_data WHERE scope = ?", (scope,))
+        return {r["id"]: json.loads(r["data"]) for r in rows}
+
+    async def _put(self, scope: str, key: int, data: dict[Any, Any] | None) -> None:
+        await self.store.ensure_open()
+        async with self.store.transaction() as db:
+            if data:
+                await db.execute(
+                    "INSERT INTO ptb_data (scope, id, data) VALUES (?, ?, ?)"
+                    " ON CONFLICT (scope, id) DO UPDATE SET data = excluded.data",
+                    (scope, key, json.dumps(data, ensure_ascii=False)),
+                )
+            else:
+                await db.execute("DELETE FROM ptb_data WHERE scope = ? AND id = ?", (scope, key))
+
+    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        return await self._rows("user")
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return await self._rows("chat")
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        return {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        await self.store.ensure_open()
+        rows = await self.store.fetchall(
+            "SELECT key, state FROM ptb_conversations WHERE name = ?", (name,)
+        )
+        return {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        await self.store.ensure_open()
+        async with self.store.transaction() as db:
+            if new_state is None:
+                await db.execute(
+                    "DELETE FROM ptb_conversations WHERE name = ? AND key = ?",
+                    (name, json.dumps(list(key))),
+                )
+            else:
+                await db.execute(
+                    "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?)"
+                    " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+                    (name, json.dumps(list(key)), json.dumps(new_state)),
+                )
+
+    async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
+        await self._put("user", user_id, deepcopy(data))
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        await self._put("chat", chat_id, deepcopy(data))
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        await self._put("chat", chat_id, None)
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self._put("user", user_id, None)
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None

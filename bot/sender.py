@@ -1,0 +1,101 @@
+"""Delivers the outbox: renders each due message, sends it, records the outcome.
+
+Runs as a repeating JobQueue job and is kicked right after a handler queues something.
+Telegram's flood control (429) postpones by `retry_after`; network errors retry with backoff;
+a customer who blocked the bot is marked unreachable and skipped; nothing stops the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.deps import Deps
+from bot.notifications import RENDERERS
+from domain import outbox
+from domain.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+
+
+class OutboxSender:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self._lock = asyncio.Lock()
+
+    async def run(self, bot: Bot) -> int:
+        """Send what is due now; returns how many were handled. Overlapping runs skip."""
+        if self._lock.locked():
+            return 0
+        handled = 0
+        async with self._lock:
+            while True:
+                batch = await outbox.due(self.deps.store, limit=BATCH)
+                for message in batch:
+                    await self._deliver(bot, message)
+                handled += len(batch)
+                if len(batch) < BATCH:
+                    return handled
+
+    def _chat_of(self, message: OutboxMessage) -> int:
+        if message.audience == "staff":
+            return self.deps.settings.staff_chat_id
+        assert message.chat_id is not None
+        return message.chat_id
+
+    async def _deliver(self, bot: Bot, message: OutboxMessage) -> None:
+        store = self.deps.store
+        chat_id = self._chat_of(message)
+        render = RENDERERS.get(message.kind)
+        if render is None:
+            log.error("outbox %s: no renderer for kind %r", message.id, message.kind)
+            await outbox.mark_failed(store, message.id, f"unknown kind {message.kind}")
+            return
+        try:
+            sent_id = await render(self.deps, bot, chat_id, message)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            await outbox.postpone(
+                store, message.id, store.now() + timedelta(seconds=seconds), "429 flood control"
+            )
+        except Forbidden as exc:
+            if message.audience == "customer":
+                log.info("customer %s blocked the bot; marked unreachable", chat_id)
+                await outbox.mark_unreachable(store, chat_id, str(exc))
+            else:
+                log.error("cannot post to the staff group %s: %s", chat_id, exc)
+                await outbox.mark_failed(store, message.id, str(exc))
+        except BadRequest as exc:
+            log.error("outbox %s (%s) refused by Telegram: %s", message.id, message.kind, exc)
+            await outbox.mark_failed(store, message.id, str(exc))
+        except (NetworkError, TelegramError) as exc:  # includes TimedOut
+            if message.attempts + 1 >= outbox.MAX_ATTEMPTS:
+                log.error(
+                    "outbox %s gave up after %s attempts: %s", message.id, message.attempts + 1, exc
+                )
+                await outbox.mark_failed(store, message.id, str(exc))
+            else:
+                retry_at = store.now() + outbox.backoff(message.attempts)
+                await outbox.mark_retry(store, message.id, str(exc), retry_at)
+        except Exception:
+            # A bug in one renderer must not stop the rest of the outbox.
+            log.exception("outbox %s (%s) failed to render", message.id, message.kind)
+            await outbox.mark_failed(store, message.id, "render error")
+        else:
+            await outbox.mark_sent(store, message.id, sent_id)
+
+    def kick(self, context: object) -> None:
+        """Deliver soon, without waiting for the next periodic run (a handler just queued)."""
+        job_queue = getattr(context, "job_queue", None)
+        if job_queue is not None:
+            job_queue.run_once(self.job, 0, name="outbox-kick")
+
+    async def job(self, context: object) -> None:
+        await self.run(context.bot)  # type: ignore[attr-defined]

@@ -1,0 +1,161 @@
+"""Domain models (pydantic v2). Money is integer rupiah; times are aware UTC datetimes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Status(StrEnum):
+    PLACED = "placed"
+    VERIFIED = "verified"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+class PaymentStatus(StrEnum):
+    UNPAID = "unpaid"
+    PROOF_SUBMITTED = "proof_submitted"
+    PAID = "paid"
+    REFUNDED = "refunded"
+
+
+class PaymentMethod(StrEnum):
+    TRANSFER = "transfer"
+    COD = "cod"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ShippingOption(_Frozen):
+    code: str = Field(pattern=r"^[a-z0-9_]{1,20}$")
+    name: str = Field(min_length=1, max_length=60)
+    fee: int = Field(ge=0)
+
+
+class Product(_Frozen):
+    sku: str
+    name: str
+    category: str
+    price: int
+    stock: int
+    reserved: int = 0
+    description: str = ""
+    photo: str | None = None
+    active: bool = True
+    low_stock_threshold: int = 5
+
+    @property
+    def available(self) -> int:
+        return max(self.stock - self.reserved, 0)
+
+
+class Customer(_Frozen):
+    user_id: int
+    first_name: str = ""
+    username: str | None = None
+    language: str = "id"
+    name: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    reachable: bool = True
+
+
+class CartLine(_Frozen):
+    sku: str
+    name: str
+    unit_price: int
+    quantity: int
+    available: int
+    active: bool = True
+
+    @property
+    def amount(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class Cart(_Frozen):
+    user_id: int
+    lines: tuple[CartLine, ...] = ()
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+
+class OrderLine(_Frozen):
+    sku: str
+    name: str
+    unit_price: int
+    quantity: int
+
+    @property
+    def amount(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class OrderEvent(_Frozen):
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    kind: str  # "status", "payment" or "note"
+    from_status: str | None
+    to_status: str | None
+    note: str | None = None
+
+
+class Order(_Frozen):
+    id: int
+    number: str
+    user_id: int
+    status: Status
+    payment_status: PaymentStatus
+    payment_method: PaymentMethod
+    customer_name: str
+    phone: str
+    address: str
+    shipping_code: str
+    shipping_name: str
+    shipping_fee: int
+    note: str | None
+    subtotal: int
+    total: int
+    created_at: datetime
+    updated_at: datetime
+    payment_proof_file_id: str | None = None
+    courier: str | None = None
+    tracking_number: str | None = None
+    invoice_number: str | None = None
+    staff_message_id: int | None = None
+    lines: tuple[OrderLine, ...] = ()
+    events: tuple[OrderEvent, ...] = ()
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+class CheckoutDetails(_Frozen):
+    """What the customer gave in the checkout conversation, already validated."""
+
+    name: str
+    phone: str
+    address: str
+    shipping_code: str
+    payment_method: PaymentMethod
+    note: str | None = None

@@ -1,0 +1,172 @@
+"""The store: one SQLite file in WAL mode, migrations at open, serialized write transactions.
+
+Writes go through one connection under an asyncio lock and `BEGIN IMMEDIATE`, so a writer
+takes SQLite's write lock up front instead of failing half-way; several processes (or Store
+objects) on one file wait for each other through the busy timeout. Reads use a second
+connection, which in WAL mode never blocks on writers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from domain.clock import Clock, to_db, utc_now
+
+BUSY_TIMEOUT_MS = 10_000
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every numbered migration shipped in domain/migrations."""
+    found = []
+    for entry in resources.files("domain.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"duplicate migration numbers: {versions}")
+    return found
+
+
+class Store:
+    def __init__(self, path: Path | str, clock: Clock = utc_now) -> None:
+        self.path = Path(path)
+        self.clock = clock
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self._open_lock = asyncio.Lock()
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def now_db(self) -> str:
+        return to_db(self.clock())
+
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    async def open(self) -> Store:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        await self._writer.execute("PRAGMA journal_mode = WAL")
+        await self.migrate()
+        self._reader = await self._connect()
+        return self
+
+    async def ensure_open(self) -> Store:
+        """Open once; later calls are no-ops (PTB persistence may need the store first)."""
+        async with self._open_lock:
+            if self._writer is None:
+                await self.open()
+        return self
+
+    async def close(self) -> None:
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    async def __aenter__(self) -> Store:
+        return await self.open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def migrate(self) -> list[int]:
+        """Apply missing migrations, each in its own transaction; returns the versions applied."""
+        db = self._require(self._writer)
+        async with self._write_lock:
+            await db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            async with db.execute("SELECT version FROM schema_migrations") as cur:
+                done = {row[0] for row in await cur.fetchall()}
+            applied = []
+            for version, name, sql in migrations():
+                if version in done:
+                    continue
+                # executescript commits first; the script carries its own transaction.
+                stamp = self.now_db()
+                script = (
+                    f"BEGIN IMMEDIATE;\n{sql}\n"
+                    f"INSERT INTO schema_migrations VALUES ({version}, '{name}', '{stamp}');"
+                    "\nCOMMIT;"
+                )
+                try:
+                    await db.executescript(script)
+                except Exception:
+                    if db.in_transaction:
+                        await db.rollback()
+                    raise
+                applied.append(version)
+            return applied
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+        return int(row["v"]) if row else 0
+
+    @staticmethod
+    def _require(conn: aiosqlite.Connection | None) -> aiosqlite.Connection:
+        if conn is None:
+            raise RuntimeError("store is not open")
+        return conn
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        """The read connection, for queries shared with code that runs inside transactions."""
+        return self._require(self._reader)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction: everything inside commits together or not at all."""
+        db = self._require(self._writer)
+        async with self._write_lock:
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                await db.rollback()
+                raise
+            else:
+                await db.commit()
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._require(self._reader).execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._require(self._reader).execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+
+async def fetchone(
+    db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()
+) -> aiosqlite.Row | None:
+    """Read inside a transaction (sees the transaction's own writes)."""
+    async with db.execute(sql, tuple(params)) as cur:
+        return await cur.fetchone()
+
+
+async def fetchall(
+    db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()
+) -> list[aiosqlite.Row]:
+    async with db.execute(sql, tuple(params)) as cur:
+        return list(await cur.fetchall())

@@ -1,0 +1,1 @@
+"""python-telegram-bot handlers: thin adapters from updates to domain services and templates."""

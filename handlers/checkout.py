@@ -1,0 +1,356 @@
+"""Typed input in the private chat, as one persistent ConversationHandler ("shopping"):
+an "other amount" quantity, and the six checkout steps with Back and /cancel.
+
+One conversation, not two, so a customer is in at most one prompt at a time. Its state and
+the draft (user_data) are kept by the SQLite persistence: a restart resumes the same step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from domain import cart as carts
+from domain import catalog
+from domain import orders as order_service
+from domain.errors import DomainError, EmptyCart, InvalidInput, OutOfStock
+from domain.models import CheckoutDetails, PaymentMethod
+from domain.validation import normalize_phone, validate_address, validate_name, validate_note
+from handlers import callbacks as cb
+from handlers import keyboards as kb
+from handlers.common import Context, Screen
+
+QTY, NAME, PHONE, ADDRESS, SHIPPING, PAYMENT, NOTE, CONFIRM = (
+    "qty",
+    "name",
+    "phone",
+    "address",
+    "shipping",
+    "payment",
+    "note",
+    "confirm",
+)
+STEPS = [NAME, PHONE, ADDRESS, SHIPPING, PAYMENT, NOTE, CONFIRM]
+END = ConversationHandler.END
+PRIVATE = filters.ChatType.PRIVATE
+TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
+DRAFT = "checkout"
+
+
+def draft(context: Context) -> dict[str, Any]:
+    return context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
+
+
+def payment_methods(screen: Screen) -> list[PaymentMethod]:
+    methods = [PaymentMethod.TRANSFER]
+    if screen.deps.settings.cod_enabled:
+        methods.append(PaymentMethod.COD)
+    return methods
+
+
+async def prompt(screen: Screen, step: str) -> str:
+    """Ask for `step` and return it as the conversation's new state."""
+    messages, lang, data = screen.deps.messages, screen.lang, draft(screen.context)
+    data["step"] = step
+    if step == NAME:
+        saved = data.get("name") or screen.who.name
+        await screen.send(
+            screen.render("checkout_name"), kb.checkout_nav(messages, lang, use_saved=saved)
+        )
+    elif step == PHONE:
+        await screen.send(screen.render("checkout_phone"), kb.share_phone(messages, lang))
+        saved = data.get("phone") or screen.who.phone
+        await screen.send(
+            screen.render("checkout_nav_hint"), kb.checkout_nav(messages, lang, use_saved=saved)
+        )
+    elif step == ADDRESS:
+        saved = data.get("address") or screen.who.address
+        await screen.send(
+            screen.render("checkout_address"), kb.checkout_nav(messages, lang, use_saved=saved)
+        )
+    elif step == SHIPPING:
+        await screen.send(
+            screen.render("checkout_shipping"),
+            kb.shipping(messages, lang, screen.deps.settings.shipping_options),
+        )
+    elif step == PAYMENT:
+        await screen.send(
+            screen.render("checkout_payment", bank=screen.deps.settings.bank),
+            kb.payment(messages, lang, payment_methods(screen)),
+        )
+    elif step == NOTE:
+        await screen.send(
+            screen.render("checkout_note"), kb.checkout_nav(messages, lang, skip=True)
+        )
+    else:
+        content = await carts.get_cart(screen.deps.store, screen.who.user_id)
+        shipping = screen.deps.settings.shipping(data["shipping"])
+        if content.is_empty or shipping is None:
+            return (
+                await prompt(screen, SHIPPING) if not content.is_empty else await quit_empty(screen)
+            )
+        await screen.send(
+            screen.render(
+                "checkout_summary", cart=content, shipping=shipping, details=details_of(data)
+            ),
+            kb.confirm(messages, lang),
+        )
+    return step
+
+
+def details_of(data: dict[str, Any]) -> CheckoutDetails:
+    return CheckoutDetails(
+        name=data["name"],
+        phone=data["phone"],
+        address=data["address"],
+        shipping_code=data["shipping"],
+        payment_method=PaymentMethod(data["payment"]),
+        note=data.get("note") or None,
+    )
+
+
+async def quit_empty(screen: Screen) -> int:
+    await screen.fail(EmptyCart())
+    screen.context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    return END
+
+
+async def advance(screen: Screen, step: str) -> str:
+    return await prompt(screen, STEPS[STEPS.index(step) + 1])
+
+
+# ---------------------------------------------------------------- entering
+
+
+async def start_checkout(update: Update, context: Context) -> str | int:
+    screen = await Screen.of(update, context)
+    await screen.answer()
+    content = await carts.get_cart(screen.deps.store, screen.who.user_id)
+    if content.is_empty:
+        return await quit_empty(screen)
+    context.user_data[DRAFT] = {}  # type: ignore[index]
+    return await prompt(screen, NAME)
+
+
+async def ask_quantity(update: Update, context: Context) -> str | int:
+    screen = await Screen.of(update, context)
+    sku = cb.parts(update.callback_query.data)[-1]  # type: ignore[union-attr]
+    product = await catalog.get_product(screen.deps.store, sku)
+    if product is None:
+        await screen.answer(screen.deps.messages.error(screen.lang, "product_gone"), alert=True)
+        return END
+    await screen.answer()
+    context.user_data["qty_sku"] = sku  # type: ignore[index]
+    await screen.send(screen.render("ask_qty", product=product))
+    return QTY
+
+
+async def typed_quantity(update: Update, context: Context) -> str | int:
+    screen = await Screen.of(update, context)
+    sku = context.user_data.get("qty_sku", "")  # type: ignore[union-attr]
+    text = update.effective_message.text or ""  # type: ignore[union-attr]
+    try:
+        content = await carts.add_to_cart(screen.deps.store, screen.who.user_id, sku, text)
+    except InvalidInput as exc:
+        await screen.fail(exc)
+        return QTY
+    except DomainError:
+        await screen.send(screen.deps.messages.error(screen.lang, "product_gone"))
+        return END
+    context.user_data.pop("qty_sku", None)  # type: ignore[union-attr]
+    line = next(x for x in content.lines if x.sku == sku)
+    await screen.send(
+        screen.render(
+            "added", quantity=int(text.strip().lstrip("+")), name=line.name, cart=content
+        ),
+        kb.cart(screen.deps.messages, screen.lang, content),
+    )
+    return END
+
+
+# ---------------------------------------------------------------- typed steps
+
+
+async def typed(update: Update, context: Context) -> str:
+    """Text at a step that wants text; at a step that wants a button, say so and ask again."""
+    screen = await Screen.of(update, context)
+    data = draft(context)
+    step = data.get("step", NAME)
+    text = update.effective_message.text or ""  # type: ignore[union-attr]
+    validators = {
+        NAME: validate_name,
+        PHONE: normalize_phone,
+        ADDRESS: validate_address,
+        NOTE: validate_note,
+    }
+    if step not in validators:
+        await screen.send(screen.render("checkout_choose"))
+        return await prompt(screen, step)
+    try:
+        data[step] = validators[step](text)
+    except InvalidInput as exc:
+        await screen.fail(exc)
+        return step
+    if step == PHONE:
+        await screen.send(
+            screen.render("checkout_phone_ok", phone=data[PHONE]), ReplyKeyboardRemove()
+        )
+    return await advance(screen, step)
+
+
+async def shared_contact(update: Update, context: Context) -> str:
+    screen = await Screen.of(update, context)
+    contact = update.effective_message.contact  # type: ignore[union-attr]
+    try:
+        draft(context)[PHONE] = normalize_phone(contact.phone_number)  # type: ignore[union-attr]
+    except InvalidInput as exc:
+        await screen.fail(exc)
+        return PHONE
+    await screen.send(
+        screen.render("checkout_phone_ok", phone=draft(context)[PHONE]), ReplyKeyboardRemove()
+    )
+    return await advance(screen, PHONE)
+
+
+# ---------------------------------------------------------------- buttons
+
+
+async def button(update: Update, context: Context) -> str | int:
+    """co:use | co:skip | co:ship:<code> | co:pay:<method> | co:back | co:x | co:ok.
+
+    A button that does not belong to the current step is from an older message: say so and
+    ask the current step again.
+    """
+    screen = await Screen.of(update, context)
+    data = draft(context)
+    step = data.get("step", NAME)
+    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
+    action = parts[1] if len(parts) > 1 else ""
+    arg = parts[2] if len(parts) > 2 else ""
+    await screen.answer()
+    if action == "x":
+        return await cancel(update, context)
+    if action == "back":
+        if step == NAME:
+            context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+            content = await carts.get_cart(screen.deps.store, screen.who.user_id)
+            await screen.send(
+                screen.render("cart", cart=content),
+                kb.cart(screen.deps.messages, screen.lang, content),
+            )
+            return END
+        return await prompt(screen, STEPS[STEPS.index(step) - 1])
+    if action == "use" and step in (NAME, PHONE, ADDRESS):
+        saved = data.get(step) or getattr(screen.who, step)
+        if saved:
+            data[step] = saved
+            if step == PHONE:
+                await screen.send(
+                    screen.render("checkout_phone_ok", phone=saved), ReplyKeyboardRemove()
+                )
+            return await advance(screen, step)
+    elif action == "ship" and step == SHIPPING and screen.deps.settings.shipping(arg):
+        data[SHIPPING] = arg
+        return await advance(screen, step)
+    elif action == "pay" and step == PAYMENT and arg in payment_methods(screen):
+        data[PAYMENT] = arg
+        return await advance(screen, step)
+    elif action == "skip" and step == NOTE:
+        data[NOTE] = None
+        return await advance(screen, step)
+    elif action == "ok" and step == CONFIRM:
+        return await place(screen)
+    await screen.send(screen.render("checkout_stale"))
+    return await prompt(screen, step)
+
+
+async def place(screen: Screen) -> str | int:
+    data = draft(screen.context)
+    shipping = screen.deps.settings.shipping(data.get(SHIPPING, ""))
+    if shipping is None:
+        await screen.send(screen.deps.messages.error(screen.lang, "shipping_invalid"))
+        return await prompt(screen, SHIPPING)
+    try:
+        order = await order_service.place_order(
+            screen.deps.store, screen.who.user_id, details_of(data), shipping
+        )
+    except (OutOfStock, EmptyCart) as exc:
+        await screen.send(screen.error_text(exc))
+        screen.context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+        return END
+    screen.context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    screen.deps.sender.kick(screen.context)
+    await screen.send(
+        screen.render("order_placed", order=order, bank=screen.deps.settings.bank),
+        kb.order_notice(screen.deps.messages, screen.lang, order),
+    )
+    return END
+
+
+async def cancel(update: Update, context: Context) -> int:
+    screen = await Screen.of(update, context)
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    context.user_data.pop("qty_sku", None)  # type: ignore[union-attr]
+    await screen.send(screen.render("checkout_cancelled"), ReplyKeyboardRemove())
+    return END
+
+
+async def back_command(update: Update, context: Context) -> str | int:
+    screen = await Screen.of(update, context)
+    step = draft(context).get("step", NAME)
+    if step == NAME:
+        return await cancel(update, context)
+    return await prompt(screen, STEPS[STEPS.index(step) - 1])
+
+
+async def not_text(update: Update, context: Context) -> str:
+    """A sticker, photo or the like where a step wants text or a button."""
+    screen = await Screen.of(update, context)
+    await screen.send(screen.render("checkout_choose"))
+    step = draft(context).get("step")
+    return await prompt(screen, step) if step else QTY
+
+
+def conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    buttons = CallbackQueryHandler(button, pattern=cb.pattern(cb.CHECKOUT))
+    step_handlers = [
+        MessageHandler(TEXT, typed),
+        buttons,
+        CommandHandler("back", back_command, filters=PRIVATE),
+    ]
+    return ConversationHandler(
+        name="shopping",
+        persistent=True,
+        allow_reentry=True,
+        entry_points=[
+            CallbackQueryHandler(start_checkout, pattern=rf"^{cb.CART}:go$"),
+            CommandHandler("checkout", start_checkout, filters=PRIVATE),
+            CallbackQueryHandler(ask_quantity, pattern=cb.pattern(cb.ASK_QTY)),
+        ],
+        states={
+            QTY: [MessageHandler(TEXT, typed_quantity)],
+            NAME: step_handlers,
+            PHONE: [MessageHandler(PRIVATE & filters.CONTACT, shared_contact), *step_handlers],
+            ADDRESS: step_handlers,
+            SHIPPING: step_handlers,
+            PAYMENT: step_handlers,
+            NOTE: step_handlers,
+            CONFIRM: step_handlers,
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel, filters=PRIVATE),
+            MessageHandler(
+                PRIVATE
+                & (filters.Sticker.ALL | filters.VOICE | filters.LOCATION | filters.CONTACT),
+                not_text,
+            ),
+        ],
+    )

@@ -1,0 +1,108 @@
+"""What every customer handler does: know the customer, answer in their language, show screens."""
+
+from __future__ import annotations
+
+import html as html_lib
+import logging
+import re
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.deps import Deps, deps
+from domain.customers import ensure_customer
+from domain.errors import DomainError
+from domain.models import Customer
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+
+
+async def customer(update: Update, context: Context) -> Customer:
+    """The customer behind this update, created on first contact."""
+    user = update.effective_user
+    assert user is not None
+    d = deps(context)
+    return await ensure_customer(
+        d.store,
+        user.id,
+        first_name=user.first_name,
+        username=user.username,
+        language_code=user.language_code,
+        default_language=d.settings.default_language,
+    )
+
+
+class Screen:
+    """A handler's view of the chat: renders templates in the customer's language and shows
+    them (editing the pressed message in place where it can)."""
+
+    def __init__(self, update: Update, context: Context, who: Customer) -> None:
+        self.update = update
+        self.context = context
+        self.who = who
+        self.deps: Deps = deps(context)
+        self.lang = self.deps.messages.lang(who.language)
+
+    @classmethod
+    async def of(cls, update: Update, context: Context) -> Screen:
+        return cls(update, context, await customer(update, context))
+
+    def render(self, name: str, **ctx: Any) -> str:
+        return self.deps.messages.render(self.lang, name, **ctx)
+
+    def error_text(self, error: DomainError) -> str:
+        return self.deps.messages.error(self.lang, error.code, **error.context)
+
+    async def send(self, text: str, markup: Markup = None) -> Message:
+        chat = self.update.effective_chat
+        assert chat is not None
+        return await self.context.bot.send_message(
+            chat.id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            link_preview_options=None,
+        )
+
+    async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Edit the pressed message when it is a text message, otherwise send a new one."""
+        query = self.update.callback_query
+        if query is not None and query.message is not None and getattr(query.message, "text", None):
+            try:
+                await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+                return
+            except BadRequest as exc:
+                if "not modified" in exc.message.lower():
+                    return
+                log.info("could not edit message, sending a new one: %s", exc)
+        await self.send(text, markup)
+
+    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer the pressed button (stops the spinner); harmless when already answered."""
+        query = self.update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer(text, show_alert=alert)
+        except BadRequest as exc:  # answered already, or too old: nothing to do
+            log.debug("callback answer refused: %s", exc)
+
+    async def fail(self, error: DomainError) -> None:
+        """A domain error as a message in the chat (and an alert on a pressed button)."""
+        text = self.error_text(error)
+        if self.update.callback_query is not None:
+            await self.answer(_plain(text), alert=True)
+        else:
+            await self.send(text)
+
+
+def _plain(html: str) -> str:
+    """Alert popups show no markup: strip our simple tags and unescape (≤ 200 chars)."""
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+    return text if len(text) <= 200 else text[:199] + "…"

@@ -1,0 +1,383 @@
+"""The customer's private chat: menu, catalog, cart, orders, tracking, language, receipts."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from domain import cart as carts
+from domain import catalog
+from domain import orders as order_service
+from domain.customers import set_language
+from domain.errors import DomainError, NotFound, StaleAction
+from domain.models import Product
+from handlers import callbacks as cb
+from handlers import keyboards as kb
+from handlers.common import Context, Screen, log
+
+PRIVATE = filters.ChatType.PRIVATE
+ORDERS_PAGE = 8
+
+
+def tracking_url(screen: Screen, courier: str | None, number: str | None) -> str | None:
+    """The courier's tracking link, when the staff workflow knows one."""
+    finder = screen.context.bot_data.get("tracking_url")
+    return finder(courier, number) if finder and courier and number else None
+
+
+# ---------------------------------------------------------------- menu
+
+
+async def start(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    if context.args:
+        product = await catalog.get_product(screen.deps.store, context.args[0][:40])
+        if product is None:
+            await screen.send(screen.deps.messages.error(screen.lang, "product_gone"))
+        else:
+            await show_product(screen, product)
+            return
+    await screen.send(
+        screen.render(
+            "welcome",
+            first_name=update.effective_user.first_name,  # type: ignore[union-attr]
+            shop_name=screen.deps.settings.shop_name,
+        ),
+        kb.main_menu(screen.deps.messages, screen.lang),
+    )
+
+
+async def help_command(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    await screen.send(
+        screen.render("help", shop_name=screen.deps.settings.shop_name),
+        kb.main_menu(screen.deps.messages, screen.lang),
+    )
+
+
+async def menu_button(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    await screen.answer()
+    if cb.parts(update.callback_query.data)[1:2] == ["cats"]:  # type: ignore[union-attr]
+        await show_categories(screen)
+    else:
+        await screen.show(screen.render("menu"), kb.main_menu(screen.deps.messages, screen.lang))
+
+
+# ---------------------------------------------------------------- catalog
+
+
+async def show_categories(screen: Screen) -> None:
+    names = await catalog.categories(screen.deps.store)
+    await screen.show(
+        screen.render("categories", names=names, shop_name=screen.deps.settings.shop_name),
+        kb.categories(screen.deps.messages, screen.lang, names),
+    )
+
+
+async def catalog_command(update: Update, context: Context) -> None:
+    await show_categories(await Screen.of(update, context))
+
+
+async def category_button(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
+    names = await catalog.categories(screen.deps.store)
+    name = next((n for n in names if len(parts) == 3 and cb.category_key(n) == parts[1]), None)
+    if name is None or not parts[2].isdigit():
+        await screen.fail(StaleAction())
+        return
+    await screen.answer()
+    page = await catalog.products_in(screen.deps.store, name, int(parts[2]))
+    await screen.show(
+        screen.render("category", category=name, page=page),
+        kb.category_page(screen.deps.messages, screen.lang, name, page),
+    )
+
+
+async def show_product(screen: Screen, product: Product) -> None:
+    text = screen.render("product", product=product)
+    markup = kb.product(screen.deps.messages, screen.lang, product)
+    if product.photo:
+        chat = screen.update.effective_chat
+        assert chat is not None
+        try:
+            await screen.context.bot.send_photo(
+                chat.id, product.photo, caption=text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+            return
+        except BadRequest as exc:  # a bad photo URL must not hide the product
+            log.warning("photo of %s refused: %s", product.sku, exc)
+    await screen.show(text, markup)
+
+
+async def product_button(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    sku = cb.parts(update.callback_query.data)[-1]  # type: ignore[union-attr]
+    product = await catalog.get_product(screen.deps.store, sku)
+    if product is None:
+        await screen.answer(screen.deps.messages.error(screen.lang, "product_gone"), alert=True)
+        return
+    await screen.answer()
+    await show_product(screen, product)
+
+
+async def add_button(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
+    if len(parts) != 3:
+        await screen.fail(StaleAction())
+        return
+    try:
+        content = await carts.add_to_cart(screen.deps.store, screen.who.user_id, parts[1], parts[2])
+    except NotFound:
+        await screen.answer(screen.deps.messages.error(screen.lang, "product_gone"), alert=True)
+        return
+    except DomainError as exc:
+        await screen.fail(exc)
+        return
+    line = next(x for x in content.lines if x.sku == parts[1])
+    await screen.answer()
+    await screen.send(
+        screen.render("added", quantity=int(parts[2]), name=line.name, cart=content),
+        kb.cart(screen.deps.messages, screen.lang, content),
+    )
+
+
+# ---------------------------------------------------------------- cart
+
+
+async def cart_command(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    content = await carts.get_cart(screen.deps.store, screen.who.user_id)
+    await screen.send(
+        screen.render("cart", cart=content), kb.cart(screen.deps.messages, screen.lang, content)
+    )
+
+
+async def cart_button(update: Update, context: Context) -> None:
+    """k:view | k:inc:<sku> | k:dec:<sku> | k:rm:<sku> | k:clear — always this user's cart."""
+    screen = await Screen.of(update, context)
+    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
+    store, user_id = screen.deps.store, screen.who.user_id
+    action = parts[1] if len(parts) > 1 else ""
+    try:
+        if action == "clear":
+            await carts.clear_cart(store, user_id)
+        elif action in ("inc", "dec", "rm") and len(parts) == 3:
+            current = await carts.get_cart(store, user_id)
+            line = next((x for x in current.lines if x.sku == parts[2]), None)
+            if line is None:
+                raise StaleAction()
+            wanted = {"inc": line.quantity + 1, "dec": line.quantity - 1, "rm": 0}[action]
+            await carts.set_quantity(store, user_id, line.sku, wanted)
+        elif action != "view":
+            raise StaleAction()
+    except DomainError as exc:
+        await screen.fail(exc)
+        return
+    await screen.answer()
+    content = await carts.get_cart(store, user_id)
+    await screen.show(
+        screen.render("cart", cart=content), kb.cart(screen.deps.messages, screen.lang, content)
+    )
+
+
+# ---------------------------------------------------------------- orders
+
+
+async def show_orders(screen: Screen, page: int) -> None:
+    items, total = await order_service.customer_orders(
+        screen.deps.store, screen.who.user_id, limit=ORDERS_PAGE, offset=page * ORDERS_PAGE
+    )
+    pages = max((total + ORDERS_PAGE - 1) // ORDERS_PAGE, 1)
+    await screen.show(
+        screen.render("orders_list", total=total),
+        kb.orders_list(screen.deps.messages, screen.lang, items, page, pages),
+    )
+
+
+async def orders_command(update: Update, context: Context) -> None:
+    await show_orders(await Screen.of(update, context), 0)
+
+
+async def show_order(screen: Screen, number: str) -> None:
+    order = await order_service.customer_order(screen.deps.store, screen.who.user_id, number)
+    await screen.show(
+        screen.render(
+            "order_detail",
+            order=order,
+            tracking_url=tracking_url(screen, order.courier, order.tracking_number),
+        ),
+        kb.order_detail(screen.deps.messages, screen.lang, order),
+    )
+
+
+async def orders_button(update: Update, context: Context) -> None:
+    """o:list:<page> | o:view:<no> | o:cancel:<no> | o:cancelyes:<no>.
+
+    The number comes from the client: every lookup is limited to the presser's own orders.
+    """
+    screen = await Screen.of(update, context)
+    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
+    try:
+        if len(parts) != 3:
+            raise StaleAction()
+        action, arg = parts[1], parts[2]
+        if action == "list" and arg.isdigit():
+            await screen.answer()
+            await show_orders(screen, int(arg))
+        elif action == "view":
+            await show_order(screen, arg)
+            await screen.answer()
+        elif action == "cancel":
+            order = await order_service.customer_order(screen.deps.store, screen.who.user_id, arg)
+            await screen.answer()
+            await screen.show(
+                screen.render("cancel_confirm", order=order),
+                kb.confirm_cancel(screen.deps.messages, screen.lang, order),
+            )
+        elif action == "cancelyes":
+            order = await order_service.cancel_by_customer(
+                screen.deps.store,
+                screen.who.user_id,
+                arg,
+                screen.who.name or screen.who.first_name,
+            )
+            screen.deps.sender.kick(context)
+            await screen.answer()
+            await screen.show(
+                screen.render("order_cancelled", order=order),
+                kb.order_detail(screen.deps.messages, screen.lang, order),
+            )
+        else:
+            raise StaleAction()
+    except DomainError as exc:
+        await screen.fail(exc)
+
+
+async def track_command(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    if not context.args:
+        await screen.send(screen.render("track_usage", example="K7Q3MX"))
+        return
+    try:
+        order = await order_service.track(
+            screen.deps.store, screen.who.user_id, " ".join(context.args)
+        )
+    except DomainError as exc:
+        await screen.fail(exc)
+        return
+    await screen.send(
+        screen.render(
+            "track",
+            order=order,
+            tracking_url=tracking_url(screen, order.courier, order.tracking_number),
+        ),
+        kb.order_notice(screen.deps.messages, screen.lang, order),
+    )
+
+
+# ---------------------------------------------------------------- receipts and language
+
+
+async def payment_photo(update: Update, context: Context) -> None:
+    """A photo in the private chat is a transfer receipt for the open transfer order."""
+    screen = await Screen.of(update, context)
+    photos = update.effective_message.photo  # type: ignore[union-attr]
+    try:
+        order = await order_service.submit_payment_proof(
+            screen.deps.store,
+            screen.who.user_id,
+            photos[-1].file_id,
+            screen.who.name or screen.who.first_name,
+        )
+    except NotFound:
+        await screen.send(screen.deps.messages.error(screen.lang, "no_open_transfer"))
+        return
+    except DomainError as exc:
+        await screen.fail(exc)
+        return
+    screen.deps.sender.kick(context)
+    await screen.send(screen.render("proof_received", order=order))
+
+
+async def language_command(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    await screen.send(
+        screen.render("language_choose"), kb.languages(screen.deps.messages, screen.lang)
+    )
+
+
+async def language_button(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    choice = cb.parts(update.callback_query.data)[-1]  # type: ignore[union-attr]
+    if choice not in ("id", "en"):
+        await screen.fail(StaleAction())
+        return
+    await set_language(screen.deps.store, screen.who.user_id, choice)
+    screen.lang = choice
+    await screen.answer()
+    await screen.show(screen.render("language_set"), kb.main_menu(screen.deps.messages, choice))
+
+
+# ---------------------------------------------------------------- anything else
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    await screen.send(screen.render("unknown_command"))
+
+
+async def not_understood(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    await screen.send(
+        screen.render("not_understood"), kb.main_menu(screen.deps.messages, screen.lang)
+    )
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Any button nobody else claimed: from an old message, or forged."""
+    screen = await Screen.of(update, context)
+    await screen.fail(StaleAction())
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handlers(
+        [
+            CommandHandler("start", start, filters=PRIVATE),
+            CommandHandler("help", help_command, filters=PRIVATE),
+            CommandHandler("catalog", catalog_command, filters=PRIVATE),
+            CommandHandler("cart", cart_command, filters=PRIVATE),
+            CommandHandler("orders", orders_command, filters=PRIVATE),
+            CommandHandler("track", track_command, filters=PRIVATE),
+            CommandHandler("language", language_command, filters=PRIVATE),
+            CallbackQueryHandler(menu_button, pattern=cb.pattern(cb.MENU)),
+            CallbackQueryHandler(category_button, pattern=cb.pattern(cb.CATEGORY)),
+            CallbackQueryHandler(product_button, pattern=cb.pattern(cb.PRODUCT)),
+            CallbackQueryHandler(add_button, pattern=cb.pattern(cb.ADD)),
+            CallbackQueryHandler(cart_button, pattern=rf"^{cb.CART}:(view|inc|dec|rm|clear)\b"),
+            CallbackQueryHandler(orders_button, pattern=cb.pattern(cb.ORDERS)),
+            CallbackQueryHandler(language_button, pattern=cb.pattern(cb.LANGUAGE)),
+            MessageHandler(PRIVATE & filters.PHOTO, payment_photo),
+        ]
+    )
+
+
+def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]
+    """Last in line: what no other handler took."""
+    app.add_handlers(
+        [
+            MessageHandler(PRIVATE & filters.COMMAND, unknown_command),
+            MessageHandler(PRIVATE & ~filters.COMMAND, not_understood),
+            CallbackQueryHandler(stale_button),
+        ]
+    )

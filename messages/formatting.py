@@ -1,0 +1,34 @@
+"""Formatting for Indonesian shops: rupiah, dates in the shop's zone, phone numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.numbers import format_currency
+
+from domain.validation import format_phone
+
+BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
+
+
+def rupiah(amount: int) -> str:
+    """`Rp150.000`: the market's own way, whatever the reader's language."""
+    return format_currency(amount, "IDR", locale="id_ID", format="¤#,##0", currency_digits=False)
+
+
+def when(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    """`22 Nov 2026 09:03 WIB` (zone abbreviation as the shop's clock shows it)."""
+    local = moment.astimezone(zone)
+    text = format_datetime(local, "d MMM yyyy HH:mm", locale=BABEL_LOCALES.get(language, "id_ID"))
+    return f"{text} {local.tzname()}"
+
+
+def clock_time(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M} {local.tzname()}"
+
+
+def phone(e164: str) -> str:
+    return format_phone(e164)
