@@ -15,7 +15,7 @@ from bot.sender import OutboxSender
 from bot.settings import Settings
 from domain.clock import Clock, utc_now
 from domain.store import Store
-from handlers import checkout, customer
+from handlers import checkout, customer, setup
 from messages import Messages
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ def build_application(
 
     app.add_handler(checkout.conversation())
     customer.register(app)
+    setup.register(app)
     customer.register_fallbacks(app)
     app.add_handler(TypeHandler(Update, _flush_persistence), group=FLUSH_GROUP)
     app.add_error_handler(_on_error)

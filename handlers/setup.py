@@ -1,0 +1,25 @@
+"""Setup help: `/chatid` in any group tells its chat id, for STAFF_CHAT_ID."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.deps import deps
+from handlers.common import Context
+
+
+async def chat_id(update: Update, context: Context) -> None:
+    d = deps(context)
+    chat = update.effective_chat
+    assert chat is not None
+    text = d.messages.render(
+        d.settings.default_language, "setup_chat_id", chat_id=chat.id,
+        is_staff=chat.id == d.settings.staff_chat_id,
+    )
+    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("chatid", chat_id, filters=filters.ChatType.GROUPS))
