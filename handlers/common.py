@@ -53,7 +53,7 @@ class Screen:
     async def of(cls, update: Update, context: Context) -> Screen:
         return cls(update, context, await customer(update, context))
 
-    def render(self, name: str, **ctx: Any) -> str:
+    def render(self, name: str, /, **ctx: Any) -> str:
         return self.deps.messages.render(self.lang, name, **ctx)
 
     def error_text(self, error: DomainError) -> str:

@@ -39,17 +39,17 @@ class Messages:
     def lang(self, language: str | None) -> str:
         return language if language in LANGUAGES else self.default_language
 
-    def render(self, language: str | None, name: str, **context: Any) -> str:
+    def render(self, language: str | None, name: str, /, **context: Any) -> str:
         lang = self.lang(language)
         template = self.env.get_template(f"{lang}/{name}.html")
         when = partial(formatting.when, zone=self.zone, language=lang)
         return template.render(lang=lang, when=when, **context).strip()
 
-    def button(self, language: str | None, key: str, **context: Any) -> str:
+    def button(self, language: str | None, key: str, /, **context: Any) -> str:
         module = self.env.get_template(f"{self.lang(language)}/buttons.txt").module
         return str(getattr(module, key)(**context)).strip()
 
-    def error(self, language: str | None, code: str, **context: Any) -> str:
+    def error(self, language: str | None, code: str, /, **context: Any) -> str:
         """A domain error as a sentence; unknown codes fall back to a generic apology."""
         module = self.env.get_template(f"{self.lang(language)}/errors.html").module
         macro = getattr(module, code, None) or module.generic

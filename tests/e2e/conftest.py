@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest_asyncio
+
+from tests.e2e.harness import RunningBot, make_settings
+from tests.fakebotapi import FakeBotApi
+from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
+
+
+@pytest_asyncio.fixture
+async def shop(fake_tg: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:  # noqa: F811
+    """The real bot, with the example catalog, polling the fake Bot API."""
+    bot = RunningBot(fake_tg, make_settings(fake_tg, tmp_path / "shop.db"))
+    await bot.seed()
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()

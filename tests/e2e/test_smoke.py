@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from tests.e2e.harness import RunningBot
+
+
+async def test_start_greets_with_menu(shop: RunningBot) -> None:
+    tg = shop.tg
+    ani = tg.user(5001, "Ani", language_code="id")
+    await tg.send_text(ani, "/start")
+    reply = await tg.wait_bot_message(ani)
+    assert "Selamat datang" in (reply.text or "")
+    assert "m:cats" in reply.callback_data()
