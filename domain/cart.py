@@ -7,7 +7,7 @@ from domain.models import Cart, CartLine
 from domain.store import Store, fetchone
 from domain.validation import MAX_QUANTITY, parse_quantity
 
-MAX_LINES = 30
+MAX_LINES = 20  # more is a wholesale order; also keeps an order's texts within 4096 chars
 
 
 async def get_cart(store: Store, user_id: int) -> Cart:

@@ -115,7 +115,10 @@ def parse_catalog(text: str) -> list[ImportRow]:
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     for record in reader:
-        line = reader.line_num
+        # line_num is where the record ends; a quoted field may span lines (Alt+Enter in a
+        # spreadsheet cell), and a person looks for the line where the row starts.
+        values = [v for v in record.values() if isinstance(v, str)]
+        line = reader.line_num - sum(v.count("\n") for v in values)
         if None in record or any(record.get(c) is None for c in REQUIRED_COLUMNS):
             errors.append(RowError(line, "wrong number of fields"))
             continue

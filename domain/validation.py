@@ -18,10 +18,18 @@ MAX_PRICE = 1_000_000_000  # Rp1 milyar: anything above is a typing error in a s
 _SPACES = re.compile(r"[ \t]+")
 
 
+def _kept(ch: str) -> bool:
+    """Drop control and invisible formatting characters, but not the joiners inside emoji
+    sequences (👨‍👩‍👧) or the tag characters of subdivision flags: they are what people typed."""
+    if ch == "\n" or unicodedata.category(ch)[0] != "C":
+        return True
+    return ch in "\u200c\u200d" or "\U000e0020" <= ch <= "\U000e007f"
+
+
 def clean_text(text: str) -> str:
     """Normalise Unicode, drop control characters (keeping newlines) and squeeze blanks."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
+    text = unicodedata.normalize("NFC", text).replace("\t", " ")
+    text = "".join(ch for ch in text if _kept(ch))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 
@@ -31,9 +39,13 @@ def parse_quantity(raw: str | int, *, available: int | None = None) -> int:
         value = raw
     else:
         text = raw.strip()
-        if not re.fullmatch(r"[+-]?\d{1,6}", text):
+        if not re.fullmatch(r"[+-]?\d+", text):
             raise InvalidInput("quantity_not_number", max=MAX_QUANTITY)
-        value = int(text)
+        digits = text.lstrip("+-").lstrip("0") or "0"
+        # An absurdly long number is still a number: "too large", not "not a number".
+        value = int(digits) if len(digits) <= 6 else MAX_QUANTITY + 1
+        if text.startswith("-"):
+            value = -value
     if value <= 0:
         raise InvalidInput("quantity_not_positive", max=MAX_QUANTITY)
     if value > MAX_QUANTITY:
@@ -53,7 +65,9 @@ def validate_name(raw: str) -> str:
 def normalize_phone(raw: str) -> str:
     """An Indonesian mobile or fixed number as E.164 (`+6281234567890`)."""
     text = raw.strip()
-    if len(text) > 30:
+    # Letters are typing errors here, not vanity numbers: phonenumbers would turn "0812-DEAL"
+    # into digits and drop trailing letters ("08123456789a"), storing a number nobody gave.
+    if len(text) > 30 or not re.fullmatch(r"[\d\s()+.-]+", text):
         raise InvalidInput("phone_invalid")
     try:
         number = phonenumbers.parse(text, "ID")
@@ -90,10 +104,8 @@ def validate_note(raw: str) -> str:
 
 
 def parse_rupiah(raw: str) -> int:
-    """`150000`, `150.000`, `Rp150.000` or `Rp 150.000,00` → 150000."""
-    text = raw.strip().replace(" ", "")
-    if text[:2].lower() == "rp":
-        text = text[2:]
+    """`150000`, `150.000`, `Rp150.000`, `Rp. 150.000` or `Rp 150.000,00` → 150000."""
+    text = re.sub(r"^rp\.?", "", raw.strip().replace(" ", ""), flags=re.IGNORECASE)
     text = re.sub(r",0{1,2}$", "", text)
     if not re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", text):
         raise InvalidInput("price_invalid")

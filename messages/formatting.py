@@ -32,3 +32,12 @@ def clock_time(moment: datetime, zone: ZoneInfo) -> str:
 
 def phone(e164: str) -> str:
     return format_phone(e164)
+
+
+def shorten(text: str, width: int) -> str:
+    """At most `width` characters, cut in the middle so the end (size, colour) stays:
+    `Kemeja Batik Parang Lengan Panj…misima ukuran XL` (48)."""
+    if len(text) <= width:
+        return text
+    tail = width // 3
+    return f"{text[: width - tail - 1].rstrip()}…{text[-tail:].lstrip()}"

@@ -33,6 +33,7 @@ class Messages:
         )
         self.env.filters["rupiah"] = formatting.rupiah
         self.env.filters["phone"] = formatting.phone
+        self.env.filters["shorten"] = formatting.shorten
         self.env.filters["clock"] = partial(formatting.clock_time, zone=self.zone)
         self.env.globals["zone"] = self.zone
 
