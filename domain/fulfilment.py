@@ -1,0 +1,360 @@
+"""The staff's use cases: verify, reject, pack, ship, deliver, cancel, note and invoice.
+
+Each reads the order inside its own write transaction (BEGIN IMMEDIATE: nobody else writes
+meanwhile), checks the rule, and writes the change, its event, its stock movement, the card
+refresh and the customer's notice together (apply_transition and the outbox).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+import aiosqlite
+
+from domain import dedupe, invoices, lifecycle, outbox
+from domain.actors import Actor
+from domain.clock import from_db, to_db
+from domain.couriers import CourierBook, validate_tracking
+from domain.errors import AlreadyDone, InvalidInput, NotFound, TransitionNotAllowed
+from domain.invoices import Invoice, Issuer
+from domain.models import Order, PaymentMethod, PaymentStatus, Status
+from domain.orders import (
+    apply_transition,
+    load_order,
+    normalize_number,
+    order_by_number,
+    record_event,
+    set_payment_status,
+)
+from domain.staff_actions import INVOICEABLE, allowed_actions
+from domain.store import Store, fetchone
+from domain.validation import NOTE_MAX, clean_text
+
+InvoiceAt = Literal["verification", "shipment", "manual"]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    couriers: CourierBook
+    invoice_at: InvoiceAt
+    issuer: Issuer
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    order: Order
+    invoice: Invoice | None = None  # issued (or re-sent) by this action
+    resent: bool = False
+
+
+def staff_text(raw: str | None, *, required: bool) -> str | None:
+    """A reason or note as typed: kept verbatim (escaped when shown), bounded in length."""
+    text = clean_text(raw or "")
+    if not text:
+        if required:
+            raise InvalidInput("reason_required")
+        return None
+    if len(text) > NOTE_MAX:
+        raise InvalidInput("note_too_long", max=NOTE_MAX)
+    return text
+
+
+async def _order(db: aiosqlite.Connection, number: str) -> Order:
+    text = normalize_number(number)
+    if not text or len(text) > 20:
+        raise NotFound(number=number[:20])
+    return await order_by_number(db, text)
+
+
+async def _last_change(db: aiosqlite.Connection, order_id: int, to: Status) -> aiosqlite.Row | None:
+    return await fetchone(
+        db,
+        "SELECT actor_name, at FROM order_events WHERE order_id = ? AND kind = 'status'"
+        " AND to_status = ? ORDER BY id DESC LIMIT 1",
+        (order_id, to),
+    )
+
+
+async def expect(db: aiosqlite.Connection, order: Order, to: Status) -> None:
+    """Raise what a person must hear when `order` cannot go to `to` now.
+
+    Someone got there first (now or earlier, even if the order moved on since): AlreadyDone
+    naming them and when. Otherwise TransitionNotAllowed with what can be done instead.
+    """
+    if order.status == to or not lifecycle.can_transition(order.status, to):
+        done = await _last_change(db, order.id, to)
+        if done is not None:
+            raise AlreadyDone(
+                number=order.number,
+                status=to,
+                actor_name=done["actor_name"],
+                at=from_db(done["at"]),
+                current=order.status,
+            )
+        raise TransitionNotAllowed(
+            number=order.number,
+            status=order.status,
+            wanted=to,
+            allowed=[str(a) for a in allowed_actions(order.status)],
+        )
+
+
+async def _language(db: aiosqlite.Connection, user_id: int, default: str = "id") -> str:
+    row = await fetchone(db, "SELECT language FROM customers WHERE user_id = ?", (user_id,))
+    return row["language"] if row else default
+
+
+async def _notify(
+    db: aiosqlite.Connection, order: Order, to: Status, now: datetime, note: str | None = None
+) -> None:
+    await outbox.enqueue(
+        db,
+        audience="customer",
+        chat_id=order.user_id,
+        kind="status_changed",
+        order_id=order.id,
+        now=now,
+        payload={"from": order.status, "to": to, "note": note},
+    )
+
+
+async def _card(db: aiosqlite.Connection, order_id: int, now: datetime) -> None:
+    await outbox.enqueue(db, audience="staff", kind="order_card", order_id=order_id, now=now)
+
+
+class Fulfilment:
+    def __init__(self, store: Store, policy: Policy) -> None:
+        self.store = store
+        self.policy = policy
+
+    # ------------------------------------------------------------ invoices
+
+    async def _send_invoice(
+        self, db: aiosqlite.Connection, order: Order, invoice: Invoice, now: datetime, resent: bool
+    ) -> None:
+        payload = {"number": invoice.number, "resent": resent}
+        await outbox.enqueue(
+            db,
+            audience="customer",
+            chat_id=order.user_id,
+            kind="invoice",
+            order_id=order.id,
+            now=now,
+            payload=payload,
+        )
+        await outbox.enqueue(
+            db, audience="staff", kind="invoice_staff", order_id=order.id, now=now, payload=payload
+        )
+
+    async def _issue(
+        self, db: aiosqlite.Connection, order_id: int, actor: Actor, now: datetime
+    ) -> tuple[Invoice, bool]:
+        order = await load_order(db, order_id)
+        language = await _language(db, order.user_id)
+        invoice, created = await invoices.issue(db, order, actor, now, self.policy.issuer, language)
+        await self._send_invoice(db, order, invoice, now, resent=not created)
+        if created:
+            await _card(db, order.id, now)
+        return invoice, created
+
+    async def _auto_invoice(
+        self, db: aiosqlite.Connection, order_id: int, actor: Actor, now: datetime, stage: str
+    ) -> Invoice | None:
+        """Issue at the configured stage, once: an order that already has one keeps it."""
+        if self.policy.invoice_at != stage:
+            return None
+        if await invoices.invoice_for_order(db, order_id) is not None:
+            return None
+        invoice, _ = await self._issue(db, order_id, actor, now)
+        return invoice
+
+    async def invoice(
+        self, number: str, actor: Actor, *, source: dedupe.MessageKey | None = None
+    ) -> Result:
+        """Issue the invoice, or send the one already issued again (same number, same PDF)."""
+        now = self.store.now()
+        async with self.store.transaction() as db:
+            await dedupe.claim(db, source, now)
+            order = await _order(db, number)
+            existing = await invoices.invoice_for_order(db, order.id)
+            if existing is None and order.status not in INVOICEABLE:
+                raise InvalidInput("invoice_not_yet", number=order.number, status=order.status)
+            invoice, created = await self._issue(db, order.id, actor, now)
+            return Result(await load_order(db, order.id), invoice, resent=not created)
+
+    # ------------------------------------------------------------ the lifecycle
+
+    async def verify(self, number: str, actor: Actor, note: str | None = None) -> Result:
+        """Accept the order. A transfer must be paid: its receipt was sent, or staff vouch
+        for the payment with a note (the override); a COD order stays unpaid until delivery."""
+        text = staff_text(note, required=False)
+        now = self.store.now()
+        async with self.store.transaction() as db:
+            order = await _order(db, number)
+            await expect(db, order, Status.VERIFIED)
+            if (
+                order.payment_method == PaymentMethod.TRANSFER
+                and order.payment_status != PaymentStatus.PAID
+            ):
+                if order.payment_status == PaymentStatus.UNPAID and text is None:
+                    raise InvalidInput("receipt_missing", number=order.number)
+                await set_payment_status(db, order, PaymentStatus.PAID, actor, now, note=text)
+            await apply_transition(
+                db, order, Status.VERIFIED, actor, now, note=text, notify_customer=False
+            )
+            await _notify(db, order, Status.VERIFIED, now)  # the note is internal
+            invoice = await self._auto_invoice(db, order.id, actor, now, "verification")
+            return Result(await load_order(db, order.id), invoice)
+
+    async def reject(self, number: str, actor: Actor, reason: str) -> Result:
+        """Turn the order down (the customer hears the reason); its stock is released."""
+        return await self._move(number, Status.REJECTED, actor, staff_text(reason, required=True))
+
+    async def cancel(self, number: str, actor: Actor, reason: str) -> Result:
+        return await self._move(number, Status.CANCELLED, actor, staff_text(reason, required=True))
+
+    async def pack(self, number: str, actor: Actor) -> Result:
+        return await self._move(number, Status.PACKED, actor)
+
+    async def deliver(self, number: str, actor: Actor) -> Result:
+        return await self._deliver(number, actor, user_id=None)
+
+    async def confirm_received(self, user_id: int, number: str, name: str) -> Result:
+        """The customer's own "received" button: delivers their shipped order."""
+        return await self._deliver(number, Actor(user_id, name), user_id=user_id)
+
+    async def _move(self, number: str, to: Status, actor: Actor, note: str | None = None) -> Result:
+        now = self.store.now()
+        async with self.store.transaction() as db:
+            order = await _order(db, number)
+            await expect(db, order, to)
+            await apply_transition(db, order, to, actor, now, note=note)
+            return Result(await load_order(db, order.id))
+
+    async def _deliver(self, number: str, actor: Actor, *, user_id: int | None) -> Result:
+        now = self.store.now()
+        async with self.store.transaction() as db:
+            order = await _order(db, number)
+            if user_id is not None and order.user_id != user_id:
+                raise NotFound(number=number)
+            if user_id is not None and order.status not in (Status.SHIPPED, Status.DELIVERED):
+                raise InvalidInput("received_not_shipped", number=order.number, status=order.status)
+            await expect(db, order, Status.DELIVERED)
+            await apply_transition(
+                db, order, Status.DELIVERED, actor, now, notify_customer=user_id is None
+            )
+            if order.payment_method == PaymentMethod.COD and order.payment_status != (
+                PaymentStatus.PAID
+            ):
+                await set_payment_status(db, order, PaymentStatus.PAID, actor, now, note="COD")
+            return Result(await load_order(db, order.id))
+
+    async def ship(
+        self, number: str, actor: Actor, courier_name: str, tracking: str | None
+    ) -> Result:
+        """Hand the parcel to the courier with its tracking number (checked against the
+        courier's format). On a shipped order a different courier or number corrects it."""
+        courier = self.policy.couriers.find(courier_name)
+        raw = (tracking or "").strip()
+        if courier.tracking_required and not raw:
+            raise InvalidInput("tracking_missing", courier=courier.name, example=courier.example)
+        resi = validate_tracking(courier, raw) if raw else None
+        now = self.store.now()
+        async with self.store.transaction() as db:
+            order = await _order(db, number)
+            if resi is not None:
+                other = await fetchone(
+                    db,
+                    "SELECT number FROM orders WHERE tracking_number = ? AND id != ?",
+                    (resi, order.id),
+                )
+                if other is not None:
+                    raise InvalidInput("tracking_in_use", tracking=resi, number=other["number"])
+            if order.status == Status.SHIPPED and (order.courier, order.tracking_number) != (
+                courier.name,
+                resi,
+            ):
+                return await self._correct_shipment(db, order, actor, now, courier.name, resi)
+            await expect(db, order, Status.SHIPPED)
+            await db.execute(
+                "UPDATE orders SET courier = ?, tracking_number = ? WHERE id = ?",
+                (courier.name, resi, order.id),
+            )
+            await apply_transition(db, order, Status.SHIPPED, actor, now, notify_customer=False)
+            await outbox.enqueue(
+                db,
+                audience="customer",
+                chat_id=order.user_id,
+                kind="order_shipped",
+                order_id=order.id,
+                now=now,
+            )
+            invoice = await self._auto_invoice(db, order.id, actor, now, "shipment")
+            return Result(await load_order(db, order.id), invoice)
+
+    async def _correct_shipment(
+        self,
+        db: aiosqlite.Connection,
+        order: Order,
+        actor: Actor,
+        now: datetime,
+        courier: str,
+        resi: str | None,
+    ) -> Result:
+        await db.execute(
+            "UPDATE orders SET courier = ?, tracking_number = ?, updated_at = ? WHERE id = ?",
+            (courier, resi, to_db(now), order.id),
+        )
+        old = f"{order.courier} {order.tracking_number or '-'}"
+        await record_event(
+            db, order.id, now, actor, "note", None, None, f"{old} → {courier} {resi or '-'}"
+        )
+        await _card(db, order.id, now)
+        await outbox.enqueue(
+            db,
+            audience="customer",
+            chat_id=order.user_id,
+            kind="order_shipped",
+            order_id=order.id,
+            now=now,
+            payload={"corrected": True},
+        )
+        return Result(await load_order(db, order.id))
+
+    # ------------------------------------------------------------ notes and cards
+
+    async def note(
+        self, number: str, actor: Actor, text: str, *, source: dedupe.MessageKey | None = None
+    ) -> Result:
+        """An internal note on the order's timeline (the customer does not see it)."""
+        body = staff_text(text, required=True)
+        now = self.store.now()
+        async with self.store.transaction() as db:
+            await dedupe.claim(db, source, now)
+            order = await _order(db, number)
+            await record_event(db, order.id, now, actor, "note", None, None, body)
+            await _card(db, order.id, now)
+            return Result(await load_order(db, order.id))
+
+    async def refresh_card(self, order_id: int) -> None:
+        """Queue a redraw of the order's card (after a stale or lost button press)."""
+        async with self.store.transaction() as db:
+            await _card(db, order_id, self.store.now())
+
+    async def precheck(self, number: str, to: Status | None = None) -> Order:
+        """The order, when it may go to `to` now (before asking staff for more input);
+        otherwise the error the action itself would raise."""
+        order = await _order(self.store.reader, number)
+        if to is not None:
+            await expect(self.store.reader, order, to)
+        return order
+
+    async def order(self, number: str) -> tuple[Order, Invoice | None]:
+        """The order with its timeline, and its invoice if one was issued."""
+        order = await _order(self.store.reader, number)
+        return order, await invoices.invoice_for_order(self.store.reader, order.id)
+
+    async def order_by_id(self, order_id: int) -> Order:
+        return await load_order(self.store.reader, order_id)

@@ -1,0 +1,192 @@
+"""Invoices (faktur): gap-free numbers per month and a frozen snapshot of what was billed.
+
+The number is taken from a per-month counter inside the caller's transaction, so an issue
+that rolls back gives its number back: no gaps, no duplicates, whichever process issues.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from domain.actors import Actor
+from domain.clock import from_db, to_db
+from domain.models import Order
+from domain.store import fetchone
+
+PREFIX = "INV"
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    """Who bills: the shop's details as they stand when an invoice is issued."""
+
+    shop_name: str
+    shop_address: str
+    tax_id: str
+    bank_name: str
+    bank_number: str
+    bank_holder: str
+    timezone: str = "Asia/Jakarta"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class InvoiceLine(_Frozen):
+    sku: str
+    name: str
+    quantity: int
+    unit_price: int
+    amount: int
+
+
+class InvoiceContent(_Frozen):
+    """Everything the PDF shows. Stored as JSON; never recomputed from the live order."""
+
+    number: str
+    issued_at: datetime
+    language: str
+    timezone: str
+    shop_name: str
+    shop_address: str
+    tax_id: str
+    bank_name: str
+    bank_number: str
+    bank_holder: str
+    order_number: str
+    order_date: datetime
+    customer_name: str
+    phone: str
+    address: str
+    lines: tuple[InvoiceLine, ...]
+    subtotal: int
+    shipping_name: str
+    shipping_fee: int
+    total: int
+    payment_method: str
+    payment_status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    number: str
+    order_id: int
+    issued_at: datetime
+    issued_by: str
+    content: InvoiceContent
+
+    @property
+    def file_name(self) -> str:
+        return self.number.replace("/", "-") + ".pdf"
+
+
+def period_of(moment: datetime, timezone: str) -> str:
+    """The billing month in the shop's zone: 30 Nov 23:30 WIB is still November."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m")
+
+
+def format_number(period: str, seq: int) -> str:
+    """`2026-11`, 1 → `INV/2026/11/0001` (wider past 9999, never wrapping)."""
+    year, month = period.split("-")
+    return f"{PREFIX}/{year}/{month}/{seq:04d}"
+
+
+async def allocate_number(db: aiosqlite.Connection, period: str) -> tuple[int, str]:
+    """The next sequence of `period`; only inside a write transaction."""
+    async with db.execute(
+        "INSERT INTO invoice_counters (period, last_seq) VALUES (?, 1)"
+        " ON CONFLICT (period) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+        (period,),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    seq = int(row[0])
+    return seq, format_number(period, seq)
+
+
+def _invoice(row: aiosqlite.Row) -> Invoice:
+    return Invoice(
+        number=row["number"],
+        order_id=row["order_id"],
+        issued_at=from_db(row["issued_at"]),
+        issued_by=row["issued_by_name"],
+        content=InvoiceContent.model_validate(json.loads(row["content"])),
+    )
+
+
+async def invoice_for_order(db: aiosqlite.Connection, order_id: int) -> Invoice | None:
+    row = await fetchone(db, "SELECT * FROM invoices WHERE order_id = ?", (order_id,))
+    return _invoice(row) if row else None
+
+
+async def issue(
+    db: aiosqlite.Connection,
+    order: Order,
+    actor: Actor,
+    now: datetime,
+    issuer: Issuer,
+    language: str,
+) -> tuple[Invoice, bool]:
+    """The order's invoice, issued now if it has none; (invoice, newly issued)."""
+    existing = await invoice_for_order(db, order.id)
+    if existing is not None:
+        return existing, False
+    now = now.replace(microsecond=0)  # as stored: a re-read snapshot equals this one
+    period = period_of(now, issuer.timezone)
+    seq, number = await allocate_number(db, period)
+    content = InvoiceContent(
+        number=number,
+        issued_at=now,
+        language=language,
+        timezone=issuer.timezone,
+        shop_name=issuer.shop_name,
+        shop_address=issuer.shop_address,
+        tax_id=issuer.tax_id,
+        bank_name=issuer.bank_name,
+        bank_number=issuer.bank_number,
+        bank_holder=issuer.bank_holder,
+        order_number=order.number,
+        order_date=order.created_at,
+        customer_name=order.customer_name,
+        phone=order.phone,
+        address=order.address,
+        lines=tuple(
+            InvoiceLine(
+                sku=x.sku,
+                name=x.name,
+                quantity=x.quantity,
+                unit_price=x.unit_price,
+                amount=x.amount,
+            )
+            for x in order.lines
+        ),
+        subtotal=order.subtotal,
+        shipping_name=order.shipping_name,
+        shipping_fee=order.shipping_fee,
+        total=order.total,
+        payment_method=order.payment_method,
+        payment_status=order.payment_status,
+    )
+    await db.execute(
+        "INSERT INTO invoices (number, order_id, period, seq, issued_at, issued_by_id,"
+        " issued_by_name, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            number,
+            order.id,
+            period,
+            seq,
+            to_db(now),
+            actor.id,
+            actor.name,
+            content.model_dump_json(),
+        ),
+    )
+    await db.execute("UPDATE orders SET invoice_number = ? WHERE id = ?", (number, order.id))
+    return Invoice(number, order.id, now, actor.name, content), True

@@ -1,0 +1,72 @@
+"""Open questions in the staff group: the bot asked for a tracking number, a reason or a note
+and waits for a reply to that message. Kept in the store, so a restart loses none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.staff_actions import Action
+from domain.store import Store
+
+PROMPTED: frozenset[Action] = frozenset(
+    {Action.VERIFY, Action.REJECT, Action.CANCEL, Action.NOTE, Action.SHIP}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    chat_id: int
+    message_id: int
+    order_id: int
+    action: Action
+    courier: str | None
+    closed: bool = False
+
+
+async def open_prompt(
+    store: Store,
+    chat_id: int,
+    message_id: int,
+    order_id: int,
+    action: Action,
+    *,
+    courier: str | None = None,
+    created_by: int | None = None,
+) -> Prompt:
+    if action not in PROMPTED:
+        raise ValueError(f"no prompt for {action}")
+    async with store.transaction() as db:
+        await db.execute(
+            "INSERT INTO staff_prompts (chat_id, message_id, order_id, action, courier,"
+            " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (chat_id, message_id) DO NOTHING",
+            (chat_id, message_id, order_id, action, courier, created_by, store.now_db()),
+        )
+    return Prompt(chat_id, message_id, order_id, action, courier)
+
+
+async def find_prompt(store: Store, chat_id: int, message_id: int) -> Prompt | None:
+    row = await store.fetchone(
+        "SELECT * FROM staff_prompts WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    )
+    if row is None:
+        return None
+    return Prompt(
+        row["chat_id"],
+        row["message_id"],
+        row["order_id"],
+        Action(row["action"]),
+        row["courier"],
+        closed=row["closed_at"] is not None,
+    )
+
+
+async def close_prompt(store: Store, chat_id: int, message_id: int) -> None:
+    """Answered or overtaken; kept, so a late reply hears that it is closed."""
+    async with store.transaction() as db:
+        await db.execute(
+            "UPDATE staff_prompts SET closed_at = ? WHERE chat_id = ? AND message_id = ?"
+            " AND closed_at IS NULL",
+            (store.now_db(), chat_id, message_id),
+        )

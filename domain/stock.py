@@ -1,0 +1,157 @@
+"""Stock by hand and stock alerts: restock with who and how much, low-stock announcements.
+
+Reservation, release and commit of stock belong to the order lifecycle (domain/orders.py);
+after each of them `check_levels` decides whether the staff group must hear about a product.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from domain import dedupe, outbox
+from domain.actors import Actor
+from domain.catalog import product_from_row
+from domain.clock import from_db, to_db
+from domain.errors import InvalidInput
+from domain.models import Product
+from domain.store import Store, fetchall, fetchone
+
+MAX_RESTOCK = 10_000  # in one go; more is a typing error for a small shop
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    at: datetime
+    delta: int
+    stock_after: int
+    actor_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Restocked:
+    product: Product
+    before: int
+    added: int
+
+
+def parse_restock_quantity(raw: str) -> int:
+    text = raw.strip()
+    if not re.fullmatch(r"[+-]?\d{1,9}", text):
+        raise InvalidInput("restock_quantity", max=MAX_RESTOCK)
+    value = int(text)
+    if value <= 0:
+        raise InvalidInput("restock_quantity", max=MAX_RESTOCK)
+    if value > MAX_RESTOCK:
+        raise InvalidInput("restock_too_large", max=MAX_RESTOCK)
+    return value
+
+
+def may_change_stock(user_id: int | None, admin_ids: Collection[int]) -> bool:
+    """Without STAFF_ADMIN_IDS every staff member may; with it, only those listed."""
+    return not admin_ids or (user_id is not None and user_id in admin_ids)
+
+
+async def check_levels(db: aiosqlite.Connection, skus: Iterable[str], now: datetime) -> list[str]:
+    """Announce products that dropped to or below their threshold (available = on hand minus
+    reserved), once per drop; re-arm those back above it. Returns the SKUs announced."""
+    announced = []
+    for sku in sorted(set(skus)):
+        row = await fetchone(
+            db,
+            "SELECT p.stock - p.reserved AS available, p.low_stock_threshold, p.active,"
+            " a.sku IS NOT NULL AS flagged FROM products p"
+            " LEFT JOIN stock_alerts a ON a.sku = p.sku WHERE p.sku = ?",
+            (sku,),
+        )
+        if row is None:
+            continue
+        low = row["available"] <= row["low_stock_threshold"]
+        if low and row["active"] and not row["flagged"]:
+            await db.execute(
+                "INSERT INTO stock_alerts (sku, raised_at) VALUES (?, ?)", (sku, to_db(now))
+            )
+            await outbox.enqueue(
+                db,
+                audience="staff",
+                kind="low_stock",
+                now=now,
+                payload={
+                    "sku": sku,
+                    "available": row["available"],
+                    "threshold": row["low_stock_threshold"],
+                },
+            )
+            announced.append(sku)
+        elif not low and row["flagged"]:
+            await db.execute("DELETE FROM stock_alerts WHERE sku = ?", (sku,))
+    return announced
+
+
+async def _product(db: aiosqlite.Connection, sku: str) -> Product:
+    """By SKU as typed; case does not matter when it is unambiguous."""
+    text = sku.strip()[:40]
+    row = await fetchone(db, "SELECT * FROM products WHERE sku = ?", (text,))
+    if row is None:
+        rows = await fetchall(db, "SELECT * FROM products WHERE sku = ? COLLATE NOCASE", (text,))
+        row = rows[0] if len(rows) == 1 else None
+    if row is None:
+        raise InvalidInput("sku_unknown", sku=text)
+    return product_from_row(row)
+
+
+async def product(store: Store, sku: str) -> Product:
+    return await _product(store.reader, sku)
+
+
+async def restock(
+    store: Store,
+    sku: str,
+    quantity: int,
+    actor: Actor,
+    *,
+    source: dedupe.MessageKey | None = None,
+) -> Restocked:
+    """Add `quantity` units on hand and record who did it."""
+    now = store.now()
+    async with store.transaction() as db:
+        await dedupe.claim(db, source, now)
+        item = await _product(db, sku)
+        after = item.stock + quantity
+        await db.execute(
+            "UPDATE products SET stock = ?, updated_at = ? WHERE sku = ?",
+            (after, to_db(now), item.sku),
+        )
+        await db.execute(
+            "INSERT INTO stock_movements (sku, delta, stock_after, reason, actor_id, actor_name,"
+            " at) VALUES (?, ?, ?, 'restock', ?, ?, ?)",
+            (item.sku, quantity, after, actor.id, actor.name, to_db(now)),
+        )
+        await check_levels(db, [item.sku], now)
+        return Restocked(await _product(db, item.sku), item.stock, quantity)
+
+
+async def levels(
+    store: Store, *, low_only: bool = False, limit: int = 40
+) -> tuple[list[Product], int]:
+    """Active products, the scarcest first (available stock against the threshold), and
+    how many there are in all."""
+    where = " AND stock - reserved <= low_stock_threshold" if low_only else ""
+    count = await store.fetchone(f"SELECT COUNT(*) AS n FROM products WHERE active = 1{where}")
+    rows = await store.fetchall(
+        f"SELECT * FROM products WHERE active = 1{where}"
+        " ORDER BY stock - reserved - low_stock_threshold, name LIMIT ?",
+        (limit,),
+    )
+    return [product_from_row(r) for r in rows], (count["n"] if count else 0)
+
+
+async def movements(store: Store, sku: str, limit: int = 5) -> list[Movement]:
+    rows = await store.fetchall(
+        "SELECT * FROM stock_movements WHERE sku = ? ORDER BY id DESC LIMIT ?", (sku, limit)
+    )
+    return [Movement(from_db(r["at"]), r["delta"], r["stock_after"], r["actor_name"]) for r in rows]

@@ -1,0 +1,63 @@
+"""The staff group: which commands and buttons exist, where they are accepted, and the
+command menu Telegram shows there."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.settings import Settings
+from handlers import callbacks as cb
+from handlers import received, staff_lists, staff_orders
+from messages import Messages
+
+log = logging.getLogger(__name__)
+
+# Command → handler, in the order the menu shows them.
+COMMANDS = {
+    "queue": staff_lists.queue_command,
+    "order": staff_orders.order_command,
+    "find": staff_lists.find_command,
+    "verify": staff_orders.verify_command,
+    "reject": staff_orders.reject_command,
+    "pack": staff_orders.pack_command,
+    "ship": staff_orders.ship_command,
+    "invoice": staff_orders.invoice_command,
+    "deliver": staff_orders.deliver_command,
+    "cancelorder": staff_orders.cancel_command,
+    "note": staff_orders.note_command,
+    "stock": staff_lists.stock_command,
+    "restock": staff_lists.restock_command,
+}
+
+
+def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Before the customer fallbacks: they would answer these as unknown commands."""
+    staff = filters.Chat(chat_id=settings.staff_chat_id)
+    app.add_handlers(
+        [CommandHandler(name, handler, filters=staff) for name, handler in COMMANDS.items()]
+        + [
+            CommandHandler(["help", "start"], staff_lists.help_command, filters=staff),
+            CommandHandler(list(COMMANDS), staff_lists.refuse, filters=~staff),
+            CallbackQueryHandler(staff_orders.staff_button, pattern=cb.pattern(cb.STAFF)),
+            CallbackQueryHandler(staff_lists.queue_button, pattern=cb.pattern(cb.STAFF_QUEUE)),
+            CallbackQueryHandler(received.received_button, pattern=cb.pattern(cb.RECEIVED)),
+            MessageHandler(
+                staff & filters.REPLY & filters.TEXT & ~filters.COMMAND, staff_orders.prompt_reply
+            ),
+        ]
+    )
+
+
+async def set_commands(bot: Bot, settings: Settings, messages: Messages) -> None:
+    """The staff command menu, shown in the staff group only."""
+    lang = settings.default_language
+    commands = [BotCommand(name, messages.button(lang, f"cmd_{name}")) for name in COMMANDS]
+    commands.append(BotCommand("help", messages.button(lang, "cmd_staff_help")))
+    try:
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(settings.staff_chat_id))
+    except TelegramError as exc:  # not in the group yet: staff commands still work typed
+        log.warning("could not set the staff group's command menu: %s", exc)
