@@ -1,0 +1,180 @@
+"""Unpaid bank-transfer orders: a reminder, a last one before expiry, then expiry.
+
+The payment clock starts when the order is placed, or again when staff turn a receipt down
+(the order is unpaid once more). Expiry cancels the order through the lifecycle, so its stock
+is released in the same transaction, and tells the customer and the staff group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from domain.actors import SYSTEM
+from domain.clock import from_db, to_db
+from domain.models import Status
+from domain.orders import apply_transition, load_order
+from domain.quiet_hours import EVENING_MARGIN
+from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
+from domain.store import Store
+
+# The first reminder is dropped when the last one would follow it this closely (say, both
+# held to the same morning by quiet hours): one reminder is enough.
+MIN_GAP = timedelta(hours=2)
+
+# Orders waiting for the customer's transfer, with the moment the payment clock started.
+_AWAITING = """
+SELECT o.id, o.user_id, o.since, c.reminders_enabled, c.reachable FROM (
+    SELECT id, user_id, created_at, COALESCE(
+        (SELECT MAX(e.at) FROM order_events e WHERE e.order_id = orders.id AND e.kind = 'payment'),
+        created_at) AS since
+    FROM orders
+    WHERE status = 'placed' AND payment_method = 'transfer' AND payment_status = 'unpaid'
+      AND created_at <= :until
+) o JOIN customers c ON c.user_id = o.user_id
+WHERE o.since <= :until {where}
+ORDER BY o.since, o.id LIMIT :limit
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentPlan:
+    first: datetime | None
+    last: datetime | None
+    expires: datetime
+
+
+def payment_plan(since: datetime, policy: Policy) -> PaymentPlan:
+    """When to remind about an order whose payment clock started at `since`.
+
+    The first reminder waits out quiet hours; the last one is pulled before them, so it
+    still comes before expiry.
+    """
+    expires = since + policy.payment_expire_after
+    first: datetime | None = policy.quiet.defer(since + policy.payment_reminder_after)
+    last: datetime | None = policy.quiet.advance(expires - policy.payment_last_before)
+    if last is not None and (last <= since or last >= expires):
+        last = None
+    if first is not None and (first >= expires or (last is not None and last - first < MIN_GAP)):
+        first = None
+    return PaymentPlan(first, last, expires)
+
+
+async def _awaiting(
+    db: aiosqlite.Connection, until: datetime, limit: int, not_logged: str | None = None
+) -> list[aiosqlite.Row]:
+    """Orders awaiting payment whose clock started by `until` (and, if given, without a
+    schedule_log row of that kind for this payment clock)."""
+    where = "" if not_logged is None else _NOT_LOGGED
+    params = {"until": to_db(until), "limit": limit, "kind": not_logged}
+    async with db.execute(_AWAITING.format(where=where), params) as cur:
+        return list(await cur.fetchall())
+
+
+async def _log(
+    db: aiosqlite.Connection, kind: str, ref: int, version: str, now: datetime, outcome: str
+) -> None:
+    await db.execute(
+        "INSERT INTO schedule_log (kind, ref, version, done_at, outcome) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        (kind, ref, version, to_db(now), outcome),
+    )
+
+
+_NOT_LOGGED = (
+    "AND NOT EXISTS (SELECT 1 FROM schedule_log l"
+    " WHERE l.kind = :kind AND l.ref = o.id AND l.version = o.since)"
+)
+
+
+async def expire_unpaid(store: Store, policy: Policy) -> int:
+    """Cancel transfer orders unpaid for PAYMENT_EXPIRE_AFTER; one staff message per run."""
+    now = store.now()
+    async with store.transaction() as db:
+        rows = await _awaiting(db, now - policy.payment_expire_after, policy.batch)
+        expired: list[int] = []
+        for row in rows:
+            order = await load_order(db, row["id"])
+            # The customer hears it from the expiry message below (it explains why).
+            await apply_transition(db, order, Status.CANCELLED, SYSTEM, now, notify_customer=False)
+            if row["reachable"]:
+                await enqueue_customer(
+                    db,
+                    policy,
+                    now,
+                    chat_id=order.user_id,
+                    kind="payment_expired",
+                    order_id=order.id,
+                    dedupe_key=f"payment_expired:{order.id}",
+                )
+            expired.append(order.id)
+        if expired:
+            await enqueue_staff(db, now, kind="payment_expired_staff", payload={"orders": expired})
+    return len(expired)
+
+
+async def last_reminders(store: Store, policy: Policy) -> int:
+    """The last reminder before expiry (it supersedes a first one not sent yet)."""
+    now = store.now()
+    # The plan may pull the last reminder before quiet hours: look that much further back.
+    reach = policy.quiet.length + EVENING_MARGIN
+    until = now - policy.payment_expire_after + policy.payment_last_before + reach
+    handled = 0
+    async with store.transaction() as db:
+        # Not-yet-due candidates are skipped, not counted: read the whole (small) window.
+        for row in await _awaiting(db, until, policy.batch * 20, "pay_last"):
+            if handled >= policy.batch:
+                break
+            since = from_db(row["since"])
+            plan = payment_plan(since, policy)
+            if plan.last is not None and plan.last > now:
+                continue
+            outcome = await _remind(db, policy, now, row, "payment_last", plan, plan.last)
+            await _log(db, "pay_last", row["id"], row["since"], now, outcome)
+            await _log(db, "pay_first", row["id"], row["since"], now, "superseded")
+            handled += 1
+    return handled
+
+
+async def first_reminders(store: Store, policy: Policy) -> int:
+    """The first reminder, PAYMENT_REMINDER_AFTER after the payment clock started."""
+    now = store.now()
+    until = now - policy.payment_reminder_after
+    async with store.transaction() as db:
+        rows = await _awaiting(db, until, policy.batch, "pay_first")
+        for row in rows:
+            plan = payment_plan(from_db(row["since"]), policy)
+            outcome = await _remind(db, policy, now, row, "payment_reminder", plan, plan.first)
+            await _log(db, "pay_first", row["id"], row["since"], now, outcome)
+    return len(rows)
+
+
+async def _remind(
+    db: aiosqlite.Connection,
+    policy: Policy,
+    now: datetime,
+    row: aiosqlite.Row,
+    kind: str,
+    plan: PaymentPlan,
+    planned: datetime | None,
+) -> str:
+    """Queue one reminder unless the plan or the customer says no; returns the outcome."""
+    if planned is None:
+        return "not_needed"
+    if not row["reachable"]:
+        return "unreachable"
+    if not row["reminders_enabled"]:
+        return "opted_out"
+    await enqueue_customer(
+        db,
+        policy,
+        now,
+        chat_id=row["user_id"],
+        kind=kind,
+        order_id=row["id"],
+        payload={"expires_at": to_db(plan.expires)},
+        dedupe_key=f"{kind}:{row['id']}:{row['since']}",
+    )
+    return "sent"

@@ -1,0 +1,95 @@
+"""How long the scheduled follow-up waits for what (primitives from the settings), and the
+two ways a scheduled pass queues a message: customers wait out quiet hours, staff do not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from domain import outbox
+from domain.quiet_hours import QuietHours
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Primitives from the settings; the defaults are the shop defaults of the issue."""
+
+    zone: ZoneInfo = JAKARTA
+    quiet: QuietHours = field(default_factory=lambda: QuietHours(time(21), time(8), JAKARTA))
+    payment_reminder_after: timedelta = timedelta(hours=6)
+    payment_last_before: timedelta = timedelta(hours=2)
+    payment_expire_after: timedelta = timedelta(hours=24)
+    verification_limit: timedelta = timedelta(hours=2)
+    packing_limit: timedelta = timedelta(hours=24)
+    shipment_limit: timedelta = timedelta(hours=48)
+    nudge_every: timedelta = timedelta(hours=1)
+    nudge_again_after: timedelta = timedelta(days=1)
+    digest_at: time = time(8)
+    delivery_check_after: timedelta = timedelta(days=3)
+    auto_deliver_after: timedelta = timedelta(days=7)
+    survey_after: timedelta = timedelta(days=2)
+    # A survey is not started for a delivery older than survey_after + this (after an outage
+    # of a week, asking is no longer polite), and stays open this long once sent.
+    survey_late_limit: timedelta = timedelta(days=7)
+    survey_open_for: timedelta = timedelta(days=7)
+    # After the score, free text counts as the comment for this long.
+    comment_window: timedelta = timedelta(hours=1)
+    abandoned_cart_after: timedelta = timedelta(days=1)
+    cart_late_limit: timedelta = timedelta(days=7)
+    batch: int = 100
+
+
+async def enqueue_customer(
+    db: aiosqlite.Connection,
+    policy: Policy,
+    now: datetime,
+    *,
+    chat_id: int,
+    kind: str,
+    order_id: int | None = None,
+    payload: dict[str, object] | None = None,
+    dedupe_key: str | None = None,
+) -> datetime:
+    """Queue a customer message the job initiated: held until morning in quiet hours.
+    Returns when it may go out."""
+    not_before = policy.quiet.defer(now)
+    await outbox.enqueue(
+        db,
+        audience="customer",
+        chat_id=chat_id,
+        kind=kind,
+        order_id=order_id,
+        payload=payload,
+        now=now,
+        not_before=not_before,
+        dedupe_key=dedupe_key,
+    )
+    return not_before
+
+
+async def enqueue_staff(
+    db: aiosqlite.Connection,
+    now: datetime,
+    *,
+    kind: str,
+    order_id: int | None = None,
+    payload: dict[str, object] | None = None,
+    dedupe_key: str | None = None,
+    not_before: datetime | None = None,
+) -> None:
+    """Queue a staff group message: never held by quiet hours."""
+    await outbox.enqueue(
+        db,
+        audience="staff",
+        kind=kind,
+        order_id=order_id,
+        payload=payload,
+        now=now,
+        not_before=not_before,
+        dedupe_key=dedupe_key,
+    )

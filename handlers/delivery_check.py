@@ -1,0 +1,52 @@
+"""The customer's answer to "has your order arrived?": received, not yet, or a problem."""
+
+from __future__ import annotations
+
+import math
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from domain.delivery_checks import answer_check
+from domain.errors import DomainError, StaleAction
+from handlers import callbacks as cb
+from handlers import keyboards as kb
+from handlers.common import Context, Screen
+
+CODES = {"ok": "received", "wait": "not_yet", "bad": "problem"}
+
+
+async def delivery_button(update: Update, context: Context) -> None:
+    """dc:<ok|wait|bad>:<order no> — only ever about the presser's own order."""
+    screen = await Screen.of(update, context)
+    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
+    try:
+        if len(parts) != 3 or parts[1] not in CODES:
+            raise StaleAction()
+        order, answer = await answer_check(
+            screen.deps.store,
+            screen.who.user_id,
+            parts[2],
+            CODES[parts[1]],
+            screen.who.name or screen.who.first_name,
+        )
+    except DomainError as exc:
+        await screen.fail(exc)
+        return
+    screen.deps.sender.kick(context)
+    await screen.answer()
+    messages, lang = screen.deps.messages, screen.lang
+    days = math.ceil(screen.deps.settings.delivery_check_after.total_seconds() / 86_400)
+    # Until it is received, the buttons stay: "it arrived" can still be pressed later.
+    markup = (
+        kb.order_notice(messages, lang, order)
+        if answer == "received"
+        else kb.delivery_check(messages, lang, order.number)
+    )
+    await screen.show(
+        screen.render("delivery_check_answer", order=order, answer=answer, days=days), markup
+    )
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CallbackQueryHandler(delivery_button, pattern=cb.pattern(cb.DELIVERY_CHECK)))

@@ -1,0 +1,196 @@
+"""The feedback survey in the private chat (score buttons, then an optional typed comment)
+and `/nps [period]` in the staff group.
+
+The comment step is a small persistent conversation ("survey"), so a restart between the
+score and the comment loses nothing. Whether an answer counts is decided by the domain (one
+survey per order, the customer's own, while open); the conversation only routes the text.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.deps import deps
+from bot.jobs import policy_from
+from domain import surveys
+from domain.errors import DomainError, InvalidInput, NotFound, StaleAction
+from handlers import callbacks as cb
+from handlers import customer
+from handlers import keyboards as kb
+from handlers.common import Context, Screen
+
+COMMENT = "comment"
+END = ConversationHandler.END
+PRIVATE = filters.ChatType.PRIVATE
+TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
+PENDING = "survey_comment"  # user_data: the order number whose comment we wait for
+
+
+async def _refuse(screen: Screen, error: DomainError) -> None:
+    """Politely, in an alert on the pressed button (or a message for typed text)."""
+    if isinstance(error, NotFound):
+        text = screen.deps.messages.error(screen.lang, "survey_unknown")
+        await (
+            screen.answer(text, alert=True) if screen.update.callback_query else screen.send(text)
+        )
+        return
+    await screen.fail(error)
+
+
+async def score_button(update: Update, context: Context) -> str | int:
+    """sv:<order no>:<0-10>."""
+    screen = await Screen.of(update, context)
+    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
+    try:
+        if len(parts) != 3:
+            raise StaleAction()
+        survey = await surveys.record_score(
+            screen.deps.store,
+            screen.who.user_id,
+            parts[1],
+            parts[2],
+            window=policy_from(screen.deps.settings).comment_window,
+        )
+    except DomainError as exc:
+        await _refuse(screen, exc)
+        return END
+    context.user_data[PENDING] = survey.number  # type: ignore[index]
+    await screen.answer()
+    await screen.show(
+        screen.render(
+            "survey_comment_prompt",
+            score=survey.score,
+            category=survey.category,
+            max=surveys.MAX_COMMENT,
+        ),
+        kb.survey_comment(screen.deps.messages, screen.lang, survey.number),
+    )
+    return COMMENT
+
+
+async def comment_text(update: Update, context: Context) -> str | int:
+    screen = await Screen.of(update, context)
+    number = context.user_data.get(PENDING)  # type: ignore[union-attr]
+    text = update.effective_message.text or ""  # type: ignore[union-attr]
+    if not number:
+        return await _not_a_comment(update, context)
+    try:
+        await surveys.record_comment(
+            screen.deps.store,
+            screen.who.user_id,
+            number,
+            text,
+            window=policy_from(screen.deps.settings).comment_window,
+        )
+    except InvalidInput as exc:  # too long or empty: ask again, keep waiting
+        await screen.fail(exc)
+        return COMMENT
+    except DomainError:  # the comment time is over: this text is about something else
+        return await _not_a_comment(update, context)
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    screen.deps.sender.kick(context)
+    await screen.send(screen.render("survey_thanks", number=number))
+    return END
+
+
+async def _not_a_comment(update: Update, context: Context) -> int:
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    await customer.not_understood(update, context)
+    return END
+
+
+async def skip_button(update: Update, context: Context) -> str | int:
+    """sv:skip:<order no>."""
+    screen = await Screen.of(update, context)
+    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
+    try:
+        if len(parts) != 3:
+            raise StaleAction()
+        survey = await surveys.skip_comment(
+            screen.deps.store,
+            screen.who.user_id,
+            parts[2],
+            window=policy_from(screen.deps.settings).comment_window,
+        )
+    except DomainError as exc:
+        await _refuse(screen, exc)
+        return END
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    screen.deps.sender.kick(context)
+    await screen.answer()
+    await screen.show(screen.render("survey_thanks", number=survey.number))
+    return END
+
+
+async def cancel_comment(update: Update, context: Context) -> int:
+    """/cancel while we wait for a comment: the same as skipping it."""
+    screen = await Screen.of(update, context)
+    number = context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    if number:
+        try:
+            await surveys.skip_comment(
+                screen.deps.store,
+                screen.who.user_id,
+                number,
+                window=policy_from(screen.deps.settings).comment_window,
+            )
+            screen.deps.sender.kick(context)
+        except DomainError:
+            pass
+    await screen.send(screen.render("survey_thanks", number=number or "-"))
+    return END
+
+
+def conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    score = CallbackQueryHandler(score_button, pattern=rf"^{cb.SURVEY}:(?!skip:)[^:]+:\d+$")
+    skip = CallbackQueryHandler(skip_button, pattern=rf"^{cb.SURVEY}:skip:")
+    return ConversationHandler(
+        name="survey",
+        persistent=True,
+        allow_reentry=True,
+        entry_points=[score, skip],
+        states={COMMENT: [MessageHandler(TEXT, comment_text)]},
+        fallbacks=[CommandHandler("cancel", cancel_comment, filters=PRIVATE)],
+    )
+
+
+# ---------------------------------------------------------------- /nps in the staff group
+
+
+async def nps_command(update: Update, context: Context) -> None:
+    d = deps(context)
+    lang = d.settings.default_language
+    chat = update.effective_chat
+    assert chat is not None
+    now = d.store.now()
+    try:
+        since, until = surveys.parse_period(" ".join(context.args or []), now, d.settings.zone)
+    except DomainError as exc:
+        text = d.messages.error(lang, exc.code, **exc.context)
+    else:
+        report = await surveys.nps(d.store, since, until)
+        last_day = (until - timedelta(seconds=1)).astimezone(d.settings.zone)  # end excluded
+        text = d.messages.render(
+            lang,
+            "survey_nps",
+            report=report,
+            since=since.astimezone(d.settings.zone).date().isoformat() if since else None,
+            until=last_day.date().isoformat(),
+        )
+    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+
+
+def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type-arg]
+    app.add_handler(conversation())
+    app.add_handler(CommandHandler("nps", nps_command, filters=filters.Chat(chat_id=staff_chat_id)))
