@@ -13,9 +13,10 @@ from bot.deps import DEPS_KEY, Deps
 from bot.persistence import SQLitePersistence
 from bot.sender import OutboxSender
 from bot.settings import Settings
+from bot.workflow import courier_book
 from domain.clock import Clock, utc_now
 from domain.store import Store
-from handlers import checkout, customer, setup
+from handlers import checkout, customer, setup, staff
 from messages import Messages
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ def build_application(
     app.add_handler(checkout.conversation())
     customer.register(app)
     setup.register(app)
+    staff.register(app, settings)
+    # Customer screens show a courier's tracking link through this (courier, number) -> url.
+    app.bot_data["tracking_url"] = courier_book(settings).tracking_url
     customer.register_fallbacks(app)
     app.add_handler(TypeHandler(Update, _flush_persistence), group=FLUSH_GROUP)
     app.add_error_handler(_on_error)
@@ -73,6 +77,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     deps: Deps = app.bot_data[DEPS_KEY]
     await deps.store.ensure_open()
     await _register_commands(app, deps)
+    await staff.set_commands(app.bot, deps.settings, deps.messages)
 
 
 async def _register_commands(app: Application, deps: Deps) -> None:  # type: ignore[type-arg]

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, InputFile, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.invoice_pdf import render_invoice
+from bot.workflow import courier_book
+from domain.catalog import get_product
 from domain.customers import language_of
+from domain.invoices import invoice_for_order
 from domain.orders import load_order, set_staff_message
 from domain.outbox import OutboxMessage
 from handlers import keyboards
@@ -37,6 +41,8 @@ def is_not_modified(exc: BadRequest) -> bool:
 async def order_card(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     """The order's one card in the staff group: posted once, then edited in place."""
     assert message.order_id is not None
+    if await _newer_card_pending(deps, message):
+        return None  # a later redraw is queued: save the group's rate limit for it
     order = await load_order(deps.store.reader, message.order_id)
     lang = deps.settings.default_language
     text = deps.messages.render(lang, "staff_order_card", order=order)
@@ -98,3 +104,104 @@ async def status_changed(deps: Deps, bot: Bot, chat_id: int, message: OutboxMess
     markup = keyboards.order_notice(deps.messages, lang, order)
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     return sent.message_id
+
+# ---------------------------------------------------------------- staff workflow
+
+
+async def _newer_card_pending(deps: Deps, message: OutboxMessage) -> bool:
+    row = await deps.store.fetchone(
+        "SELECT 1 FROM outbox WHERE kind = 'order_card' AND state = 'pending'"
+        " AND order_id = ? AND id > ? LIMIT 1",
+        (message.order_id, message.id),
+    )
+    return row is not None
+
+
+def _under_card(order_message_id: int | None) -> ReplyParameters | None:
+    if order_message_id is None:
+        return None
+    return ReplyParameters(order_message_id, allow_sending_without_reply=True)
+
+
+@renderer("order_shipped")
+async def order_shipped(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+    """Shipped: courier, tracking number and link, and a button to confirm arrival."""
+    assert message.order_id is not None
+    order = await load_order(deps.store.reader, message.order_id)
+    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
+    url = courier_book(deps.settings).tracking_url(order.courier, order.tracking_number)
+    text = deps.messages.render(
+        lang,
+        "notice_shipped",
+        order=order,
+        tracking_url=url,
+        corrected=bool(message.payload.get("corrected")),
+    )
+    markup = keyboards.shipped_notice(deps.messages, lang, order, url)
+    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    return sent.message_id
+
+
+async def _send_invoice(
+    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage, *, staff: bool
+) -> int | None:
+    assert message.order_id is not None
+    invoice = await invoice_for_order(deps.store.reader, message.order_id)
+    if invoice is None:
+        raise LookupError(f"order {message.order_id} has no invoice")
+    order = await load_order(deps.store.reader, message.order_id)
+    resent = bool(message.payload.get("resent"))
+    if staff:
+        lang = deps.settings.default_language
+        caption = deps.messages.render(
+            lang, "staff_invoice", invoice=invoice, order=order, resent=resent
+        )
+    else:
+        lang = await language_of(deps.store, chat_id, deps.settings.default_language)
+        caption = deps.messages.render(lang, "notice_invoice", invoice=invoice, order=order)
+    document = InputFile(render_invoice(invoice, deps.messages), filename=invoice.file_name)
+    sent = await bot.send_document(
+        chat_id,
+        document,
+        caption=caption,
+        parse_mode=ParseMode.HTML,
+        reply_parameters=_under_card(order.staff_message_id) if staff else None,
+    )
+    return sent.message_id
+
+
+@renderer("invoice")
+async def invoice_to_customer(
+    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    """The invoice PDF, to the customer as a document."""
+    return await _send_invoice(deps, bot, chat_id, message, staff=False)
+
+
+@renderer("invoice_staff")
+async def invoice_to_staff(
+    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    """The same PDF in the staff group, under the order's card."""
+    return await _send_invoice(deps, bot, chat_id, message, staff=True)
+
+
+@renderer("low_stock")
+async def low_stock(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+    """One alert when a product drops to or below its threshold."""
+    product = await get_product(deps.store, message.payload["sku"], active_only=False)
+    if product is None:
+        return None
+    text = deps.messages.render(
+        deps.settings.default_language,
+        "staff_low_stock",
+        product=product,
+        available=message.payload["available"],
+        threshold=message.payload["threshold"],
+    )
+    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    return sent.message_id
+
+
+# The scheduled follow-up's kinds live in their own module; importing it registers them.
+from bot import schedule_notices  # noqa: E402, F401

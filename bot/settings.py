@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.couriers import DEFAULT_COURIERS, Courier
 from domain.models import ShippingOption
 
 DEFAULT_SHIPPING = [
@@ -45,6 +46,12 @@ class Settings(BaseSettings):
     shipping_options: list[ShippingOption] = Field(default_factory=lambda: list(DEFAULT_SHIPPING))
     cod_enabled: bool = True
 
+    # Staff workflow.
+    couriers: list[Courier] = Field(default_factory=lambda: list(DEFAULT_COURIERS))
+    invoice_at: Literal["verification", "shipment", "manual"] = "shipment"
+    # Empty: every staff member may change stock; else only these Telegram user ids.
+    staff_admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+
     # Outbound limits (Telegram: ~30 msg/s overall, 20 msg/min per group).
     rate_limit_overall_per_second: float = Field(30, gt=0)
     rate_limit_group_per_minute: float = Field(20, gt=0)
@@ -79,6 +86,28 @@ class Settings(BaseSettings):
         if not v.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return v.rstrip("/")
+
+    @field_validator("couriers")
+    @classmethod
+    def _couriers(cls, v: list[Courier]) -> list[Courier]:
+        if not v:
+            raise ValueError("needs at least one courier")
+        codes = [c.code for c in v]
+        if len(set(codes)) != len(codes):
+            raise ValueError("courier codes must be unique")
+        return v
+
+    @field_validator("staff_admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, v: object) -> object:
+        """`123,456`, `[123, 456]` or nothing."""
+        if isinstance(v, str):
+            text = v.strip().strip("[]")
+            try:
+                return [int(x) for x in text.replace(",", " ").split()]
+            except ValueError:
+                raise ValueError("must be Telegram user ids, e.g. 123456,789012") from None
+        return v
 
     @field_validator("shipping_options")
     @classmethod

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from domain import lifecycle, outbox
+from domain import lifecycle, outbox, stock
 from domain.actors import Actor
 from domain.clock import from_db, to_db
 from domain.errors import (
@@ -201,6 +201,7 @@ async def place_order(
             (details.name, details.phone, details.address, to_db(now), user_id),
         )
         await outbox.enqueue(db, audience="staff", kind="order_card", order_id=order_id, now=now)
+        await stock.check_levels(db, [x["sku"] for x in lines], now)  # after the card
         return await load_order(db, order_id)
 
 
@@ -335,6 +336,8 @@ async def apply_transition(
             "UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE sku = ?",
             [(x["quantity"], x["quantity"], x["sku"]) for x in lines],
         )
+    # Released stock re-arms a low-stock alert; the alert itself is raised at placement.
+    await stock.check_levels(db, [x["sku"] for x in lines], now)
     await record_event(db, order.id, now, actor, "status", current, to, note)
     await outbox.enqueue(db, audience="staff", kind="order_card", order_id=order.id, now=now)
     if notify_customer:

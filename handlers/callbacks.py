@@ -37,6 +37,23 @@ CART = "k"  # k:view | k:inc:<sku> | k:dec:<sku> | k:rm:<sku> | k:clear | k:go
 CHECKOUT = "co"  # co:ship:<code> | co:pay:<method> | co:back | co:skip | co:use | co:ok | co:x
 ORDERS = "o"  # o:list:<page> | o:view:<no> | o:cancel:<no> | o:cancelyes:<no>
 LANGUAGE = "lang"  # lang:<id|en>
+# Staff group: st:<code>:<order no>[:<courier code>], codes below; sq:<open|status>:<page>.
+STAFF = "st"
+STAFF_QUEUE = "sq"
+RECEIVED = "rcv"  # rcv:<order no> — the customer confirms arrival
+STAFF_CODES = {
+    "verify": "v",
+    "reject": "r",
+    "pack": "p",
+    "ship": "s",
+    "invoice": "i",
+    "deliver": "d",
+    "cancel": "x",
+    "note": "n",
+    "courier": "c",  # st:c:<no>:<courier code>
+    "back": "b",  # the card's own buttons again (leaves the courier choice)
+    "open": "o",  # post the order's card and history
+}
 NOOP = "noop"
 
 

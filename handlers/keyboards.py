@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from domain import lifecycle
 from domain.catalog import Page
-from domain.models import Cart, Order, PaymentMethod, Product, ShippingOption
+from domain.couriers import Courier
+from domain.models import Cart, Order, PaymentMethod, Product, ShippingOption, Status
+from domain.staff_actions import allowed_actions
+from domain.worklist import QueuePage, stage_key
 from handlers import callbacks as cb
 from messages import Messages
 
@@ -181,6 +186,8 @@ def order_detail(messages: Messages, lang: str, order: Order) -> InlineKeyboardM
         rows.append(
             [_button(messages, lang, "cancel_order", cb.make(cb.ORDERS, "cancel", order.number))]
         )
+    if order.status == Status.SHIPPED:
+        rows.append([_button(messages, lang, "received", cb.make(cb.RECEIVED, order.number))])
     rows.append([_button(messages, lang, "my_orders", cb.make(cb.ORDERS, "list", 0))])
     return InlineKeyboardMarkup(rows)
 
@@ -215,6 +222,200 @@ def languages(messages: Messages, lang: str) -> InlineKeyboardMarkup:
     )
 
 
+def _staff(
+    messages: Messages, lang: str, action: str, number: str, *args: object, **ctx: object
+) -> InlineKeyboardButton:
+    return _button(
+        messages,
+        lang,
+        "staff_action",
+        cb.make(cb.STAFF, cb.STAFF_CODES[action], number, *args),
+        action=action,
+        **ctx,
+    )
+
+
 def staff_order_actions(messages: Messages, lang: str, order: Order) -> InlineKeyboardMarkup | None:
     """Buttons on the staff card: exactly the actions allowed now (staff workflow)."""
-    return None
+    actions = allowed_actions(order.status)
+    buttons = [
+        _staff(messages, lang, a, order.number, invoiced=bool(order.invoice_number))
+        for a in actions
+    ]
+    rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def staff_couriers(
+    messages: Messages, lang: str, order: Order, couriers: Iterable[Courier]
+) -> InlineKeyboardMarkup:
+    """Ship: which courier (the card's buttons give way to this choice, then come back)."""
+    buttons = [
+        _button(
+            messages,
+            lang,
+            "courier",
+            cb.make(cb.STAFF, cb.STAFF_CODES["courier"], order.number, c.code),
+            courier=c,
+        )
+        for c in couriers
+    ]
+    rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(
+        [
+            _button(
+                messages,
+                lang,
+                "staff_back",
+                cb.make(cb.STAFF, cb.STAFF_CODES["back"], order.number),
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def staff_open_orders(
+    messages: Messages, lang: str, numbers: Iterable[str], pager: list[InlineKeyboardButton]
+) -> InlineKeyboardMarkup | None:
+    """One button per listed order (posts its card and history), three to a row."""
+    buttons = [
+        _button(
+            messages,
+            lang,
+            "open_order",
+            cb.make(cb.STAFF, cb.STAFF_CODES["open"], n),
+            number=n,
+        )
+        for n in numbers
+    ]
+    rows: Rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    if pager:
+        rows.append(pager)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def staff_queue(messages: Messages, lang: str, page: QueuePage) -> InlineKeyboardMarkup | None:
+    key = stage_key(page.stages)
+    pager = []
+    if page.page > 0:
+        pager.append(_button(messages, lang, "prev", cb.make(cb.STAFF_QUEUE, key, page.page - 1)))
+    if page.page + 1 < page.pages:
+        pager.append(_button(messages, lang, "next", cb.make(cb.STAFF_QUEUE, key, page.page + 1)))
+    return staff_open_orders(messages, lang, [i.number for i in page.items], pager)
+
+
+def shipped_notice(
+    messages: Messages, lang: str, order: Order, tracking_url: str | None
+) -> InlineKeyboardMarkup:
+    """The customer's shipment notice: confirm arrival, follow the parcel, see the order."""
+    rows: Rows = []
+    if order.status == Status.SHIPPED:
+        rows.append([_button(messages, lang, "received", cb.make(cb.RECEIVED, order.number))])
+    if tracking_url:
+        rows.append([InlineKeyboardButton(messages.button(lang, "track_parcel"), url=tracking_url)])
+    rows.append([_button(messages, lang, "see_order", cb.make(cb.ORDERS, "view", order.number))])
+    return InlineKeyboardMarkup(rows)
+
+
+# ---------------------------------------------------------------- scheduled follow-up
+
+
+def _off(messages: Messages, lang: str, topic: str) -> InlineKeyboardButton:
+    """Turn reminders (rem) or surveys (srv) off straight from the message that asks."""
+    return _button(messages, lang, f"{topic}_off", cb.make(cb.PREFERENCES, "off", topic))
+
+
+def payment_reminder(messages: Messages, lang: str, number: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button(messages, lang, "see_order", cb.make(cb.ORDERS, "view", number))],
+            [_off(messages, lang, "rem")],
+        ]
+    )
+
+
+def cart_reminder(messages: Messages, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(messages, lang, "cart", cb.make(cb.CART, "view")),
+                _button(messages, lang, "checkout", cb.make(cb.CART, "go")),
+            ],
+            [_off(messages, lang, "rem")],
+        ]
+    )
+
+
+def delivery_check(messages: Messages, lang: str, number: str) -> InlineKeyboardMarkup:
+    def answer(key: str, code: str) -> InlineKeyboardButton:
+        return _button(messages, lang, key, cb.make(cb.DELIVERY_CHECK, code, number))
+
+    return InlineKeyboardMarkup(
+        [
+            [answer("delivery_received", "ok")],
+            [answer("delivery_not_yet", "wait"), answer("delivery_problem", "bad")],
+        ]
+    )
+
+
+def survey_scores(messages: Messages, lang: str, number: str) -> InlineKeyboardMarkup:
+    def score(n: int) -> InlineKeyboardButton:
+        return _button(messages, lang, "survey_score", cb.make(cb.SURVEY, number, n), score=n)
+
+    return InlineKeyboardMarkup(
+        [
+            [score(n) for n in range(0, 6)],
+            [score(n) for n in range(6, 11)],
+            [_off(messages, lang, "srv")],
+        ]
+    )
+
+
+def survey_comment(messages: Messages, lang: str, number: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button(messages, lang, "survey_skip", cb.make(cb.SURVEY, "skip", number))]]
+    )
+
+
+def preferences(
+    messages: Messages, lang: str, *, reminders: bool, surveys: bool
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    messages,
+                    lang,
+                    "pref_reminders",
+                    cb.make(cb.PREFERENCES, "rem", int(not reminders)),
+                    on=reminders,
+                )
+            ],
+            [
+                _button(
+                    messages,
+                    lang,
+                    "pref_surveys",
+                    cb.make(cb.PREFERENCES, "srv", int(not surveys)),
+                    on=surveys,
+                )
+            ],
+            [_button(messages, lang, "home", cb.make(cb.MENU, "home"))],
+        ]
+    )
+
+
+def staff_nudge(messages: Messages, lang: str, numbers: list[str]) -> InlineKeyboardMarkup | None:
+    """One button per order listed (the first few): opens its card in the group."""
+    buttons = [
+        _button(
+            messages,
+            lang,
+            "open_order",
+            cb.make(cb.STAFF, cb.STAFF_CODES["open"], number),
+            number=number,
+        )
+        for number in numbers[:12]
+    ]
+    rows: Rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    return InlineKeyboardMarkup(rows) if rows else None
