@@ -6,17 +6,19 @@ import logging
 import warnings
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.warnings import PTBUserWarning
 
+from bot import jobs
 from bot.deps import DEPS_KEY, Deps
 from bot.persistence import SQLitePersistence
+from bot.ratelimit import TelegramRateLimiter
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from bot.workflow import courier_book
 from domain.clock import Clock, utc_now
 from domain.store import Store
-from handlers import checkout, customer, setup, staff
+from handlers import checkout, customer, delivery_check, preferences, setup, staff, survey
 from messages import Messages
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,16 @@ FLUSH_GROUP = 100
 # Conversation buttons are per chat, not per message: that is intended.
 warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
 
-CUSTOMER_COMMANDS = ("start", "catalog", "cart", "orders", "track", "language", "help")
+CUSTOMER_COMMANDS = (
+    "start",
+    "catalog",
+    "cart",
+    "orders",
+    "track",
+    "language",
+    "settings",
+    "help",
+)
 
 
 def build_application(
@@ -44,10 +55,10 @@ def build_application(
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.rate_limit_overall_per_second,
-                group_max_rate=settings.rate_limit_group_per_minute,
-                max_retries=2,
+            TelegramRateLimiter(
+                overall_per_second=settings.rate_limit_overall_per_second,
+                chat_per_second=settings.rate_limit_chat_per_second,
+                group_per_minute=settings.rate_limit_group_per_minute,
             )
         )
         .persistence(SQLitePersistence(store))
@@ -61,6 +72,11 @@ def build_application(
 
     app.add_handler(checkout.conversation())
     customer.register(app)
+    # Scheduled follow-up: survey (after checkout: its typed steps come first), delivery
+    # check answers, /settings, /nps in the staff group, and the periodic job.
+    survey.register(app, settings.staff_chat_id)
+    delivery_check.register(app)
+    preferences.register(app)
     setup.register(app)
     staff.register(app, settings)
     # Customer screens show a courier's tracking link through this (courier, number) -> url.
@@ -70,6 +86,7 @@ def build_application(
     app.add_error_handler(_on_error)
     assert app.job_queue is not None
     app.job_queue.run_repeating(deps.sender.job, interval=outbox_interval, first=0.5, name="outbox")
+    jobs.register(app)
     return app
 
 

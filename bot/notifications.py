@@ -105,6 +105,7 @@ async def status_changed(deps: Deps, bot: Bot, chat_id: int, message: OutboxMess
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     return sent.message_id
 
+
 # ---------------------------------------------------------------- staff workflow
 
 

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.durations import parse_duration
 from domain.couriers import DEFAULT_COURIERS, Courier
 from domain.models import ShippingOption
+from domain.quiet_hours import parse_clock, parse_window
 
 DEFAULT_SHIPPING = [
     ShippingOption(code="reg", name="JNE REG (2–3 hari)", fee=15_000),
@@ -55,6 +65,24 @@ class Settings(BaseSettings):
     # Outbound limits (Telegram: ~30 msg/s overall, 20 msg/min per group).
     rate_limit_overall_per_second: float = Field(30, gt=0)
     rate_limit_group_per_minute: float = Field(20, gt=0)
+    rate_limit_chat_per_second: float = Field(1, gt=0)  # per private chat
+
+    # Scheduled follow-up. Durations: hours (6, 0.5), units (90m, 2d, 1d12h) or ISO (PT6H).
+    payment_reminder_after: timedelta = timedelta(hours=6)
+    payment_last_reminder_before: timedelta = timedelta(hours=2)  # before expiry
+    payment_expire_after: timedelta = timedelta(hours=24)
+    nudge_verification_after: timedelta = timedelta(hours=2)
+    nudge_packing_after: timedelta = timedelta(hours=24)
+    nudge_shipment_after: timedelta = timedelta(hours=48)
+    nudge_every: timedelta = timedelta(hours=1)  # at most one nudge message per period
+    digest_at: time = time(8, 0)  # shop's zone
+    delivery_check_after: timedelta = timedelta(days=3)  # after shipment
+    auto_deliver_after: timedelta = timedelta(days=7)  # after shipment, without an answer
+    survey_after: timedelta = timedelta(days=2)  # after delivery
+    abandoned_cart_after: timedelta = timedelta(days=1)
+    quiet_hours: str = "21:00-08:00"  # shop's zone; "off" for none
+    schedule_interval_seconds: float = Field(60, gt=0, le=3600)
+    schedule_batch: int = Field(100, ge=1, le=10_000)  # per kind per run: spreads a backlog
 
     @field_validator("bot_token")
     @classmethod
@@ -79,6 +107,47 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {v!r}") from exc
         return v
+
+    @field_validator(
+        "payment_reminder_after",
+        "payment_last_reminder_before",
+        "payment_expire_after",
+        "nudge_verification_after",
+        "nudge_packing_after",
+        "nudge_shipment_after",
+        "nudge_every",
+        "delivery_check_after",
+        "auto_deliver_after",
+        "survey_after",
+        "abandoned_cart_after",
+        mode="before",
+    )
+    @classmethod
+    def _duration(cls, v: object) -> timedelta:
+        return parse_duration(v)
+
+    @field_validator("digest_at", mode="before")
+    @classmethod
+    def _clock(cls, v: object) -> object:
+        return parse_clock(v) if isinstance(v, str) else v
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, v: str) -> str:
+        window = parse_window(v)
+        return "off" if window is None else f"{window[0]:%H:%M}-{window[1]:%H:%M}"
+
+    @model_validator(mode="after")
+    def _schedule_order(self) -> Settings:
+        if self.payment_reminder_after >= self.payment_expire_after:
+            raise ValueError("PAYMENT_REMINDER_AFTER must be shorter than PAYMENT_EXPIRE_AFTER")
+        if self.payment_last_reminder_before >= self.payment_expire_after:
+            raise ValueError(
+                "PAYMENT_LAST_REMINDER_BEFORE must be shorter than PAYMENT_EXPIRE_AFTER"
+            )
+        if self.delivery_check_after >= self.auto_deliver_after:
+            raise ValueError("DELIVERY_CHECK_AFTER must be shorter than AUTO_DELIVER_AFTER")
+        return self
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -77,11 +77,17 @@ def _message(row: aiosqlite.Row) -> OutboxMessage:
     )
 
 
-async def due(store: Store, limit: int = 50) -> list[OutboxMessage]:
+async def due(
+    store: Store, limit: int = 50, audience: Audience | None = None
+) -> list[OutboxMessage]:
+    """Pending messages due now, oldest first; one audience's only if given (the sender
+    drains the staff group, which is limited to 20 a minute, beside the customers)."""
+    where = "" if audience is None else " AND audience = ?"
     rows = await store.fetchall(
         "SELECT * FROM outbox WHERE state = 'pending' AND not_before <= ?"
-        " ORDER BY not_before, id LIMIT ?",
-        (store.now_db(), limit),
+        + where
+        + " ORDER BY not_before, id LIMIT ?",
+        (store.now_db(), *([audience] if audience else []), limit),
     )
     return [_message(r) for r in rows]
 

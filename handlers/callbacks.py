@@ -55,6 +55,11 @@ STAFF_CODES = {
     "open": "o",  # post the order's card and history
 }
 NOOP = "noop"
+# Scheduled follow-up (customers): sv:<no>:<0-10> | sv:skip:<no>; dc:<ok|wait|bad>:<no>;
+# pref:<rem|srv>:<0|1> (settings) | pref:off:<rem|srv> (from a reminder).
+SURVEY = "sv"
+DELIVERY_CHECK = "dc"
+PREFERENCES = "pref"
 
 
 def pattern(prefix: str) -> str:

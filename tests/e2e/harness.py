@@ -29,6 +29,7 @@ def make_settings(tg: FakeBotApi, db: Path, **overrides: Any) -> Settings:
         # The fake server is not rate limited unless a test asks; don't wait on the limiter.
         "rate_limit_group_per_minute": 100_000,
         "rate_limit_overall_per_second": 100_000,
+        "rate_limit_chat_per_second": 100_000,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
