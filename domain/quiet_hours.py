@@ -31,10 +31,13 @@ def parse_window(text: str) -> tuple[time, time] | None:
     if text.strip().lower() in ("", "off", "none", "no"):
         return None
     match = _WINDOW.match(text)
-    if not match:
-        raise ValueError(f"expected a window like 21:00-08:00 (or off), got {text!r}")
-    start = parse_clock(f"{match[1]}:{match[2]}")
-    end = parse_clock(f"{match[3]}:{match[4]}")
+    try:
+        if not match:
+            raise ValueError(text)
+        start = parse_clock(f"{match[1]}:{match[2]}")
+        end = parse_clock(f"{match[3]}:{match[4]}")
+    except ValueError:
+        raise ValueError(f"expected a window like 21:00-08:00 (or off), got {text!r}") from None
     return None if start == end else (start, end)
 
 
