@@ -7,6 +7,7 @@ creation date is the issue time, so a re-sent invoice is the very same document.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +32,8 @@ _FOLD = {
     "…": "...",
     "•": "-",
     "€": "EUR",
+    "Ł": "L",
+    "ł": "l",
     "\u00a0": " ",
 }
 MARGIN = 15
@@ -51,7 +54,7 @@ def latin1(text: str) -> str:
         else:
             base = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
             out.append(base or "?")
-    return " ".join("".join(out).split(" ")).strip()
+    return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
 class _Labels:
