@@ -182,7 +182,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                wait = _seconds(exc.retry_after)
+                wait = _retry_seconds(exc)
                 self.count_429 += 1
                 self.pause(key, wait)
                 if attempt >= retries or wait > self.max_retry_wait:
@@ -202,5 +202,9 @@ def _chat_key(chat_id: object) -> int | str | None:
         return str(chat_id)  # @channelusername: a group-like chat
 
 
-def _seconds(value: float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+def _retry_seconds(exc: RetryAfter) -> float:
+    # PTB keeps a timedelta privately; the public attribute warns while it changes type (22.x).
+    value = getattr(exc, "_retry_after", None)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(exc.retry_after)  # type: ignore[arg-type]

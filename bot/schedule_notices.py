@@ -250,7 +250,7 @@ async def staff_nudge(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
             {
                 "stage": stage,
                 "limit_hours": int(limits[stage].total_seconds() // 3600),
-                "items": items,
+                "orders": items,
             }
             for stage, items in groups.items()
         ],
