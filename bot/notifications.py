@@ -41,9 +41,9 @@ def is_not_modified(exc: BadRequest) -> bool:
 async def order_card(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     """The order's one card in the staff group: posted once, then edited in place."""
     assert message.order_id is not None
-    if await _newer_card_pending(deps, message):
-        return None  # a later redraw is queued: save the group's rate limit for it
     order = await load_order(deps.store.reader, message.order_id)
+    if order.staff_message_id is not None and await _newer_card_pending(deps, message):
+        return None  # a later redraw is queued: save the group's rate limit for it
     lang = deps.settings.default_language
     text = deps.messages.render(lang, "staff_order_card", order=order)
     markup = keyboards.staff_order_actions(deps.messages, lang, order)
@@ -57,9 +57,13 @@ async def order_card(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage)
                 reply_markup=markup,
             )
         except BadRequest as exc:
-            if not is_not_modified(exc):
+            if is_not_modified(exc):
+                return order.staff_message_id
+            if "not found" not in exc.message.lower():
                 raise
-        return order.staff_message_id
+            # Someone deleted the card: post it afresh rather than lose the order.
+        else:
+            return order.staff_message_id
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     await set_staff_message(deps.store, order.id, sent.message_id)
     return sent.message_id

@@ -194,14 +194,36 @@ async def test_a_crash_between_commit_and_send_delivers_after_restart(
 
 async def test_only_the_newest_card_redraw_is_sent(seeded_store: Store) -> None:
     store = seeded_store
-    order = await placed(store)
+    order = await placed(store)  # placed, then its receipt: two card rows
+    bot = FakeBot()
+    sender = make_sender(store)
+    await sender.run(bot)  # type: ignore[arg-type]
+    # The first card is posted (the receipt photo must be able to answer it), then edited.
+    assert [m for m, chat, _ in bot.calls if chat == STAFF_CHAT] == [
+        "send_message",
+        "send_photo",
+        "edit_message_text",
+    ]
     await flow(store).note(order.number, SARI, "satu")
     await flow(store).note(order.number, DEWI, "dua")
-    bot = FakeBot()
-    await make_sender(store).run(bot)  # type: ignore[arg-type]
-    cards = [c for c in bot.calls if c[1] == STAFF_CHAT and c[0] == "send_message"]
-    assert len(cards) == 1 and "dua" in cards[0][2]["text"]
-    assert bot.sent("edit_message_text") == []
+    bot.calls.clear()
+    await sender.run(bot)  # type: ignore[arg-type]
+    edits = bot.sent("edit_message_text")
+    assert len(edits) == 1 and "dua" in edits[0][1]["text"]
+    assert (await states(store)).get("pending", 0) == 0
+
+
+async def test_a_deleted_card_is_posted_again(seeded_store: Store) -> None:
+    store = seeded_store
+    order = await placed(store)
+    sender = make_sender(store)
+    await sender.run(FakeBot())  # type: ignore[arg-type]
+    old = (await flow(store).order(order.number))[0].staff_message_id
+    await flow(store).note(order.number, SARI, "kartu terhapus")
+    bot = FakeBot(failures={STAFF_CHAT: [BadRequest("Message to edit not found")]}, next_id=500)
+    await sender.run(bot)  # type: ignore[arg-type]
+    new = (await flow(store).order(order.number))[0].staff_message_id
+    assert new != old and bot.sent("send_message")[0][0] == STAFF_CHAT
 
 
 async def test_invoice_pdf_to_the_customer_and_under_the_card(seeded_store: Store) -> None:
