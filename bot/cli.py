@@ -8,15 +8,16 @@ import sys
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_settings import BaseSettings
 
-from bot.settings import Settings, describe_error
+from bot.settings import Settings, StoreSettings, describe_error
 
 EXIT_BAD_SETTINGS = 2
 
 
-def load_settings() -> Settings:
+def load_settings(model: type[BaseSettings] = Settings) -> BaseSettings:
     try:
-        return Settings()  # type: ignore[call-arg]
+        return model()
     except ValidationError as exc:
         print(describe_error(exc), file=sys.stderr)
         raise SystemExit(EXIT_BAD_SETTINGS) from None
@@ -33,7 +34,7 @@ def run_bot(settings: Settings) -> None:
     app.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
-def import_catalog_file(settings: Settings, path: Path) -> int:
+def import_catalog_file(settings: StoreSettings, path: Path) -> int:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -42,7 +43,7 @@ def import_catalog_file(settings: Settings, path: Path) -> int:
     return asyncio.run(_import(settings, path, text))
 
 
-async def _import(settings: Settings, path: Path, text: str) -> int:
+async def _import(settings: StoreSettings, path: Path, text: str) -> int:
     from domain.catalog_import import ImportFailed, import_catalog
     from domain.store import Store
 
@@ -67,8 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     do_import.add_argument("file", type=Path)
     args = parser.parse_args(argv)
 
-    settings = load_settings()
     if args.command == "catalog":
-        return import_catalog_file(settings, args.file)
+        # Loading products needs only the database: no token or staff group yet.
+        store_settings = load_settings(StoreSettings)
+        assert isinstance(store_settings, StoreSettings)
+        return import_catalog_file(store_settings, args.file)
+    settings = load_settings()
+    assert isinstance(settings, Settings)
     run_bot(settings)
     return 0

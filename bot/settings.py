@@ -36,14 +36,22 @@ class BankAccount(BaseModel):
     holder: str = "Toko Kami"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_nested_delimiter="__"
-    )
+_CONFIG = SettingsConfigDict(
+    env_file=".env", env_file_encoding="utf-8", extra="ignore", env_nested_delimiter="__"
+)
 
+
+class StoreSettings(BaseSettings):
+    """What commands that only touch the database need (e.g. the catalog import)."""
+
+    model_config = _CONFIG
+
+    database_path: Path = Path("data/orders.db")
+
+
+class Settings(StoreSettings):
     bot_token: SecretStr
     staff_chat_id: int
-    database_path: Path = Path("data/orders.db")
     telegram_api_url: str = "https://api.telegram.org"
     default_language: Literal["id", "en"] = "id"
     timezone: str = "Asia/Jakarta"

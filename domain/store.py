@@ -21,7 +21,7 @@ import aiosqlite
 
 from domain.clock import Clock, to_db, utc_now
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 30_000
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
@@ -131,7 +131,8 @@ class Store:
 
     @property
     def reader(self) -> aiosqlite.Connection:
-        """The read connection, for queries shared with code that runs inside transactions."""
+        """The read connection, for functions shared with code inside transactions. Read it
+        only through `fetchone`/`fetchall` below (never hold a cursor open across an await)."""
         return self._require(self._reader)
 
     @asynccontextmanager
@@ -149,24 +150,26 @@ class Store:
                 await db.commit()
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._require(self._reader).execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
+        return await fetchone(self._require(self._reader), sql, params)
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._require(self._reader).execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+        return await fetchall(self._require(self._reader), sql, params)
+
+
+# Queries run and finish in one step of the connection's thread. A cursor left open across an
+# await would keep its read snapshot alive for every other query on that connection, so a
+# read right after a commit could miss it.
 
 
 async def fetchone(
     db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()
 ) -> aiosqlite.Row | None:
-    """Read inside a transaction (sees the transaction's own writes)."""
-    async with db.execute(sql, tuple(params)) as cur:
-        return await cur.fetchone()
+    """First row, on the read connection or inside a transaction (sees its own writes)."""
+    rows = await db.execute_fetchall(sql, tuple(params))
+    return next(iter(rows), None)  # type: ignore[arg-type]
 
 
 async def fetchall(
     db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()
 ) -> list[aiosqlite.Row]:
-    async with db.execute(sql, tuple(params)) as cur:
-        return list(await cur.fetchall())
+    return list(await db.execute_fetchall(sql, tuple(params)))  # type: ignore[arg-type]
