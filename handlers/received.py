@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.workflow import fulfilment
-from domain.errors import DomainError
+from domain.errors import DomainError, StaleAction
 from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context, Screen
@@ -16,7 +16,7 @@ async def received_button(update: Update, context: Context) -> None:
     screen = await Screen.of(update, context)
     parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
     if len(parts) != 2:
-        await screen.fail(DomainError())
+        await screen.fail(StaleAction())
         return
     try:
         result = await fulfilment(screen.deps).confirm_received(

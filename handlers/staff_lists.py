@@ -34,7 +34,8 @@ async def refuse(update: Update, context: Context) -> None:
     desk = Desk(update, context)
     message = update.effective_message
     desk.refused(f"command {(message.text or '')[:40]!r}" if message else "command")
-    await desk.reply(desk.render("staff_refused"))
+    chat = update.effective_chat
+    await desk.reply(desk.render("staff_refused", private=bool(chat and chat.type == "private")))
 
 
 # ---------------------------------------------------------------- queue and search

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import ForceReply, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot.workflow import courier_book
 from domain import prompts
@@ -328,7 +329,7 @@ async def _set_markup(desk: Desk, markup: InlineKeyboardMarkup | None) -> None:
         return
     try:
         await query.edit_message_reply_markup(reply_markup=markup)
-    except Exception as exc:  # an unchanged or vanished message: the press still counts
+    except TelegramError as exc:  # an unchanged or vanished message: the press still counts
         log.info("could not change the buttons: %s", exc)
 
 

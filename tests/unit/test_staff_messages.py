@@ -170,7 +170,7 @@ def test_every_staff_template_renders(lang: str) -> None:
         ),
         M.render(lang, "received_thanks", order=o),
         M.render(lang, "staff_help", shop_name=NASTY, couriers="JNE, J&T", invoice_at="manual"),
-        M.render(lang, "staff_refused"),
+        M.render(lang, "staff_refused", private=True),
     ]
     for action in ("verify", "reject", "pack", "ship", "invoice", "deliver", "cancel", "note"):
         texts.append(
