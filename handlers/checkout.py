@@ -56,7 +56,7 @@ def payment_methods(screen: Screen) -> list[PaymentMethod]:
     return methods
 
 
-async def prompt(screen: Screen, step: str) -> str:
+async def prompt(screen: Screen, step: str) -> str | int:
     """Ask for `step` and return it as the conversation's new state."""
     messages, lang, data = screen.deps.messages, screen.lang, draft(screen.context)
     data["step"] = step
@@ -92,11 +92,11 @@ async def prompt(screen: Screen, step: str) -> str:
         )
     else:
         content = await carts.get_cart(screen.deps.store, screen.who.user_id)
-        shipping = screen.deps.settings.shipping(data["shipping"])
-        if content.is_empty or shipping is None:
-            return (
-                await prompt(screen, SHIPPING) if not content.is_empty else await quit_empty(screen)
-            )
+        if content.is_empty:
+            return await quit_empty(screen)
+        shipping = screen.deps.settings.shipping(data[SHIPPING])
+        if shipping is None:  # the shop changed its shipping options meanwhile
+            return await prompt(screen, SHIPPING)
         await screen.send(
             screen.render(
                 "checkout_summary", cart=content, shipping=shipping, details=details_of(data)
@@ -123,7 +123,7 @@ async def quit_empty(screen: Screen) -> int:
     return END
 
 
-async def advance(screen: Screen, step: str) -> str:
+async def advance(screen: Screen, step: str) -> str | int:
     return await prompt(screen, STEPS[STEPS.index(step) + 1])
 
 
@@ -179,7 +179,7 @@ async def typed_quantity(update: Update, context: Context) -> str | int:
 # ---------------------------------------------------------------- typed steps
 
 
-async def typed(update: Update, context: Context) -> str:
+async def typed(update: Update, context: Context) -> str | int:
     """Text at a step that wants text; at a step that wants a button, say so and ask again."""
     screen = await Screen.of(update, context)
     data = draft(context)
@@ -206,7 +206,7 @@ async def typed(update: Update, context: Context) -> str:
     return await advance(screen, step)
 
 
-async def shared_contact(update: Update, context: Context) -> str:
+async def shared_contact(update: Update, context: Context) -> str | int:
     screen = await Screen.of(update, context)
     contact = update.effective_message.contact  # type: ignore[union-attr]
     try:
@@ -311,7 +311,7 @@ async def back_command(update: Update, context: Context) -> str | int:
     return await prompt(screen, STEPS[STEPS.index(step) - 1])
 
 
-async def not_text(update: Update, context: Context) -> str:
+async def not_text(update: Update, context: Context) -> str | int:
     """A sticker, photo or the like where a step wants text or a button."""
     screen = await Screen.of(update, context)
     await screen.send(screen.render("checkout_choose"))
