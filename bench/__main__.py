@@ -1,0 +1,35 @@
+"""`python -m bench [reminders|scan] [size]`: run one benchmark, or all of them in turn.
+
+    reminders [3000]     due payment reminders sent through the rate-limited fake Bot API
+    scan [1000000]       the scan for due scheduled work over a store of that many orders
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from bench import due_scan, reminders
+
+BENCHMARKS = {
+    "reminders": (reminders.main, 3000),
+    "scan": (due_scan.main, 1_000_000),
+}
+
+
+def main(argv: list[str]) -> int:
+    names = [a for a in argv if not a.isdigit()] or list(BENCHMARKS)
+    sizes = [int(a) for a in argv if a.isdigit()]
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        print(__doc__, file=sys.stderr)
+        return 2
+    for name in names:
+        run, default = BENCHMARKS[name]
+        print(f"== {name}")
+        asyncio.run(run(sizes[0] if sizes else default))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
