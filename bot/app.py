@@ -6,6 +6,7 @@ import logging
 import warnings
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.warnings import PTBUserWarning
 
@@ -17,6 +18,7 @@ from bot.sender import OutboxSender
 from bot.settings import Settings
 from bot.workflow import courier_book
 from domain.clock import Clock, utc_now
+from domain.customers import language_of
 from domain.store import Store
 from handlers import checkout, customer, delivery_check, preferences, setup, staff, survey
 from messages import Messages
@@ -119,20 +121,23 @@ async def _flush_persistence(update: object, context: object) -> None:
 
 
 async def _on_error(update: object, context: object) -> None:
-    """Log, and tell the customer something went wrong, never a traceback in a chat."""
+    """Log, and say something went wrong where it happened: never a traceback in a chat."""
     error = getattr(context, "error", None)
     log.error("error while handling an update", exc_info=error)
-    if (
-        isinstance(update, Update)
-        and update.effective_chat
-        and update.effective_chat.type == "private"
-    ):
-        deps: Deps = context.bot_data[DEPS_KEY]  # type: ignore[attr-defined]
-        user = update.effective_user
-        lang = deps.messages.lang(user.language_code if user else None)
-        try:
-            await context.bot.send_message(  # type: ignore[attr-defined]
-                update.effective_chat.id, deps.messages.error(lang, "generic")
-            )
-        except Exception:  # the chat may be gone; the log already has the cause
-            log.debug("could not tell the user about the error", exc_info=True)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    deps: Deps = context.bot_data[DEPS_KEY]  # type: ignore[attr-defined]
+    chat = update.effective_chat
+    if chat.type != "private" and chat.id != deps.settings.staff_chat_id:
+        return  # someone else's group: stay quiet
+    try:
+        lang = deps.settings.default_language
+        if chat.type == "private":
+            lang = await language_of(deps.store, chat.id, lang)
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(  # type: ignore[attr-defined]
+            chat.id, deps.messages.error(lang, "generic"), parse_mode=ParseMode.HTML
+        )
+    except Exception:  # the chat or the store may be the problem; the log has the cause
+        log.debug("could not tell the chat about the error", exc_info=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from domain import cart, catalog, customers, orders
 from domain.catalog_import import import_catalog
 from domain.models import CheckoutDetails, Order, PaymentMethod, ShippingOption
@@ -178,3 +180,19 @@ async def test_english_customer_cancels_and_stock_returns(shop: RunningBot) -> N
     assert "Bahasa Indonesia" in text_of(await tg.wait_edit(choose))
     await tg.send_text(tom, f"/track {order.number.lower()}")
     assert "Dibatalkan" in text_of(await tg.wait_bot_message(tom))
+
+
+async def test_a_bug_becomes_an_apology_not_a_traceback(
+    shop: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tg = shop.tg
+    ani = tg.user(8601, "Ani")
+
+    async def broken(*_: object) -> list[str]:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(catalog, "categories", broken)
+    await tg.send_text(ani, "/catalog")
+    reply = await tg.wait_bot_message(ani)
+    assert "terjadi kesalahan" in text_of(reply)
+    assert "disk on fire" not in text_of(reply)
