@@ -8,6 +8,7 @@ survey per order, the customer's own, while open); the conversation only routes 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from telegram import Update
@@ -38,12 +39,11 @@ PENDING = "survey_comment"  # user_data: the order number whose comment we wait 
 
 
 async def _refuse(screen: Screen, error: DomainError) -> None:
-    """Politely, in an alert on the pressed button (or a message for typed text)."""
+    """Politely, in an alert on the pressed button. Someone else's survey answers exactly
+    like a missing one."""
     if isinstance(error, NotFound):
         text = screen.deps.messages.error(screen.lang, "survey_unknown")
-        await (
-            screen.answer(text, alert=True) if screen.update.callback_query else screen.send(text)
-        )
+        await screen.answer(text, alert=True)
         return
     await screen.fail(error)
 
@@ -137,18 +137,17 @@ async def cancel_comment(update: Update, context: Context) -> int:
     """/cancel while we wait for a comment: the same as skipping it."""
     screen = await Screen.of(update, context)
     number = context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
-    if number:
-        try:
-            await surveys.skip_comment(
-                screen.deps.store,
-                screen.who.user_id,
-                number,
-                window=policy_from(screen.deps.settings).comment_window,
-            )
-            screen.deps.sender.kick(context)
-        except DomainError:
-            pass
-    await screen.send(screen.render("survey_thanks", number=number or "-"))
+    if not number:
+        return await _not_a_comment(update, context)
+    with contextlib.suppress(DomainError):  # closed meanwhile: nothing left to skip
+        await surveys.skip_comment(
+            screen.deps.store,
+            screen.who.user_id,
+            number,
+            window=policy_from(screen.deps.settings).comment_window,
+        )
+        screen.deps.sender.kick(context)
+    await screen.send(screen.render("survey_thanks", number=number))
     return END
 
 

@@ -4,7 +4,7 @@ staff group, the delivery check buttons, and /settings."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest_asyncio
@@ -116,3 +116,40 @@ async def test_delivery_check_buttons_and_settings(timed_shop: RunningBot) -> No
     await tg.send_text(budi, "/settings")
     await tg.wait_bot_message(budi, lambda m: "Pengingat & survei" in text_of(m))
     assert not any("Bagaimana belanja" in text_of(m) for m in tg.bot_messages(budi))
+
+
+async def test_promoters_skip_the_comment_or_cancel_it(timed_shop: RunningBot) -> None:
+    tg, shop = timed_shop.tg, timed_shop
+    clock: FrozenClock = shop.clock  # type: ignore[assignment]
+    mary = tg.user(7003, "Mary", language_code="en")
+    rina = tg.user(8001, "Rina")
+    tg.group(STAFF_CHAT_ID, "Toko — Pesanan", members=[rina])
+    first = await move(
+        shop.store, await place(shop.store, 7003, items=KOPI, language="en"), Status.DELIVERED
+    )
+    second = await move(
+        shop.store, await place(shop.store, 7003, items=KOPI, language="en"), Status.DELIVERED
+    )
+
+    clock.advance(days=2)
+    def survey_of(number: str) -> Callable[[FakeMessage], bool]:
+        return lambda m: "How was your shopping" in text_of(m) and f"#{number}" in text_of(m)
+
+    one = await tg.wait_bot_message(mary, survey_of(first.number))
+    two = await tg.wait_bot_message(mary, survey_of(second.number), after=0)
+
+    await tg.press(mary, one, f"sv:{first.number}:9")
+    prompt = await tg.wait_edit(one, lambda m: "Your score" in text_of(m))
+    await tg.press(mary, prompt, f"sv:skip:{first.number}")
+    await tg.wait_edit(one, lambda m: "Thank you for your feedback" in text_of(m))
+
+    await tg.press(mary, two, f"sv:{second.number}:10")
+    await tg.wait_edit(two, lambda m: "Glad to hear it" in text_of(m))
+    await tg.send_text(mary, "/cancel")
+    await tg.wait_bot_message(mary, lambda m: f"feedback on order #{second.number}" in text_of(m))
+
+    clock.advance(minutes=1)
+    await tg.send_text(rina, "/nps 7d", chat=STAFF_CHAT_ID)
+    report = await tg.wait_bot_message(shop.staff, lambda m: "Net Promoter Score" in text_of(m))
+    assert "NPS: +100" in text_of(report) and "Promoter (9–10): 2" in text_of(report)
+    assert not any("Nilai rendah" in text_of(m) for m in tg.bot_messages(shop.staff))
