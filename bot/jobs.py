@@ -52,6 +52,9 @@ async def schedule_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     settings: Settings = app.bot_data["deps"].settings
+    if not settings.schedule_enabled:
+        log.info("scheduled follow-up is off (SCHEDULE_ENABLED=false)")
+        return
     assert app.job_queue is not None
     app.job_queue.run_repeating(
         schedule_job,

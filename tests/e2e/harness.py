@@ -30,6 +30,8 @@ def make_settings(tg: FakeBotApi, db: Path, **overrides: Any) -> Settings:
         "rate_limit_group_per_minute": 100_000,
         "rate_limit_overall_per_second": 100_000,
         "rate_limit_chat_per_second": 100_000,
+        # Scheduled messages depend on the time of day; tests that want them turn them on.
+        "schedule_enabled": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

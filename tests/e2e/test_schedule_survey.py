@@ -28,7 +28,11 @@ def text_of(message: FakeMessage) -> str:
 async def timed_shop(fake_tg: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:  # noqa: F811
     """The real bot on a frozen clock, its schedule job running every 0.2 s."""
     settings = make_settings(
-        fake_tg, tmp_path / "shop.db", schedule_interval_seconds=0.2, quiet_hours="off"
+        fake_tg,
+        tmp_path / "shop.db",
+        schedule_enabled=True,
+        schedule_interval_seconds=0.2,
+        quiet_hours="off",
     )
     bot = RunningBot(fake_tg, settings, clock=FrozenClock(START))
     await bot.seed()
