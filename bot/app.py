@@ -87,7 +87,15 @@ def build_application(
     app.add_handler(TypeHandler(Update, _flush_persistence), group=FLUSH_GROUP)
     app.add_error_handler(_on_error)
     assert app.job_queue is not None
-    app.job_queue.run_repeating(deps.sender.job, interval=outbox_interval, first=0.5, name="outbox")
+    # Overlapping runs are allowed: one may be busy with the staff group's backlog (20 a
+    # minute) while the next delivers the customers' messages.
+    app.job_queue.run_repeating(
+        deps.sender.job,
+        interval=outbox_interval,
+        first=0.5,
+        name="outbox",
+        job_kwargs={"max_instances": 3},
+    )
     jobs.register(app)
     return app
 

@@ -31,17 +31,26 @@ BATCH = 50
 class OutboxSender:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        self._lock = asyncio.Lock()
+        self._locks: dict[Audience, asyncio.Lock] = {
+            "staff": asyncio.Lock(),
+            "customer": asyncio.Lock(),
+        }
 
     async def run(self, bot: Bot) -> int:
-        """Send what is due now; returns how many were handled. Overlapping runs skip."""
-        if self._lock.locked():
+        """Send what is due now; returns how many were handled. Each audience drains on its
+        own: an overlapping run skips the one already draining (a slow staff group backlog)
+        and still delivers the other."""
+        staff, customers = await asyncio.gather(
+            self._drain_once(bot, "staff"), self._drain_once(bot, "customer")
+        )
+        return staff + customers
+
+    async def _drain_once(self, bot: Bot, audience: Audience) -> int:
+        lock = self._locks[audience]
+        if lock.locked():
             return 0
-        async with self._lock:
-            staff, customers = await asyncio.gather(
-                self._drain(bot, "staff"), self._drain(bot, "customer")
-            )
-            return staff + customers
+        async with lock:
+            return await self._drain(bot, audience)
 
     async def _drain(self, bot: Bot, audience: Audience) -> int:
         handled = 0

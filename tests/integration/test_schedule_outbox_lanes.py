@@ -1,0 +1,92 @@
+"""The sender keeps the one limiter busy: chats in parallel, each chat in order, and the staff
+group's slow lane (20 a minute) never holds up the customers' messages."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from bot.deps import Deps
+from bot.notifications import RENDERERS
+from bot.sender import OutboxSender
+from bot.settings import Settings
+from domain import outbox
+from domain.outbox import OutboxMessage
+from domain.store import Store
+from messages import Messages
+
+
+def sender_for(store: Store) -> OutboxSender:
+    settings = Settings(_env_file=None, bot_token="1:a", staff_chat_id=-100)  # type: ignore[call-arg]
+    deps = Deps(settings=settings, store=store, messages=Messages())
+    deps.sender = OutboxSender(deps)
+    return deps.sender
+
+
+async def queue(store: Store, audience: str, n: int, chat_id: int | None = None) -> None:
+    async with store.transaction() as db:
+        await outbox.enqueue(
+            db,
+            audience=audience,  # type: ignore[arg-type]
+            chat_id=chat_id,
+            kind="lane_test",
+            payload={"n": n},
+            now=store.now(),
+        )
+
+
+async def test_a_staff_backlog_does_not_hold_customer_messages(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = asyncio.Event()
+    sent: list[tuple[int, int]] = []
+
+    async def render(deps: Any, bot: Any, chat_id: int, message: OutboxMessage) -> int:
+        if message.audience == "staff":
+            await gate.wait()  # as if the group's limit made it wait
+        sent.append((chat_id, message.payload["n"]))
+        return len(sent)
+
+    monkeypatch.setitem(RENDERERS, "lane_test", render)
+    sender = sender_for(store)
+    await queue(store, "staff", 1)
+    await queue(store, "customer", 2, chat_id=1001)
+    first = asyncio.create_task(sender.run(None))  # type: ignore[arg-type]
+    for _ in range(50):
+        await asyncio.sleep(0.01)
+        if sent:
+            break
+    assert sent == [(1001, 2)]
+
+    await queue(store, "customer", 3, chat_id=1002)
+    assert await sender.run(None) == 1  # type: ignore[arg-type]  # staff still draining
+    assert sent == [(1001, 2), (1002, 3)]
+
+    gate.set()
+    assert await first == 2
+    assert sent[-1] == (-100, 1)
+
+
+async def test_one_chat_in_order_many_chats_at_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    sent: list[tuple[int, int]] = []
+    both_started = asyncio.Event()
+
+    async def render(deps: Any, bot: Any, chat_id: int, message: OutboxMessage) -> int:
+        started.append(chat_id)
+        if len(set(started)) == 2:
+            both_started.set()
+        await asyncio.wait_for(both_started.wait(), 1)  # needs the other chat in parallel
+        sent.append((chat_id, message.payload["n"]))
+        return len(sent)
+
+    monkeypatch.setitem(RENDERERS, "lane_test", render)
+    for n in range(3):
+        await queue(store, "customer", n, chat_id=1001)
+    await queue(store, "customer", 9, chat_id=1002)
+    assert await sender_for(store).run(None) == 4  # type: ignore[arg-type]
+    assert [n for chat, n in sent if chat == 1001] == [0, 1, 2]
