@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest_asyncio
 
 from domain.clock import FrozenClock
-from domain.models import Status
+from domain.models import PaymentMethod, Status
 from tests.conftest import START
 from tests.e2e.harness import STAFF_CHAT_ID, RunningBot, make_settings
 from tests.fakebotapi import FakeBotApi, FakeMessage
@@ -136,6 +136,7 @@ async def test_promoters_skip_the_comment_or_cancel_it(timed_shop: RunningBot) -
     )
 
     clock.advance(days=2)
+
     def survey_of(number: str) -> Callable[[FakeMessage], bool]:
         return lambda m: "How was your shopping" in text_of(m) and f"#{number}" in text_of(m)
 
@@ -157,3 +158,18 @@ async def test_promoters_skip_the_comment_or_cancel_it(timed_shop: RunningBot) -
     report = await tg.wait_bot_message(shop.staff, lambda m: "Net Promoter Score" in text_of(m))
     assert "NPS: +100" in text_of(report) and "Promoter (9–10): 2" in text_of(report)
     assert not any("Nilai rendah" in text_of(m) for m in tg.bot_messages(shop.staff))
+
+
+async def test_staff_nudge_buttons_open_the_order(timed_shop: RunningBot) -> None:
+    tg, shop = timed_shop.tg, timed_shop
+    clock: FrozenClock = shop.clock  # type: ignore[assignment]
+    tg.user(7001, "Budi", language_code="id")
+    rina = tg.user(8001, "Rina")
+    tg.group(STAFF_CHAT_ID, "Toko — Pesanan", members=[rina])
+    order = await place(shop.store, 7001, items=KOPI, method=PaymentMethod.COD)
+
+    clock.advance(hours=2)
+    nudge = await tg.wait_bot_message(shop.staff, lambda m: "menunggu terlalu lama" in text_of(m))
+    assert f"#{order.number}" in text_of(nudge) and "Menunggu verifikasi" in text_of(nudge)
+    await tg.press(rina, nudge, f"st:o:{order.number}")
+    await tg.wait_bot_message(shop.staff, lambda m: "Riwayat lengkap" in text_of(m))
