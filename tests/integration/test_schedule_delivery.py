@@ -10,7 +10,7 @@ from domain.actors import SYSTEM
 from domain.clock import FrozenClock
 from domain.delivery_checks import answer_check
 from domain.errors import AlreadyDone, NotFound
-from domain.models import PaymentMethod, PaymentStatus, Status
+from domain.models import Order, PaymentMethod, PaymentStatus, Status
 from domain.orders import load_order
 from domain.store import Store
 from tests.integration.schedule_support import move, not_before, opt_out, outbox, place, run
@@ -19,8 +19,10 @@ CHECK = timedelta(days=3)
 AUTO = timedelta(days=7)
 
 
-async def shipped(store: Store, user_id: int = 1001, **kwargs: object):  # type: ignore[no-untyped-def]
-    return await move(store, await place(store, user_id, **kwargs), Status.SHIPPED)  # type: ignore[arg-type]
+async def shipped(
+    store: Store, user_id: int = 1001, method: PaymentMethod = PaymentMethod.TRANSFER
+) -> Order:
+    return await move(store, await place(store, user_id, method=method), Status.SHIPPED)
 
 
 async def test_the_question_comes_when_due_not_before_and_once(

@@ -49,9 +49,14 @@ class World:
         return [m.text or "" for m in self.tg.bot_messages(chat)]
 
     def last(self, chat: int) -> FakeMessage:
+        """The newest bot message in the chat."""
         message = self.tg.last_bot_message(chat)
         assert message is not None
         return message
+
+
+def text(message: FakeMessage) -> str:
+    return message.text or ""
 
 
 @pytest_asyncio.fixture
@@ -92,22 +97,22 @@ async def test_payment_reminders_and_expiry_in_both_languages(world: World) -> N
     world.clock.advance(hours=6)
     await run(world.store, LOUD)
     await world.deliver()
-    assert "Pengingat pembayaran: pesanan #" + budi.number in world.last(1001).text  # type: ignore[operator]
-    assert "1234567890" in world.last(1001).text  # type: ignore[operator]
+    assert "Pengingat pembayaran: pesanan #" + budi.number in text(world.last(1001))
+    assert "1234567890" in text(world.last(1001))
     assert world.last(1001).callback_data() == [f"o:view:{budi.number}", "pref:off:rem"]
-    assert "Payment reminder" in world.last(1002).text  # type: ignore[operator]
+    assert "Payment reminder" in text(world.last(1002))
 
     world.clock.advance(hours=16)
     await run(world.store, LOUD)
     await world.deliver()
-    assert "Pengingat terakhir" in world.last(1001).text  # type: ignore[operator]
-    assert "Last reminder" in world.last(1002).text  # type: ignore[operator]
+    assert "Pengingat terakhir" in text(world.last(1001))
+    assert "Last reminder" in text(world.last(1002))
 
     world.clock.advance(hours=2)
     await run(world.store, LOUD)
     await world.deliver()
-    assert "dibatalkan" in world.last(1001).text  # type: ignore[operator]
-    assert "cancelled" in world.last(1002).text  # type: ignore[operator]
+    assert "dibatalkan" in text(world.last(1001))
+    assert "cancelled" in text(world.last(1002))
     staff = world.texts(STAFF)
     assert any("Dibatalkan otomatis" in t and budi.number in t for t in staff)
 
@@ -123,7 +128,7 @@ async def test_cart_delivery_check_survey_and_staff_messages(world: World) -> No
     clock.advance(days=1)
     await run(store, LOUD)
     await world.deliver()
-    assert "Keranjang Anda masih menunggu" in world.last(1003).text  # type: ignore[operator]
+    assert "Keranjang Anda masih menunggu" in text(world.last(1003))
     assert world.last(1003).callback_data() == ["k:view", "k:go", "pref:off:rem"]
     nudge = next(
         m for m in world.tg.bot_messages(STAFF) if "menunggu terlalu lama" in (m.text or "")

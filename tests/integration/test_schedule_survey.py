@@ -9,7 +9,7 @@ import pytest
 from domain import surveys
 from domain.clock import FrozenClock
 from domain.errors import InvalidInput, NotFound
-from domain.models import Status
+from domain.models import Order, Status
 from domain.store import Store
 from domain.surveys import SurveyAnswered, SurveyClosed
 from tests.integration.schedule_support import move, not_before, opt_out, outbox, place, run
@@ -17,11 +17,11 @@ from tests.integration.schedule_support import move, not_before, opt_out, outbox
 WINDOW = timedelta(hours=1)
 
 
-async def delivered(store: Store, user_id: int = 1001):  # type: ignore[no-untyped-def]
+async def delivered(store: Store, user_id: int = 1001) -> Order:
     return await move(store, await place(store, user_id), Status.DELIVERED)
 
 
-async def surveyed(store: Store, clock: FrozenClock, user_id: int = 1001):  # type: ignore[no-untyped-def]
+async def surveyed(store: Store, clock: FrozenClock, user_id: int = 1001) -> Order:
     order = await delivered(store, user_id)
     clock.advance(days=2)
     await run(store)
