@@ -193,9 +193,14 @@ async def test_staff_commands_typed_in_the_group(shop: RunningBot) -> None:
     detail = await tg.wait_bot_message(group, has("Riwayat lengkap"))
     assert "telepon dulu <b>sebelum</b> kirim 📞" in text_of(detail)
     # The customer heard each step, COD-free transfer: verified, packed, shipped, delivered.
+    # The notices go out through the outbox, after the group's answers: wait for them.
+    def customer_heard_every_step() -> bool:
+        texts = [text_of(m) for m in tg.bot_messages(budi)]
+        return all(any(word in t for t in texts)
+                   for word in ("Terverifikasi", "Dikemas", "004123456789", "Diterima"))
+
+    await tg.wait_for(customer_heard_every_step, what="the customer's notices")
     customer_texts = [text_of(m) for m in tg.bot_messages(budi)]
-    for word in ("Terverifikasi", "Dikemas", "004123456789", "Diterima"):
-        assert any(word in t for t in customer_texts), word
     assert not any("m-BCA" in t for t in customer_texts)  # the override note is internal
     tg.assert_clean()
 
