@@ -16,21 +16,13 @@ import aiosqlite
 from domain.actors import SYSTEM, Actor
 from domain.clock import to_db
 from domain.errors import AlreadyDone, NotFound
-from domain.models import Order, PaymentMethod, PaymentStatus, Status
-from domain.orders import apply_transition, customer_order, load_order, set_payment_status
+from domain.models import Order, Status
+from domain.orders import customer_order, load_order, mark_delivered
 from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
 from domain.store import Store, fetchall, fetchone
 
 Answer = Literal["received", "not_yet", "problem"]
 ANSWERS: tuple[Answer, ...] = ("received", "not_yet", "problem")
-
-
-async def _deliver(db: aiosqlite.Connection, order: Order, actor: Actor, now: datetime) -> None:
-    """Delivered; cash on delivery is paid by then (the same rule as the staff's "delivered"
-    in domain.fulfilment). The customer is told by the caller, in its own words."""
-    await apply_transition(db, order, Status.DELIVERED, actor, now, notify_customer=False)
-    if order.payment_method == PaymentMethod.COD and order.payment_status != PaymentStatus.PAID:
-        await set_payment_status(db, order, PaymentStatus.PAID, actor, now, note="COD")
 
 
 async def _close(db: aiosqlite.Connection, order_id: int, answer: str, now: datetime) -> None:
@@ -126,7 +118,7 @@ async def auto_deliver(store: Store, policy: Policy) -> int:
                 await _close(db, row["id"], "closed", now)
                 continue
             order = await load_order(db, row["id"])
-            await _deliver(db, order, SYSTEM, now)
+            await mark_delivered(db, order, SYSTEM, now, notify_customer=False)
             await _close(db, order.id, "auto", now)
             if row["reachable"]:
                 # A status message: it goes to opted-out customers too, after quiet hours.
@@ -166,7 +158,7 @@ async def answer_check(
         if order.status != Status.SHIPPED:
             raise AlreadyDone(number=order.number, status=order.status)
         if chosen == "received":
-            await _deliver(db, order, Actor(user_id, name), now)
+            await mark_delivered(db, order, Actor(user_id, name), now, notify_customer=False)
         elif check["answer"] != chosen:
             await enqueue_staff(
                 db,

@@ -23,6 +23,7 @@ from domain.models import Order, PaymentMethod, PaymentStatus, Status
 from domain.orders import (
     apply_transition,
     load_order,
+    mark_delivered,
     normalize_number,
     order_by_number,
     record_event,
@@ -242,13 +243,7 @@ class Fulfilment:
             if user_id is not None and order.status not in (Status.SHIPPED, Status.DELIVERED):
                 raise InvalidInput("received_not_shipped", number=order.number, status=order.status)
             await expect(db, order, Status.DELIVERED)
-            await apply_transition(
-                db, order, Status.DELIVERED, actor, now, notify_customer=user_id is None
-            )
-            if order.payment_method == PaymentMethod.COD and order.payment_status != (
-                PaymentStatus.PAID
-            ):
-                await set_payment_status(db, order, PaymentStatus.PAID, actor, now, note="COD")
+            await mark_delivered(db, order, actor, now, notify_customer=user_id is None)
             return Result(await load_order(db, order.id))
 
     async def ship(

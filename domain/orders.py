@@ -379,6 +379,21 @@ async def set_payment_status(
     await record_event(db, order.id, now, actor, "payment", current, to, note)
 
 
+async def mark_delivered(
+    db: aiosqlite.Connection,
+    order: Order,
+    actor: Actor,
+    now: datetime,
+    *,
+    notify_customer: bool = True,
+) -> None:
+    """Delivered, inside the caller's transaction; cash on delivery is paid by then."""
+    await apply_transition(db, order, Status.DELIVERED, actor, now,
+                           notify_customer=notify_customer)
+    if order.payment_method == PaymentMethod.COD and order.payment_status != PaymentStatus.PAID:
+        await set_payment_status(db, order, PaymentStatus.PAID, actor, now, note="COD")
+
+
 async def cancel_by_customer(store: Store, user_id: int, number: str, name: str) -> Order:
     """The customer cancels their own order, allowed until it is packed; stock goes back."""
     order = await customer_order(store, user_id, number)
