@@ -56,6 +56,8 @@ async def set_commands(bot: Bot, settings: Settings, messages: Messages) -> None
     """The staff command menu, shown in the staff group only."""
     lang = settings.default_language
     commands = [BotCommand(name, messages.button(lang, f"cmd_{name}")) for name in COMMANDS]
+    # /nps lives with the surveys (handlers.survey) but belongs in the staff menu.
+    commands.append(BotCommand("nps", messages.button(lang, "cmd_nps")))
     commands.append(BotCommand("help", messages.button(lang, "cmd_staff_help")))
     try:
         await bot.set_my_commands(commands, scope=BotCommandScopeChat(settings.staff_chat_id))

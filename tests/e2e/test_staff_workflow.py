@@ -67,7 +67,7 @@ async def test_an_orders_whole_life_run_by_two_staff_members(shop: RunningBot) -
 
     # The staff group has its own command menu.
     scoped = tg.get_commands({"type": "chat", "chat_id": group.id})
-    assert {"queue", "verify", "ship", "restock", "find"} <= {c["command"] for c in scoped}
+    assert {"queue", "verify", "ship", "restock", "find", "nps"} <= {c["command"] for c in scoped}
 
     number = await checkout(tg, budi, "KOPI-GAYO-250")
     card = await tg.wait_bot_message(group, has(f"#{number}"))
