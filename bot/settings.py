@@ -210,7 +210,10 @@ class Settings(StoreSettings):
 def describe_error(exc: ValidationError) -> str:
     """One line naming the first bad setting, as the environment variable a user would set."""
     err = exc.errors()[0]
-    name = "__".join(str(p) for p in err["loc"]).upper() or "settings"
+    message = err["msg"].removeprefix("Value error, ")
+    if not err["loc"]:  # a rule between settings: its message names them
+        return f"Settings do not fit together: {message}"
+    name = "__".join(str(p) for p in err["loc"]).upper()
     if err["type"] == "missing":
         return f"Setting {name} is missing (set it in the environment or .env)"
-    return f"Setting {name} is invalid: {err['msg'].removeprefix('Value error, ')}"
+    return f"Setting {name} is invalid: {message}"
