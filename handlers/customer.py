@@ -337,6 +337,13 @@ async def unknown_command(update: Update, context: Context) -> None:
     await screen.send(screen.render("unknown_command"))
 
 
+async def nothing_to_cancel(update: Update, context: Context) -> None:
+    """/cancel outside any prompt (inside one, the checkout conversation takes it)."""
+    screen = await Screen.of(update, context)
+    await screen.send(screen.render("nothing_to_cancel"),
+                      kb.main_menu(screen.deps.messages, screen.lang))
+
+
 async def not_understood(update: Update, context: Context) -> None:
     screen = await Screen.of(update, context)
     await screen.send(
@@ -376,7 +383,8 @@ def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]
     """Last in line: what no other handler took."""
     app.add_handlers(
         [
-            MessageHandler(PRIVATE & filters.COMMAND, unknown_command),
+            CommandHandler("cancel", nothing_to_cancel, filters=PRIVATE),
+        MessageHandler(PRIVATE & filters.COMMAND, unknown_command),
             MessageHandler(PRIVATE & ~filters.COMMAND, not_understood),
             CallbackQueryHandler(stale_button),
         ]

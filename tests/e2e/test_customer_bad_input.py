@@ -95,6 +95,8 @@ async def test_unknown_commands_and_chatter(shop: RunningBot) -> None:
     assert "tidak mengerti" in text_of(await tg.wait_bot_message(ani))
     await tg.send_text(ani, "/track")
     assert "/track" in text_of(await tg.wait_bot_message(ani))
+    await tg.send_text(ani, "/cancel")
+    assert "Tidak ada langkah" in text_of(await tg.wait_bot_message(ani))
 
 
 async def test_checkout_rejects_overlong_and_keeps_html_as_typed(shop: RunningBot) -> None:

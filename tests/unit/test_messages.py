@@ -315,6 +315,7 @@ CONTEXTS: dict[str, Contexts] = {
     ],
     "track_usage": static(example="K7Q3MX"),
     "unknown_command": static(),
+    "nothing_to_cancel": static(),
     "welcome": lambda t: [{"first_name": t.first_name, "shop_name": t.shop}],
 }
 
