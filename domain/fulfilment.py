@@ -26,6 +26,8 @@ from domain.orders import (
     mark_delivered,
     normalize_number,
     order_by_number,
+    queue_card,
+    queue_status_notice,
     record_event,
     set_payment_status,
 )
@@ -107,24 +109,6 @@ async def _language(db: aiosqlite.Connection, user_id: int, default: str = "id")
     return row["language"] if row else default
 
 
-async def _notify(
-    db: aiosqlite.Connection, order: Order, to: Status, now: datetime, note: str | None = None
-) -> None:
-    await outbox.enqueue(
-        db,
-        audience="customer",
-        chat_id=order.user_id,
-        kind="status_changed",
-        order_id=order.id,
-        now=now,
-        payload={"from": order.status, "to": to, "note": note},
-    )
-
-
-async def _card(db: aiosqlite.Connection, order_id: int, now: datetime) -> None:
-    await outbox.enqueue(db, audience="staff", kind="order_card", order_id=order_id, now=now)
-
-
 class Fulfilment:
     def __init__(self, store: Store, policy: Policy) -> None:
         self.store = store
@@ -157,7 +141,7 @@ class Fulfilment:
         invoice, created = await invoices.issue(db, order, actor, now, self.policy.issuer, language)
         await self._send_invoice(db, order, invoice, now, resent=not created)
         if created:
-            await _card(db, order.id, now)
+            await queue_card(db, order.id, now)
         return invoice, created
 
     async def _auto_invoice(
@@ -205,7 +189,8 @@ class Fulfilment:
             await apply_transition(
                 db, order, Status.VERIFIED, actor, now, note=text, notify_customer=False
             )
-            await _notify(db, order, Status.VERIFIED, now)  # the note is internal
+            # The override note is internal: the customer hears only "verified".
+            await queue_status_notice(db, order, order.status, Status.VERIFIED, now)
             invoice = await self._auto_invoice(db, order.id, actor, now, "verification")
             return Result(await load_order(db, order.id), invoice)
 
@@ -306,7 +291,7 @@ class Fulfilment:
         await record_event(
             db, order.id, now, actor, "note", None, None, f"{old} → {courier} {resi or '-'}"
         )
-        await _card(db, order.id, now)
+        await queue_card(db, order.id, now)
         await outbox.enqueue(
             db,
             audience="customer",
@@ -330,13 +315,13 @@ class Fulfilment:
             await dedupe.claim(db, source, now)
             order = await _order(db, number)
             await record_event(db, order.id, now, actor, "note", None, None, body)
-            await _card(db, order.id, now)
+            await queue_card(db, order.id, now)
             return Result(await load_order(db, order.id))
 
     async def refresh_card(self, order_id: int) -> None:
         """Queue a redraw of the order's card (after a stale or lost button press)."""
         async with self.store.transaction() as db:
-            await _card(db, order_id, self.store.now())
+            await queue_card(db, order_id, self.store.now())
 
     async def precheck(self, number: str, to: Status | None = None) -> Order:
         """The order, when it may go to `to` now (before asking staff for more input);

@@ -200,7 +200,7 @@ async def place_order(
             " WHERE user_id = ?",
             (details.name, details.phone, details.address, to_db(now), user_id),
         )
-        await outbox.enqueue(db, audience="staff", kind="order_card", order_id=order_id, now=now)
+        await queue_card(db, order_id, now)
         await stock.check_levels(db, [x["sku"] for x in lines], now)  # after the card
         return await load_order(db, order_id)
 
@@ -339,17 +339,34 @@ async def apply_transition(
     # Released stock re-arms a low-stock alert; the alert itself is raised at placement.
     await stock.check_levels(db, [x["sku"] for x in lines], now)
     await record_event(db, order.id, now, actor, "status", current, to, note)
-    await outbox.enqueue(db, audience="staff", kind="order_card", order_id=order.id, now=now)
+    await queue_card(db, order.id, now)
     if notify_customer:
-        await outbox.enqueue(
-            db,
-            audience="customer",
-            chat_id=order.user_id,
-            kind="status_changed",
-            order_id=order.id,
-            now=now,
-            payload={"from": current, "to": to, "note": note},
-        )
+        await queue_status_notice(db, order, current, to, now, note)
+
+
+async def queue_card(db: aiosqlite.Connection, order_id: int, now: datetime) -> None:
+    """Redraw the order's card in the staff group (inside the caller's transaction)."""
+    await outbox.enqueue(db, audience="staff", kind="order_card", order_id=order_id, now=now)
+
+
+async def queue_status_notice(
+    db: aiosqlite.Connection,
+    order: Order,
+    from_status: Status,
+    to: Status,
+    now: datetime,
+    note: str | None = None,
+) -> None:
+    """Tell the customer their order moved on (inside the caller's transaction)."""
+    await outbox.enqueue(
+        db,
+        audience="customer",
+        chat_id=order.user_id,
+        kind="status_changed",
+        order_id=order.id,
+        now=now,
+        payload={"from": from_status, "to": to, "note": note},
+    )
 
 
 async def set_payment_status(
@@ -448,7 +465,7 @@ async def submit_payment_proof(
             now=now,
             payload={"file_id": file_id},
         )
-        await outbox.enqueue(db, audience="staff", kind="order_card", order_id=order.id, now=now)
+        await queue_card(db, order.id, now)
         return await load_order(db, order.id)
 
 
