@@ -101,6 +101,15 @@ class Desk:
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=reply
         )
 
+    async def button_allowed(self) -> bool:
+        """A staff button counts only on a message in the staff group; else refuse and log."""
+        if self.in_staff_chat():
+            return True
+        query = self.update.callback_query
+        self.refused(f"button {query.data if query else None!r}")
+        await self.answer(self.render("staff_toast", kind="refused"), alert=True)
+        return False
+
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         query = self.update.callback_query
         if query is None:

@@ -68,9 +68,7 @@ async def queue_button(update: Update, context: Context) -> None:
     desk = Desk(update, context)
     query = update.callback_query
     assert query is not None
-    if not desk.in_staff_chat():
-        desk.refused(f"button {query.data!r}")
-        await desk.answer(desk.render("staff_toast", kind="refused"), alert=True)
+    if not await desk.button_allowed():
         return
     parts = cb.parts(query.data)
     try:

@@ -217,9 +217,7 @@ async def staff_button(update: Update, context: Context) -> None:
     desk = Desk(update, context)
     query = update.callback_query
     assert query is not None
-    if not desk.in_staff_chat():
-        desk.refused(f"button {query.data!r}")
-        await desk.answer(desk.render("staff_toast", kind="refused"), alert=True)
+    if not await desk.button_allowed():
         return
     parts = cb.parts(query.data)
     action = CODES.get(parts[1]) if len(parts) in (3, 4) else None
