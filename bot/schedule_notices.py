@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -69,6 +69,16 @@ async def payment_last(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessag
     return await _payment_reminder(deps, bot, chat_id, message, last=True)
 
 
+async def _opted_out(
+    deps: Deps, chat_id: int, message: OutboxMessage, kind: Literal["reminders", "surveys"]
+) -> bool:
+    """Checked again at sending: a message held for quiet hours respects a later opt-out."""
+    if getattr(await get_preferences(deps.store, chat_id), kind):
+        return False
+    _skip(message, f"customer turned {kind} off")
+    return True
+
+
 async def _payment_reminder(
     deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage, *, last: bool
 ) -> int | None:
@@ -80,8 +90,7 @@ async def _payment_reminder(
     ):
         _skip(message, "no longer awaiting payment")
         return None
-    if not (await get_preferences(deps.store, chat_id)).reminders:
-        _skip(message, "customer turned reminders off")
+    if await _opted_out(deps, chat_id, message, "reminders"):
         return None
     lang = await language_of(deps.store, chat_id, deps.settings.default_language)
     text = deps.messages.render(
@@ -112,8 +121,7 @@ async def cart_reminder(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessa
     if content.is_empty:
         _skip(message, "cart is empty now")
         return None
-    if not (await get_preferences(deps.store, chat_id)).reminders:
-        _skip(message, "customer turned reminders off")
+    if await _opted_out(deps, chat_id, message, "reminders"):
         return None
     lang = await language_of(deps.store, chat_id, deps.settings.default_language)
     text = deps.messages.render(lang, "reminder_cart", cart=content)
@@ -129,8 +137,7 @@ async def delivery_check(deps: Deps, bot: Bot, chat_id: int, message: OutboxMess
     if order.status != Status.SHIPPED or check is None or check["answer"] is not None:
         _skip(message, "no longer on its way")
         return None
-    if not (await get_preferences(deps.store, chat_id)).reminders:
-        _skip(message, "customer turned reminders off")
+    if await _opted_out(deps, chat_id, message, "reminders"):
         return None
     lang = await language_of(deps.store, chat_id, deps.settings.default_language)
     text = deps.messages.render(
@@ -163,8 +170,7 @@ async def survey(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> 
     if current is None or current.state != "open" or deps.store.now() >= current.closes_at:
         _skip(message, "survey no longer open")
         return None
-    if not (await get_preferences(deps.store, chat_id)).surveys:
-        _skip(message, "customer turned surveys off")
+    if await _opted_out(deps, chat_id, message, "surveys"):
         return None
     lang = await language_of(deps.store, chat_id, deps.settings.default_language)
     text = deps.messages.render(lang, "survey_ask", order=order, shop_name=deps.settings.shop_name)
