@@ -7,7 +7,7 @@ import pytest
 from domain import cart, catalog, customers, orders
 from domain.catalog_import import import_catalog
 from domain.models import CheckoutDetails, Order, PaymentMethod, ShippingOption
-from tests.e2e.harness import RunningBot
+from tests.e2e.harness import RunningBot, data_starting
 from tests.fakebotapi import FakeMessage, FakeUser
 
 SHIPPING = ShippingOption(code="reg", name="JNE REG (2–3 hari)", fee=15_000)
@@ -198,3 +198,19 @@ async def test_a_bug_becomes_an_apology_not_a_traceback(
     reply = await tg.wait_bot_message(ani)
     assert "terjadi kesalahan" in text_of(reply)
     assert "disk on fire" not in text_of(reply)
+
+
+async def test_product_with_photo_and_navigation_back_from_it(shop: RunningBot) -> None:
+    tg = shop.tg
+    ani = tg.user(8701, "Ani")
+    await import_catalog(shop.store, "sku,name,category,price,stock,photo\n"
+                                     "KAIN-IKAT,Kain Tenun Ikat <Sumba>,Fashion,1250000,2,"
+                                     "https://toko.example/ikat.jpg\n")
+    await tg.send_text(ani, "/start KAIN-IKAT")
+    card = await tg.wait_bot_message(ani)
+    assert card.photo is not None
+    assert "Kain Tenun Ikat <Sumba>" in text_of(card)
+    assert "Rp1.250.000" in text_of(card)
+    await tg.press(ani, card, data_starting(card, "c:"))  # back to the category
+    listing = await tg.wait_bot_message(ani)  # a photo can't become text: a new message
+    assert "Fashion" in text_of(listing)
