@@ -93,7 +93,7 @@ class Settings(StoreSettings):
     # the time of day (runs are safe to overlap; one scheduler is enough).
     schedule_enabled: bool = True
     schedule_interval_seconds: float = Field(60, gt=0, le=3600)
-    schedule_batch: int = Field(100, ge=1, le=10_000)  # per kind per run: spreads a backlog
+    schedule_batch: int = Field(50, ge=1, le=10_000)  # per kind per run: spreads a backlog
 
     @field_validator("bot_token")
     @classmethod

@@ -41,7 +41,7 @@ class Policy:
     comment_window: timedelta = timedelta(hours=1)
     abandoned_cart_after: timedelta = timedelta(days=1)
     cart_late_limit: timedelta = timedelta(days=7)
-    batch: int = 100
+    batch: int = 50
 
 
 async def enqueue_customer(
