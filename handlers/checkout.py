@@ -66,11 +66,8 @@ async def prompt(screen: Screen, step: str) -> str | int:
             screen.render("checkout_name"), kb.checkout_nav(messages, lang, use_saved=saved)
         )
     elif step == PHONE:
-        await screen.send(screen.render("checkout_phone"), kb.share_phone(messages, lang))
         saved = data.get("phone") or screen.who.phone
-        await screen.send(
-            screen.render("checkout_nav_hint"), kb.checkout_nav(messages, lang, use_saved=saved)
-        )
+        await screen.send(screen.render("checkout_phone"), kb.share_phone(messages, lang, saved))
     elif step == ADDRESS:
         saved = data.get("address") or screen.who.address
         await screen.send(
@@ -185,6 +182,11 @@ async def typed(update: Update, context: Context) -> str | int:
     data = draft(context)
     step = data.get("step", NAME)
     text = update.effective_message.text or ""  # type: ignore[union-attr]
+    # The phone step's reply keyboard sends its Back and Cancel buttons as text.
+    if text == screen.deps.messages.button(screen.lang, "back"):
+        return await back_command(update, context)
+    if text == screen.deps.messages.button(screen.lang, "cancel_checkout"):
+        return await cancel(update, context)
     validators = {
         NAME: validate_name,
         PHONE: normalize_phone,

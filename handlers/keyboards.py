@@ -131,12 +131,17 @@ def checkout_nav(
     return InlineKeyboardMarkup(rows)
 
 
-def share_phone(messages: Messages, lang: str) -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(messages.button(lang, "share_phone"), request_contact=True)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
+def share_phone(messages: Messages, lang: str, saved: str | None) -> ReplyKeyboardMarkup:
+    """The phone step's keyboard: share the contact, reuse the last number (its text is the
+    number itself), or go back / cancel (read back as typed text by the checkout)."""
+    rows = [[KeyboardButton(messages.button(lang, "share_phone"), request_contact=True)]]
+    if saved:
+        rows.append([KeyboardButton(messages.button(lang, "saved_phone", phone=saved))])
+    rows.append([
+        KeyboardButton(messages.button(lang, "back")),
+        KeyboardButton(messages.button(lang, "cancel_checkout")),
+    ])
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
 def shipping(messages: Messages, lang: str, options: list[ShippingOption]) -> InlineKeyboardMarkup:

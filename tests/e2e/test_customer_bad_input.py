@@ -214,3 +214,24 @@ async def test_product_with_photo_and_navigation_back_from_it(shop: RunningBot) 
     await tg.press(ani, card, data_starting(card, "c:"))  # back to the category
     listing = await tg.wait_bot_message(ani)  # a photo can't become text: a new message
     assert "Fashion" in text_of(listing)
+
+
+async def test_phone_step_keyboard_goes_back_and_reuses_the_last_number(shop: RunningBot) -> None:
+    tg = shop.tg
+    rina = tg.user(8801, "Rina")
+    await place(shop, rina, "TEH-MELATI-100", 1)  # saves +6281234567890 as her number
+    await fill_cart(shop, rina, "TEH-MELATI-100", 1)
+    await tg.send_text(rina, "/checkout")
+    await tg.wait_bot_message(rina, lambda m: "Nama penerima" in text_of(m))
+    await tg.send_text(rina, "Rina")
+    ask = await tg.wait_bot_message(rina, lambda m: "Nomor HP" in text_of(m))
+    keys = [b["text"] for row in (ask.reply_keyboard or {}).get("keyboard", []) for b in row]
+    assert keys == ["📱 Kirim nomor HP saya", "+62 812-3456-7890", "⬅️ Kembali", "✖️ Batal"]
+    await tg.send_text(rina, "⬅️ Kembali")
+    await tg.wait_bot_message(rina, lambda m: "Nama penerima" in text_of(m))
+    await tg.send_text(rina, "Rina Wati")
+    await tg.wait_bot_message(rina, lambda m: "Nomor HP" in text_of(m))
+    await tg.send_text(rina, "+62 812-3456-7890")  # the saved-number button
+    await tg.wait_bot_message(rina, lambda m: "Alamat" in text_of(m))
+    await tg.send_text(rina, "✖️ Batal")
+    await tg.wait_bot_message(rina, lambda m: "Checkout dibatalkan" in text_of(m))

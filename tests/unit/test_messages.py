@@ -269,7 +269,6 @@ CONTEXTS: dict[str, Contexts] = {
     "checkout_cancelled": static(),
     "checkout_choose": static(),
     "checkout_name": static(),
-    "checkout_nav_hint": static(),
     "checkout_note": static(),
     "checkout_payment": static(bank=BANK),
     "checkout_phone": static(),
