@@ -528,6 +528,7 @@ BUTTON_ARGS: dict[str, Callable[[Texts], Any]] = {
     "courier": lambda t: SimpleNamespace(name="J&T Express", code="jnt"),
     "score": lambda t: 9,
     "on": lambda t: True,
+    "phone": lambda t: "+6281234567890",
 }
 
 
