@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from domain.clock import to_db
+from domain.clock import from_db, to_db
 from domain.schedule_policy import Policy, enqueue_staff
 from domain.store import Store, fetchall, fetchone
 
@@ -87,7 +87,13 @@ async def daily_digest(store: Store, policy: Policy) -> int:
         )
         if cur.rowcount != 1:
             return 0
-        payload = await figures(db, today - timedelta(days=1), policy.zone)
+        yesterday = today - timedelta(days=1)
+        installed = await fetchone(
+            db, "SELECT applied_at FROM schema_migrations WHERE version = 1"
+        )
+        if installed and from_db(installed["applied_at"]) >= day_bounds(yesterday, policy.zone)[1]:
+            return 0  # a shop set up today has no yesterday to report (marked done all the same)
+        payload = await figures(db, yesterday, policy.zone)
         await enqueue_staff(
             db, now, kind="daily_digest", payload=payload, dedupe_key=f"digest:{today}"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from domain.clock import FrozenClock
 from domain.models import PaymentMethod, Status
@@ -25,7 +26,7 @@ async def test_digest_at_eight_once_a_day_with_yesterdays_figures(
     await run(seeded_store)
     assert await outbox(seeded_store, "daily_digest") == []
     clock.current = wib(22, 8, 0)
-    await run(seeded_store)  # 22 Nov's digest (about 21 Nov: nothing)
+    await run(seeded_store)  # none: the shop was set up today (09:00), 21 Nov is not its own
     clock.current = wib(22, 10, 0)
     a = await place(seeded_store, 1001, items={"KOPI-GAYO": 2})  # Rp170.000 + 15.000
     b = await place(seeded_store, 1002, method=PaymentMethod.COD, items={"TEH-MELATI": 1})
@@ -34,12 +35,12 @@ async def test_digest_at_eight_once_a_day_with_yesterdays_figures(
     await move(seeded_store, b, Status.VERIFIED)
     clock.current = wib(23, 7, 59)
     await run(seeded_store)
-    assert len(await outbox(seeded_store, "daily_digest")) == 1
+    assert await outbox(seeded_store, "daily_digest") == []
     clock.current = wib(23, 8, 0)
     await run(seeded_store)
     await run(seeded_store)
     digests = await outbox(seeded_store, "daily_digest")
-    assert len(digests) == 2
+    assert len(digests) == 1
     latest = digests[-1]
     assert latest["audience"] == "staff" and not_before(latest) == clock()
     figures = json.loads(latest["payload"])
@@ -60,4 +61,13 @@ async def test_after_an_outage_only_todays_digest_goes_once(
     await run(seeded_store)
     await run(seeded_store)
     days = [json.loads(r["payload"])["day"] for r in await outbox(seeded_store, "daily_digest")]
-    assert days == ["2026-11-21", "2026-11-25"]
+    assert days == ["2026-11-25"]  # none about 21 Nov: the shop was set up on the 22nd
+
+
+async def test_a_shop_set_up_before_yesterday_gets_yesterdays_digest(tmp_path: Path) -> None:
+    clock = FrozenClock(wib(20, 15, 0))
+    async with Store(tmp_path / "old.db", clock) as store:  # set up on 20 Nov
+        clock.current = wib(22, 8, 5)
+        await run(store)
+        days = [json.loads(r["payload"])["day"] for r in await outbox(store, "daily_digest")]
+        assert days == ["2026-11-21"]
