@@ -27,6 +27,7 @@ from domain.orders import (
     normalize_number,
     order_by_number,
     queue_card,
+    queue_customer_message,
     queue_status_notice,
     record_event,
     set_payment_status,
@@ -120,15 +121,7 @@ class Fulfilment:
         self, db: aiosqlite.Connection, order: Order, invoice: Invoice, now: datetime, resent: bool
     ) -> None:
         payload = {"number": invoice.number, "resent": resent}
-        await outbox.enqueue(
-            db,
-            audience="customer",
-            chat_id=order.user_id,
-            kind="invoice",
-            order_id=order.id,
-            now=now,
-            payload=payload,
-        )
+        await queue_customer_message(db, order, "invoice", now, payload)
         await outbox.enqueue(
             db, audience="staff", kind="invoice_staff", order_id=order.id, now=now, payload=payload
         )
@@ -263,14 +256,7 @@ class Fulfilment:
                 (courier.name, resi, order.id),
             )
             await apply_transition(db, order, Status.SHIPPED, actor, now, notify_customer=False)
-            await outbox.enqueue(
-                db,
-                audience="customer",
-                chat_id=order.user_id,
-                kind="order_shipped",
-                order_id=order.id,
-                now=now,
-            )
+            await queue_customer_message(db, order, "order_shipped", now)
             invoice = await self._auto_invoice(db, order.id, actor, now, "shipment")
             return Result(await load_order(db, order.id), invoice)
 
@@ -292,15 +278,7 @@ class Fulfilment:
             db, order.id, now, actor, "note", None, None, f"{old} → {courier} {resi or '-'}"
         )
         await queue_card(db, order.id, now)
-        await outbox.enqueue(
-            db,
-            audience="customer",
-            chat_id=order.user_id,
-            kind="order_shipped",
-            order_id=order.id,
-            now=now,
-            payload={"corrected": True},
-        )
+        await queue_customer_message(db, order, "order_shipped", now, {"corrected": True})
         return Result(await load_order(db, order.id))
 
     # ------------------------------------------------------------ notes and cards

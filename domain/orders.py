@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -358,14 +359,22 @@ async def queue_status_notice(
     note: str | None = None,
 ) -> None:
     """Tell the customer their order moved on (inside the caller's transaction)."""
+    await queue_customer_message(
+        db, order, "status_changed", now, {"from": from_status, "to": to, "note": note}
+    )
+
+
+async def queue_customer_message(
+    db: aiosqlite.Connection,
+    order: Order,
+    kind: str,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """A message about `order` to its customer (inside the caller's transaction)."""
     await outbox.enqueue(
-        db,
-        audience="customer",
-        chat_id=order.user_id,
-        kind="status_changed",
-        order_id=order.id,
-        now=now,
-        payload={"from": from_status, "to": to, "note": note},
+        db, audience="customer", chat_id=order.user_id, kind=kind, order_id=order.id,
+        now=now, payload=payload,
     )
 
 
