@@ -164,22 +164,23 @@ async def cart_command(update: Update, context: Context) -> None:
 
 
 async def cart_button(update: Update, context: Context) -> None:
-    """k:view | k:inc:<sku> | k:dec:<sku> | k:rm:<sku> | k:clear — always this user's cart."""
+    """k:view | k:set:<sku>:<qty> | k:clear — always the presser's own cart.
+
+    Buttons carry the quantity to set, not a step, so a press delivered twice changes nothing
+    twice.
+    """
     screen = await Screen.of(update, context)
     parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
     store, user_id = screen.deps.store, screen.who.user_id
-    action = parts[1] if len(parts) > 1 else ""
     try:
-        if action == "clear":
+        if parts[1:] == ["clear"]:
             await carts.clear_cart(store, user_id)
-        elif action in ("inc", "dec", "rm") and len(parts) == 3:
-            current = await carts.get_cart(store, user_id)
-            line = next((x for x in current.lines if x.sku == parts[2]), None)
-            if line is None:
-                raise StaleAction()
-            wanted = {"inc": line.quantity + 1, "dec": line.quantity - 1, "rm": 0}[action]
-            await carts.set_quantity(store, user_id, line.sku, wanted)
-        elif action != "view":
+        elif len(parts) == 4 and parts[1] == "set" and parts[3].isdigit():
+            try:
+                await carts.set_quantity(store, user_id, parts[2], int(parts[3]))
+            except NotFound:  # not in this cart (any more): an old or forged button
+                raise StaleAction() from None
+        elif parts[1:] != ["view"]:
             raise StaleAction()
     except DomainError as exc:
         await screen.fail(exc)
@@ -371,7 +372,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(category_button, pattern=cb.pattern(cb.CATEGORY)),
             CallbackQueryHandler(product_button, pattern=cb.pattern(cb.PRODUCT)),
             CallbackQueryHandler(add_button, pattern=cb.pattern(cb.ADD)),
-            CallbackQueryHandler(cart_button, pattern=rf"^{cb.CART}:(view|inc|dec|rm|clear)\b"),
+            CallbackQueryHandler(cart_button, pattern=rf"^{cb.CART}:(view|set|clear)\b"),
             CallbackQueryHandler(orders_button, pattern=cb.pattern(cb.ORDERS)),
             CallbackQueryHandler(language_button, pattern=cb.pattern(cb.LANGUAGE)),
             MessageHandler(PRIVATE & filters.PHOTO, payment_photo),

@@ -90,11 +90,14 @@ def product(messages: Messages, lang: str, item: Product) -> InlineKeyboardMarku
 def cart(messages: Messages, lang: str, content: Cart) -> InlineKeyboardMarkup:
     rows: Rows = []
     for line in content.lines:
+        def set_to(qty: int, sku: str = line.sku) -> str:
+            return cb.make(cb.CART, "set", sku, qty)
+
         rows.append(
             [
-                _button(messages, lang, "dec", cb.make(cb.CART, "dec", line.sku), line=line),
-                _button(messages, lang, "inc", cb.make(cb.CART, "inc", line.sku), line=line),
-                _button(messages, lang, "remove", cb.make(cb.CART, "rm", line.sku), line=line),
+                _button(messages, lang, "dec", set_to(line.quantity - 1), line=line),
+                _button(messages, lang, "inc", set_to(line.quantity + 1), line=line),
+                _button(messages, lang, "remove", set_to(0), line=line),
             ]
         )
     if content.lines:

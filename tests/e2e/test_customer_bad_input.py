@@ -70,8 +70,8 @@ async def test_stale_and_garbage_buttons_get_an_out_of_date_answer(shop: Running
     menu = await some_message(shop, ani)
     await tg.press(ani, menu, "m:cats")
     cats = await tg.wait_edit(menu)
-    for data in ("k:rm:NOT-IN-CART", "c:deadbeef:0", "zz:what", "o:list:abc", "co:ok",
-                 "a:KOPI-GAYO-250:x"):
+    for data in ("k:set:NOT-IN-CART:0", "k:set:KOPI-GAYO-250:x", "c:deadbeef:0", "zz:what",
+                 "o:list:abc", "co:ok", "a:KOPI-GAYO-250:x"):
         query = await tg.press_raw(ani, ani.id, cats.message_id, data)
         answer = await tg.wait_callback_answer(query)
         assert answer.show_alert, data
@@ -235,3 +235,24 @@ async def test_phone_step_keyboard_goes_back_and_reuses_the_last_number(shop: Ru
     await tg.wait_bot_message(rina, lambda m: "Alamat" in text_of(m))
     await tg.send_text(rina, "✖️ Batal")
     await tg.wait_bot_message(rina, lambda m: "Checkout dibatalkan" in text_of(m))
+
+
+async def test_cart_buttons_set_quantities_so_a_repeated_press_is_harmless(
+    shop: RunningBot,
+) -> None:
+    tg = shop.tg
+    ani = tg.user(8901, "Ani")
+    await fill_cart(shop, ani, "TEH-MELATI-100", 1)
+    await tg.send_text(ani, "/cart")
+    view = await tg.wait_bot_message(ani)
+    plus = "k:set:TEH-MELATI-100:2"
+    assert plus in view.callback_data()
+    for _ in range(2):  # the same press, delivered twice
+        query = await tg.press_raw(ani, ani.id, view.message_id, plus)
+        await tg.wait_callback_answer(query)
+    assert [x.quantity for x in (await cart.get_cart(shop.store, ani.id)).lines] == [2]
+    # The message shows the new quantity (the second edit may be "not modified": no event).
+    await tg.wait_for(lambda: "k:set:TEH-MELATI-100:3" in view.callback_data(), what="qty 2")
+    await tg.press(ani, view, "k:set:TEH-MELATI-100:0")
+    await tg.wait_edit(view, lambda m: "kosong" in text_of(m))
+    assert (await cart.get_cart(shop.store, ani.id)).is_empty
