@@ -725,3 +725,9 @@ def test_templates_skipped_here_are_rendered_by_their_feature_tests() -> None:
     skipped = [name for name in ALL_TEMPLATES if not wanted(name)]
     assert skipped
     assert [name for name in skipped if not covered(name)] == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_not_found_without_a_number_never_shows_none(lang: str) -> None:
+    text = Messages().error(lang, "not_found")
+    assert "None" not in text and "<b></b>" not in text
