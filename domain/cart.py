@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput, NotFound, OffSale
 from domain.models import Cart, CartLine
 from domain.store import Store, fetchone
 from domain.validation import MAX_QUANTITY, parse_quantity
@@ -32,14 +32,19 @@ async def get_cart(store: Store, user_id: int) -> Cart:
 
 
 async def add_to_cart(store: Store, user_id: int, sku: str, quantity: int | str) -> Cart:
-    """Add to the line (or start it). The line may not exceed what is available now."""
+    """Add to the line (or start it). The line may not exceed what is available now, and
+    nothing is added of a product taken off sale (an old button or a typed quantity)."""
     qty = parse_quantity(quantity)
     async with store.transaction() as db:
         product = await fetchone(
-            db, "SELECT stock - reserved AS available, active FROM products WHERE sku = ?", (sku,)
+            db,
+            "SELECT stock - reserved AS available, active, name FROM products WHERE sku = ?",
+            (sku,),
         )
-        if product is None or not product["active"]:
+        if product is None:
             raise NotFound(sku=sku)
+        if not product["active"]:
+            raise OffSale(sku=sku, name=product["name"])
         line = await fetchone(
             db, "SELECT quantity FROM cart_items WHERE user_id = ? AND sku = ?", (user_id, sku)
         )
@@ -66,16 +71,22 @@ async def add_to_cart(store: Store, user_id: int, sku: str, quantity: int | str)
 
 
 async def set_quantity(store: Store, user_id: int, sku: str, quantity: int) -> Cart:
-    """Set a line's quantity; 0 removes it. Only lines already in this user's cart."""
+    """Set a line's quantity; 0 removes it. Only lines already in this user's cart.
+
+    A line of a product taken off sale may shrink or go, never grow (checkout refuses it).
+    """
     async with store.transaction() as db:
         line = await fetchone(
             db,
-            "SELECT c.quantity, p.stock - p.reserved AS available FROM cart_items c"
-            " JOIN products p ON p.sku = c.sku WHERE c.user_id = ? AND c.sku = ?",
+            "SELECT c.quantity, p.stock - p.reserved AS available, p.active, p.name"
+            " FROM cart_items c JOIN products p ON p.sku = c.sku"
+            " WHERE c.user_id = ? AND c.sku = ?",
             (user_id, sku),
         )
         if line is None:
             raise NotFound(sku=sku)
+        if not line["active"] and quantity > line["quantity"]:
+            raise OffSale(sku=sku, name=line["name"])
         if quantity <= 0:
             await db.execute("DELETE FROM cart_items WHERE user_id = ? AND sku = ?", (user_id, sku))
         else:

@@ -31,6 +31,12 @@ class OutOfStock(DomainError):
     code = "out_of_stock"  # context: sku, name, available, requested
 
 
+class OffSale(DomainError):
+    """The product was taken off sale: no more of it goes into a cart (a line may go)."""
+
+    code = "product_off_sale"  # context: sku, name
+
+
 class EmptyCart(DomainError):
     code = "cart_empty"
 

@@ -27,6 +27,7 @@ from domain.validation import normalize_phone, validate_address, validate_name, 
 from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.pressed import button as pressed
 
 QTY, NAME, PHONE, ADDRESS, SHIPPING, PAYMENT, NOTE, CONFIRM = (
     "qty",
@@ -137,9 +138,10 @@ async def start_checkout(update: Update, context: Context) -> str | int:
     return await prompt(screen, NAME)
 
 
-async def ask_quantity(update: Update, context: Context) -> str | int:
+@pressed(cb.AskQuantity)
+async def ask_quantity(update: Update, context: Context, data: cb.AskQuantity) -> str | int:
     screen = await Screen.of(update, context)
-    sku = cb.parts(update.callback_query.data)[-1]  # type: ignore[union-attr]
+    sku = data.sku
     product = await catalog.get_product(screen.deps.store, sku)
     if product is None:
         await screen.answer(screen.deps.messages.error(screen.lang, "product_gone"), alert=True)
@@ -225,7 +227,12 @@ async def shared_contact(update: Update, context: Context) -> str | int:
 # ---------------------------------------------------------------- buttons
 
 
-async def button(update: Update, context: Context) -> str | int:
+@pressed(cb.CheckoutStep, cb.CheckoutShipping, cb.CheckoutPayment)
+async def button(
+    update: Update,
+    context: Context,
+    pressed_data: cb.CheckoutStep | cb.CheckoutShipping | cb.CheckoutPayment,
+) -> str | int:
     """co:use | co:skip | co:ship:<code> | co:pay:<method> | co:back | co:x | co:ok.
 
     A button that does not belong to the current step is from an older message: say so and
@@ -234,9 +241,13 @@ async def button(update: Update, context: Context) -> str | int:
     screen = await Screen.of(update, context)
     data = draft(context)
     step = data.get("step", NAME)
-    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
-    action = parts[1] if len(parts) > 1 else ""
-    arg = parts[2] if len(parts) > 2 else ""
+    match pressed_data:
+        case cb.CheckoutShipping(code=arg):
+            action = "ship"
+        case cb.CheckoutPayment(method=arg):
+            action = "pay"
+        case cb.CheckoutStep(step=action):
+            arg = ""
     await screen.answer()
     if action == "x":
         return await cancel(update, context)

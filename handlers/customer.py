@@ -22,6 +22,7 @@ from domain.models import Product
 from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context, Screen, log
+from handlers.pressed import button, out_of_date
 
 PRIVATE = filters.ChatType.PRIVATE
 ORDERS_PAGE = 8
@@ -63,10 +64,13 @@ async def help_command(update: Update, context: Context) -> None:
     )
 
 
-async def menu_button(update: Update, context: Context) -> None:
+@button(cb.MenuHome, cb.MenuCategories)
+async def menu_button(
+    update: Update, context: Context, data: cb.MenuHome | cb.MenuCategories
+) -> None:
     screen = await Screen.of(update, context)
     await screen.answer()
-    if cb.parts(update.callback_query.data)[1:2] == ["cats"]:  # type: ignore[union-attr]
+    if isinstance(data, cb.MenuCategories):
         await show_categories(screen)
     else:
         await screen.show(screen.render("menu"), kb.main_menu(screen.deps.messages, screen.lang))
@@ -87,16 +91,16 @@ async def catalog_command(update: Update, context: Context) -> None:
     await show_categories(await Screen.of(update, context))
 
 
-async def category_button(update: Update, context: Context) -> None:
+@button(cb.CategoryPage)
+async def category_button(update: Update, context: Context, data: cb.CategoryPage) -> None:
     screen = await Screen.of(update, context)
-    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
     names = await catalog.categories(screen.deps.store)
-    name = next((n for n in names if len(parts) == 3 and cb.category_key(n) == parts[1]), None)
-    if name is None or not parts[2].isdigit():
+    name = next((n for n in names if cb.category_key(n) == data.key), None)
+    if name is None:  # the category is gone (renamed, or nothing on sale in it)
         await screen.fail(StaleAction())
         return
     await screen.answer()
-    page = await catalog.products_in(screen.deps.store, name, int(parts[2]))
+    page = await catalog.products_in(screen.deps.store, name, data.page)
     await screen.show(
         screen.render("category", category=name, page=page),
         kb.category_page(screen.deps.messages, screen.lang, name, page),
@@ -119,10 +123,10 @@ async def show_product(screen: Screen, product: Product) -> None:
     await screen.show(text, markup)
 
 
-async def product_button(update: Update, context: Context) -> None:
+@button(cb.ProductView)
+async def product_button(update: Update, context: Context, data: cb.ProductView) -> None:
     screen = await Screen.of(update, context)
-    sku = cb.parts(update.callback_query.data)[-1]  # type: ignore[union-attr]
-    product = await catalog.get_product(screen.deps.store, sku)
+    product = await catalog.get_product(screen.deps.store, data.sku)
     if product is None:
         await screen.answer(screen.deps.messages.error(screen.lang, "product_gone"), alert=True)
         return
@@ -130,24 +134,23 @@ async def product_button(update: Update, context: Context) -> None:
     await show_product(screen, product)
 
 
-async def add_button(update: Update, context: Context) -> None:
+@button(cb.AddToCart)
+async def add_button(update: Update, context: Context, data: cb.AddToCart) -> None:
     screen = await Screen.of(update, context)
-    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
-    if len(parts) != 3:
-        await screen.fail(StaleAction())
-        return
     try:
-        content = await carts.add_to_cart(screen.deps.store, screen.who.user_id, parts[1], parts[2])
+        content = await carts.add_to_cart(
+            screen.deps.store, screen.who.user_id, data.sku, data.quantity
+        )
     except NotFound:
         await screen.answer(screen.deps.messages.error(screen.lang, "product_gone"), alert=True)
         return
     except DomainError as exc:
         await screen.fail(exc)
         return
-    line = next(x for x in content.lines if x.sku == parts[1])
+    line = next(x for x in content.lines if x.sku == data.sku)
     await screen.answer()
     await screen.send(
-        screen.render("added", quantity=int(parts[2]), name=line.name, cart=content),
+        screen.render("added", quantity=data.quantity, name=line.name, cart=content),
         kb.cart(screen.deps.messages, screen.lang, content),
     )
 
@@ -163,25 +166,25 @@ async def cart_command(update: Update, context: Context) -> None:
     )
 
 
-async def cart_button(update: Update, context: Context) -> None:
-    """k:view | k:set:<sku>:<qty> | k:clear — always the presser's own cart.
+@button(cb.CartView, cb.CartSet, cb.CartClear)
+async def cart_button(
+    update: Update, context: Context, data: cb.CartView | cb.CartSet | cb.CartClear
+) -> None:
+    """View, set a line's quantity, or clear — always the presser's own cart.
 
     Buttons carry the quantity to set, not a step, so a press delivered twice changes nothing
     twice.
     """
     screen = await Screen.of(update, context)
-    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
     store, user_id = screen.deps.store, screen.who.user_id
     try:
-        if parts[1:] == ["clear"]:
+        if isinstance(data, cb.CartClear):
             await carts.clear_cart(store, user_id)
-        elif len(parts) == 4 and parts[1] == "set" and parts[3].isdigit():
+        elif isinstance(data, cb.CartSet):
             try:
-                await carts.set_quantity(store, user_id, parts[2], int(parts[3]))
+                await carts.set_quantity(store, user_id, data.sku, data.quantity)
             except NotFound:  # not in this cart (any more): an old or forged button
                 raise StaleAction() from None
-        elif parts[1:] != ["view"]:
-            raise StaleAction()
     except DomainError as exc:
         await screen.fail(exc)
         return
@@ -222,35 +225,38 @@ async def show_order(screen: Screen, number: str) -> None:
     )
 
 
-async def orders_button(update: Update, context: Context) -> None:
-    """o:list:<page> | o:view:<no> | o:cancel:<no> | o:cancelyes:<no>.
+@button(cb.OrderList, cb.OrderView, cb.OrderCancel, cb.OrderCancelConfirm)
+async def orders_button(
+    update: Update,
+    context: Context,
+    data: cb.OrderList | cb.OrderView | cb.OrderCancel | cb.OrderCancelConfirm,
+) -> None:
+    """The list, one order, "cancel?" and "yes, cancel".
 
     The number comes from the client: every lookup is limited to the presser's own orders.
     """
     screen = await Screen.of(update, context)
-    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
     try:
-        if len(parts) != 3:
-            raise StaleAction()
-        action, arg = parts[1], parts[2]
-        if action == "list" and arg.isdigit():
+        if isinstance(data, cb.OrderList):
             await screen.answer()
-            await show_orders(screen, int(arg))
-        elif action == "view":
-            await show_order(screen, arg)
+            await show_orders(screen, data.page)
+        elif isinstance(data, cb.OrderView):
+            await show_order(screen, data.number)
             await screen.answer()
-        elif action == "cancel":
-            order = await order_service.customer_order(screen.deps.store, screen.who.user_id, arg)
+        elif isinstance(data, cb.OrderCancel):
+            order = await order_service.customer_order(
+                screen.deps.store, screen.who.user_id, data.number
+            )
             await screen.answer()
             await screen.show(
                 screen.render("cancel_confirm", order=order),
                 kb.confirm_cancel(screen.deps.messages, screen.lang, order),
             )
-        elif action == "cancelyes":
+        else:
             order = await order_service.cancel_by_customer(
                 screen.deps.store,
                 screen.who.user_id,
-                arg,
+                data.number,
                 screen.who.name or screen.who.first_name,
             )
             screen.deps.sender.kick(context)
@@ -259,8 +265,6 @@ async def orders_button(update: Update, context: Context) -> None:
                 screen.render("order_cancelled", order=order),
                 kb.order_detail(screen.deps.messages, screen.lang, order),
             )
-        else:
-            raise StaleAction()
     except DomainError as exc:
         await screen.fail(exc)
 
@@ -318,12 +322,10 @@ async def language_command(update: Update, context: Context) -> None:
     )
 
 
-async def language_button(update: Update, context: Context) -> None:
+@button(cb.LanguageChoice)
+async def language_button(update: Update, context: Context, data: cb.LanguageChoice) -> None:
     screen = await Screen.of(update, context)
-    choice = cb.parts(update.callback_query.data)[-1]  # type: ignore[union-attr]
-    if choice not in ("id", "en"):
-        await screen.fail(StaleAction())
-        return
+    choice = data.language
     await set_language(screen.deps.store, screen.who.user_id, choice)
     screen.lang = choice
     await screen.answer()
@@ -354,8 +356,7 @@ async def not_understood(update: Update, context: Context) -> None:
 
 async def stale_button(update: Update, context: Context) -> None:
     """Any button nobody else claimed: from an old message, or forged."""
-    screen = await Screen.of(update, context)
-    await screen.fail(StaleAction())
+    await out_of_date(update, context, "no handler takes this data now")
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

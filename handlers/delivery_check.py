@@ -8,26 +8,23 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from domain.delivery_checks import answer_check
-from domain.errors import DomainError, StaleAction
+from domain.errors import DomainError
 from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.pressed import button
 
-CODES = {"ok": "received", "wait": "not_yet", "bad": "problem"}
 
-
-async def delivery_button(update: Update, context: Context) -> None:
-    """dc:<ok|wait|bad>:<order no> — only ever about the presser's own order."""
+@button(cb.DeliveryAnswer)
+async def delivery_button(update: Update, context: Context, data: cb.DeliveryAnswer) -> None:
+    """Received, not yet, or a problem — only ever about the presser's own order."""
     screen = await Screen.of(update, context)
-    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
     try:
-        if len(parts) != 3 or parts[1] not in CODES:
-            raise StaleAction()
         order, answer = await answer_check(
             screen.deps.store,
             screen.who.user_id,
-            parts[2],
-            CODES[parts[1]],
+            data.number,
+            data.answer,
             screen.who.name or screen.who.first_name,
         )
     except DomainError as exc:

@@ -9,8 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 from domain import lifecycle
 from domain.catalog import Page
 from domain.couriers import Courier
-from domain.models import Cart, Order, PaymentMethod, Product, ShippingOption, Status
+from domain.models import Cart, CartLine, Order, PaymentMethod, Product, ShippingOption, Status
 from domain.staff_actions import allowed_actions
+from domain.validation import MAX_QUANTITY
 from domain.worklist import QueuePage, stage_key
 from handlers import callbacks as cb
 from messages import Messages
@@ -19,47 +20,51 @@ Rows = list[list[InlineKeyboardButton]]
 
 
 def _button(
-    messages: Messages, lang: str, key: str, data: str, **ctx: object
+    messages: Messages, lang: str, key: str, data: cb.Callback, **ctx: object
 ) -> InlineKeyboardButton:
-    return InlineKeyboardButton(messages.button(lang, key, **ctx), callback_data=data)
+    return InlineKeyboardButton(messages.button(lang, key, **ctx), callback_data=data.pack())
 
 
 def main_menu(messages: Messages, lang: str) -> InlineKeyboardMarkup:
     b = lambda key, data: _button(messages, lang, key, data)  # noqa: E731
     return InlineKeyboardMarkup(
         [
-            [b("catalog", cb.make(cb.MENU, "cats")), b("cart", cb.make(cb.CART, "view"))],
-            [b("my_orders", cb.make(cb.ORDERS, "list", 0))],
+            [b("catalog", cb.MenuCategories()), b("cart", cb.CartView())],
+            [b("my_orders", cb.OrderList(page=0))],
         ]
     )
 
 
+def _category(name: str) -> cb.CategoryPage:
+    return cb.CategoryPage(key=cb.category_key(name), page=0)
+
+
 def categories(messages: Messages, lang: str, names: list[str]) -> InlineKeyboardMarkup:
     rows: Rows = [
-        [InlineKeyboardButton(name, callback_data=cb.make(cb.CATEGORY, cb.category_key(name), 0))]
+        [InlineKeyboardButton(name, callback_data=_category(name).pack())]
         for name in names
     ]
-    rows.append([_button(messages, lang, "home", cb.make(cb.MENU, "home"))])
+    rows.append([_button(messages, lang, "home", cb.MenuHome())])
     return InlineKeyboardMarkup(rows)
 
 
 def category_page(messages: Messages, lang: str, category: str, page: Page) -> InlineKeyboardMarkup:
     key = cb.category_key(category)
     rows: Rows = [
-        [_button(messages, lang, "product", cb.make(cb.PRODUCT, p.sku), product=p)]
+        [_button(messages, lang, "product", cb.ProductView(sku=p.sku), product=p)]
         for p in page.items
     ]
     pager = []
     if page.page > 0:
-        pager.append(_button(messages, lang, "prev", cb.make(cb.CATEGORY, key, page.page - 1)))
-    if page.page + 1 < page.pages:
-        pager.append(_button(messages, lang, "next", cb.make(cb.CATEGORY, key, page.page + 1)))
+        pager.append(_button(messages, lang, "prev", cb.CategoryPage(key=key, page=page.page - 1)))
+    if page.page + 1 < min(page.pages, cb.MAX_PAGE + 1):
+        pager.append(_button(messages, lang, "next", cb.CategoryPage(key=key, page=page.page + 1)))
     if pager:
         rows.append(pager)
     rows.append(
         [
-            _button(messages, lang, "categories", cb.make(cb.MENU, "cats")),
-            _button(messages, lang, "cart", cb.make(cb.CART, "view")),
+            _button(messages, lang, "categories", cb.MenuCategories()),
+            _button(messages, lang, "cart", cb.CartView()),
         ]
     )
     return InlineKeyboardMarkup(rows)
@@ -70,18 +75,16 @@ def product(messages: Messages, lang: str, item: Product) -> InlineKeyboardMarku
     if item.available > 0:
         rows.append(
             [
-                _button(messages, lang, "add_qty", cb.make(cb.ADD, item.sku, n), qty=n)
+                _button(messages, lang, "add_qty", cb.AddToCart(sku=item.sku, quantity=n), qty=n)
                 for n in (1, 2, 3)
                 if n <= item.available
             ]
         )
-        rows.append([_button(messages, lang, "other_qty", cb.make(cb.ASK_QTY, item.sku))])
+        rows.append([_button(messages, lang, "other_qty", cb.AskQuantity(sku=item.sku))])
     rows.append(
         [
-            _button(
-                messages, lang, "back", cb.make(cb.CATEGORY, cb.category_key(item.category), 0)
-            ),
-            _button(messages, lang, "cart", cb.make(cb.CART, "view")),
+            _button(messages, lang, "back", _category(item.category)),
+            _button(messages, lang, "cart", cb.CartView()),
         ]
     )
     return InlineKeyboardMarkup(rows)
@@ -90,24 +93,25 @@ def product(messages: Messages, lang: str, item: Product) -> InlineKeyboardMarku
 def cart(messages: Messages, lang: str, content: Cart) -> InlineKeyboardMarkup:
     rows: Rows = []
     for line in content.lines:
-        def set_to(qty: int, sku: str = line.sku) -> str:
-            return cb.make(cb.CART, "set", sku, qty)
+        def set_to(key: str, qty: int, line: CartLine = line) -> InlineKeyboardButton:
+            return _button(messages, lang, key, cb.CartSet(sku=line.sku, quantity=qty), line=line)
 
-        rows.append(
-            [
-                _button(messages, lang, "dec", set_to(line.quantity - 1), line=line),
-                _button(messages, lang, "inc", set_to(line.quantity + 1), line=line),
-                _button(messages, lang, "remove", set_to(0), line=line),
-            ]
-        )
+        row = []
+        # A product taken off sale can only leave the cart (the domain refuses more of it).
+        if line.active:
+            row.append(set_to("dec", line.quantity - 1))
+            if line.quantity < MAX_QUANTITY:
+                row.append(set_to("inc", line.quantity + 1))
+        row.append(set_to("remove", 0))
+        rows.append(row)
     if content.lines:
         rows.append(
             [
-                _button(messages, lang, "empty_cart", cb.make(cb.CART, "clear")),
-                _button(messages, lang, "checkout", cb.make(cb.CART, "go")),
+                _button(messages, lang, "empty_cart", cb.CartClear()),
+                _button(messages, lang, "checkout", cb.CartCheckout()),
             ]
         )
-    rows.append([_button(messages, lang, "continue_shopping", cb.make(cb.MENU, "cats"))])
+    rows.append([_button(messages, lang, "continue_shopping", cb.MenuCategories())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -122,14 +126,14 @@ def checkout_nav(
     rows: Rows = []
     if use_saved:
         rows.append(
-            [_button(messages, lang, "use_saved", cb.make(cb.CHECKOUT, "use"), value=use_saved)]
+            [_button(messages, lang, "use_saved", cb.CheckoutStep(step="use"), value=use_saved)]
         )
     if skip:
-        rows.append([_button(messages, lang, "skip_note", cb.make(cb.CHECKOUT, "skip"))])
+        rows.append([_button(messages, lang, "skip_note", cb.CheckoutStep(step="skip"))])
     nav = []
     if back:
-        nav.append(_button(messages, lang, "back", cb.make(cb.CHECKOUT, "back")))
-    nav.append(_button(messages, lang, "cancel_checkout", cb.make(cb.CHECKOUT, "x")))
+        nav.append(_button(messages, lang, "back", cb.CheckoutStep(step="back")))
+    nav.append(_button(messages, lang, "cancel_checkout", cb.CheckoutStep(step="x")))
     rows.append(nav)
     return InlineKeyboardMarkup(rows)
 
@@ -149,7 +153,11 @@ def share_phone(messages: Messages, lang: str, saved: str | None) -> ReplyKeyboa
 
 def shipping(messages: Messages, lang: str, options: list[ShippingOption]) -> InlineKeyboardMarkup:
     rows: Rows = [
-        [_button(messages, lang, "shipping_option", cb.make(cb.CHECKOUT, "ship", o.code), option=o)]
+        [
+            _button(
+                messages, lang, "shipping_option", cb.CheckoutShipping(code=o.code), option=o
+            )
+        ]
         for o in options
     ]
     return InlineKeyboardMarkup(rows + list(checkout_nav(messages, lang).inline_keyboard))
@@ -157,7 +165,7 @@ def shipping(messages: Messages, lang: str, options: list[ShippingOption]) -> In
 
 def payment(messages: Messages, lang: str, methods: list[PaymentMethod]) -> InlineKeyboardMarkup:
     rows: Rows = [
-        [_button(messages, lang, "payment_method", cb.make(cb.CHECKOUT, "pay", m), method=m)]
+        [_button(messages, lang, "payment_method", cb.CheckoutPayment(method=m), method=m)]
         for m in methods
     ]
     return InlineKeyboardMarkup(rows + list(checkout_nav(messages, lang).inline_keyboard))
@@ -165,7 +173,7 @@ def payment(messages: Messages, lang: str, methods: list[PaymentMethod]) -> Inli
 
 def confirm(messages: Messages, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_button(messages, lang, "confirm_order", cb.make(cb.CHECKOUT, "ok"))]]
+        [[_button(messages, lang, "confirm_order", cb.CheckoutStep(step="ok"))]]
         + list(checkout_nav(messages, lang).inline_keyboard)
     )
 
@@ -174,17 +182,17 @@ def orders_list(
     messages: Messages, lang: str, items: list[Order], page: int, pages: int
 ) -> InlineKeyboardMarkup:
     rows: Rows = [
-        [_button(messages, lang, "order_row", cb.make(cb.ORDERS, "view", o.number), order=o)]
+        [_button(messages, lang, "order_row", cb.OrderView(number=o.number), order=o)]
         for o in items
     ]
     pager = []
     if page > 0:
-        pager.append(_button(messages, lang, "prev", cb.make(cb.ORDERS, "list", page - 1)))
-    if page + 1 < pages:
-        pager.append(_button(messages, lang, "next", cb.make(cb.ORDERS, "list", page + 1)))
+        pager.append(_button(messages, lang, "prev", cb.OrderList(page=page - 1)))
+    if page + 1 < min(pages, cb.MAX_PAGE + 1):
+        pager.append(_button(messages, lang, "next", cb.OrderList(page=page + 1)))
     if pager:
         rows.append(pager)
-    rows.append([_button(messages, lang, "home", cb.make(cb.MENU, "home"))])
+    rows.append([_button(messages, lang, "home", cb.MenuHome())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -192,11 +200,11 @@ def order_detail(messages: Messages, lang: str, order: Order) -> InlineKeyboardM
     rows: Rows = []
     if order.status in lifecycle.CUSTOMER_CANCELLABLE:
         rows.append(
-            [_button(messages, lang, "cancel_order", cb.make(cb.ORDERS, "cancel", order.number))]
+            [_button(messages, lang, "cancel_order", cb.OrderCancel(number=order.number))]
         )
     if order.status == Status.SHIPPED:
-        rows.append([_button(messages, lang, "received", cb.make(cb.RECEIVED, order.number))])
-    rows.append([_button(messages, lang, "my_orders", cb.make(cb.ORDERS, "list", 0))])
+        rows.append([_button(messages, lang, "received", cb.Received(number=order.number))])
+    rows.append([_button(messages, lang, "my_orders", cb.OrderList(page=0))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -205,9 +213,9 @@ def confirm_cancel(messages: Messages, lang: str, order: Order) -> InlineKeyboar
         [
             [
                 _button(
-                    messages, lang, "yes_cancel", cb.make(cb.ORDERS, "cancelyes", order.number)
+                    messages, lang, "yes_cancel", cb.OrderCancelConfirm(number=order.number)
                 ),
-                _button(messages, lang, "no_keep", cb.make(cb.ORDERS, "view", order.number)),
+                _button(messages, lang, "no_keep", cb.OrderView(number=order.number)),
             ]
         ]
     )
@@ -215,7 +223,7 @@ def confirm_cancel(messages: Messages, lang: str, order: Order) -> InlineKeyboar
 
 def order_notice(messages: Messages, lang: str, order: Order) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_button(messages, lang, "see_order", cb.make(cb.ORDERS, "view", order.number))]]
+        [[_button(messages, lang, "see_order", cb.OrderView(number=order.number))]]
     )
 
 
@@ -223,21 +231,21 @@ def languages(messages: Messages, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(messages, lang, "lang_id", cb.make(cb.LANGUAGE, "id")),
-                _button(messages, lang, "lang_en", cb.make(cb.LANGUAGE, "en")),
+                _button(messages, lang, "lang_id", cb.LanguageChoice(language="id")),
+                _button(messages, lang, "lang_en", cb.LanguageChoice(language="en")),
             ]
         ]
     )
 
 
 def _staff(
-    messages: Messages, lang: str, action: str, number: str, *args: object, **ctx: object
+    messages: Messages, lang: str, action: str, number: str, **ctx: object
 ) -> InlineKeyboardButton:
     return _button(
         messages,
         lang,
         "staff_action",
-        cb.make(cb.STAFF, cb.STAFF_CODES[action], number, *args),
+        cb.StaffPress(action=action, number=number),
         action=action,
         **ctx,
     )
@@ -263,7 +271,7 @@ def staff_couriers(
             messages,
             lang,
             "courier",
-            cb.make(cb.STAFF, cb.STAFF_CODES["courier"], order.number, c.code),
+            cb.StaffCourier(number=order.number, courier=c.code),
             courier=c,
         )
         for c in couriers
@@ -275,7 +283,7 @@ def staff_couriers(
                 messages,
                 lang,
                 "staff_back",
-                cb.make(cb.STAFF, cb.STAFF_CODES["back"], order.number),
+                cb.StaffPress(action="back", number=order.number),
             )
         ]
     )
@@ -291,7 +299,7 @@ def staff_open_orders(
             messages,
             lang,
             "open_order",
-            cb.make(cb.STAFF, cb.STAFF_CODES["open"], n),
+            cb.StaffPress(action="open", number=n),
             number=n,
         )
         for n in numbers
@@ -306,9 +314,13 @@ def staff_queue(messages: Messages, lang: str, page: QueuePage) -> InlineKeyboar
     key = stage_key(page.stages)
     pager = []
     if page.page > 0:
-        pager.append(_button(messages, lang, "prev", cb.make(cb.STAFF_QUEUE, key, page.page - 1)))
-    if page.page + 1 < page.pages:
-        pager.append(_button(messages, lang, "next", cb.make(cb.STAFF_QUEUE, key, page.page + 1)))
+        pager.append(
+            _button(messages, lang, "prev", cb.StaffQueuePage(stage=key, page=page.page - 1))
+        )
+    if page.page + 1 < min(page.pages, cb.MAX_PAGE + 1):
+        pager.append(
+            _button(messages, lang, "next", cb.StaffQueuePage(stage=key, page=page.page + 1))
+        )
     return staff_open_orders(messages, lang, [i.number for i in page.items], pager)
 
 
@@ -318,10 +330,10 @@ def shipped_notice(
     """The customer's shipment notice: confirm arrival, follow the parcel, see the order."""
     rows: Rows = []
     if order.status == Status.SHIPPED:
-        rows.append([_button(messages, lang, "received", cb.make(cb.RECEIVED, order.number))])
+        rows.append([_button(messages, lang, "received", cb.Received(number=order.number))])
     if tracking_url:
         rows.append([InlineKeyboardButton(messages.button(lang, "track_parcel"), url=tracking_url)])
-    rows.append([_button(messages, lang, "see_order", cb.make(cb.ORDERS, "view", order.number))])
+    rows.append([_button(messages, lang, "see_order", cb.OrderView(number=order.number))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -330,13 +342,14 @@ def shipped_notice(
 
 def _off(messages: Messages, lang: str, topic: str) -> InlineKeyboardButton:
     """Turn reminders (rem) or surveys (srv) off straight from the message that asks."""
-    return _button(messages, lang, f"{topic}_off", cb.make(cb.PREFERENCES, "off", topic))
+    off = cb.PreferenceOff(topic=cb.PREFERENCE_TOPICS[topic])
+    return _button(messages, lang, f"{topic}_off", off)
 
 
 def payment_reminder(messages: Messages, lang: str, number: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [_button(messages, lang, "see_order", cb.make(cb.ORDERS, "view", number))],
+            [_button(messages, lang, "see_order", cb.OrderView(number=number))],
             [_off(messages, lang, "rem")],
         ]
     )
@@ -346,8 +359,8 @@ def cart_reminder(messages: Messages, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(messages, lang, "cart", cb.make(cb.CART, "view")),
-                _button(messages, lang, "checkout", cb.make(cb.CART, "go")),
+                _button(messages, lang, "cart", cb.CartView()),
+                _button(messages, lang, "checkout", cb.CartCheckout()),
             ],
             [_off(messages, lang, "rem")],
         ]
@@ -356,19 +369,20 @@ def cart_reminder(messages: Messages, lang: str) -> InlineKeyboardMarkup:
 
 def delivery_check(messages: Messages, lang: str, number: str) -> InlineKeyboardMarkup:
     def answer(key: str, code: str) -> InlineKeyboardButton:
-        return _button(messages, lang, key, cb.make(cb.DELIVERY_CHECK, code, number))
+        return _button(messages, lang, key, cb.DeliveryAnswer(answer=code, number=number))
 
     return InlineKeyboardMarkup(
         [
-            [answer("delivery_received", "ok")],
-            [answer("delivery_not_yet", "wait"), answer("delivery_problem", "bad")],
+            [answer("delivery_received", "received")],
+            [answer("delivery_not_yet", "not_yet"), answer("delivery_problem", "problem")],
         ]
     )
 
 
 def survey_scores(messages: Messages, lang: str, number: str) -> InlineKeyboardMarkup:
     def score(n: int) -> InlineKeyboardButton:
-        return _button(messages, lang, "survey_score", cb.make(cb.SURVEY, number, n), score=n)
+        data = cb.SurveyScore(number=number, score=n)
+        return _button(messages, lang, "survey_score", data, score=n)
 
     return InlineKeyboardMarkup(
         [
@@ -381,7 +395,7 @@ def survey_scores(messages: Messages, lang: str, number: str) -> InlineKeyboardM
 
 def survey_comment(messages: Messages, lang: str, number: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_button(messages, lang, "survey_skip", cb.make(cb.SURVEY, "skip", number))]]
+        [[_button(messages, lang, "survey_skip", cb.SurveySkip(number=number))]]
     )
 
 
@@ -395,7 +409,7 @@ def preferences(
                     messages,
                     lang,
                     "pref_reminders",
-                    cb.make(cb.PREFERENCES, "rem", int(not reminders)),
+                    cb.PreferenceSet(topic="reminders", on=not reminders),
                     on=reminders,
                 )
             ],
@@ -404,11 +418,11 @@ def preferences(
                     messages,
                     lang,
                     "pref_surveys",
-                    cb.make(cb.PREFERENCES, "srv", int(not surveys)),
+                    cb.PreferenceSet(topic="surveys", on=not surveys),
                     on=surveys,
                 )
             ],
-            [_button(messages, lang, "home", cb.make(cb.MENU, "home"))],
+            [_button(messages, lang, "home", cb.MenuHome())],
         ]
     )
 
@@ -420,7 +434,7 @@ def staff_nudge(messages: Messages, lang: str, numbers: list[str]) -> InlineKeyb
             messages,
             lang,
             "open_order",
-            cb.make(cb.STAFF, cb.STAFF_CODES["open"], number),
+            cb.StaffPress(action="open", number=number),
             number=number,
         )
         for number in numbers[:12]

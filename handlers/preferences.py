@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import html
 import re
+from typing import cast
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from domain.errors import StaleAction
 from domain.preferences import Topic, get_preferences, set_preference
 from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.pressed import button
 
 PRIVATE = filters.ChatType.PRIVATE
-TOPICS: dict[str, Topic] = {"rem": "reminders", "srv": "surveys"}
 
 
 async def show(screen: Screen, *, edit: bool) -> None:
@@ -35,21 +35,23 @@ async def settings_command(update: Update, context: Context) -> None:
     await show(await Screen.of(update, context), edit=False)
 
 
-async def preference_button(update: Update, context: Context) -> None:
-    """pref:<rem|srv>:<0|1> on the settings screen; pref:off:<rem|srv> under a reminder."""
+@button(cb.PreferenceSet, cb.PreferenceOff)
+async def preference_button(
+    update: Update, context: Context, data: cb.PreferenceSet | cb.PreferenceOff
+) -> None:
+    """On or off on the settings screen; off from under a reminder or survey."""
     screen = await Screen.of(update, context)
-    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
     store, user_id = screen.deps.store, screen.who.user_id
-    if len(parts) == 3 and parts[1] in TOPICS and parts[2] in ("0", "1"):
-        await set_preference(store, user_id, TOPICS[parts[1]], parts[2] == "1")
+    topic = cast(Topic, data.topic)
+    if isinstance(data, cb.PreferenceSet):
+        await set_preference(store, user_id, topic, data.on)
         await screen.answer()
         await show(screen, edit=True)
-    elif len(parts) == 3 and parts[1] == "off" and parts[2] in TOPICS:
-        # Keep the reminder itself on screen; a short note says where to undo it.
-        await set_preference(store, user_id, TOPICS[parts[2]], False)
-        await screen.answer(_plain(screen.render("settings_turned_off", topic=parts[2])))
     else:
-        await screen.fail(StaleAction())
+        # Keep the reminder itself on screen; a short note says where to undo it.
+        await set_preference(store, user_id, topic, False)
+        short = "rem" if topic == "reminders" else "srv"  # as the template names them
+        await screen.answer(_plain(screen.render("settings_turned_off", topic=short)))
 
 
 def _plain(text: str) -> str:

@@ -5,22 +5,20 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.workflow import fulfilment
-from domain.errors import DomainError, StaleAction
+from domain.errors import DomainError
 from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.pressed import button
 
 
-async def received_button(update: Update, context: Context) -> None:
-    """rcv:<order no> — only the presser's own order, only once it is shipped."""
+@button(cb.Received)
+async def received_button(update: Update, context: Context, data: cb.Received) -> None:
+    """Only the presser's own order, only once it is shipped."""
     screen = await Screen.of(update, context)
-    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
-    if len(parts) != 2:
-        await screen.fail(StaleAction())
-        return
     try:
         result = await fulfilment(screen.deps).confirm_received(
-            screen.who.user_id, parts[1], screen.who.name or screen.who.first_name
+            screen.who.user_id, data.number, screen.who.name or screen.who.first_name
         )
     except DomainError as exc:
         await screen.fail(exc)

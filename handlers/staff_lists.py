@@ -6,10 +6,11 @@ from telegram import Update
 
 from bot.workflow import courier_book
 from domain import search, stock, worklist
-from domain.errors import DomainError, InvalidInput, StaleAction
+from domain.errors import DomainError, InvalidInput
 from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context
+from handlers.pressed import button
 from handlers.staff_common import MAX_TEXT, Desk
 from handlers.staff_orders import command_text, show_usage
 
@@ -63,18 +64,16 @@ async def queue_command(update: Update, context: Context) -> None:
     await desk.reply(text, markup)
 
 
-async def queue_button(update: Update, context: Context) -> None:
-    """sq:<open|status>:<page> — turn the pages of a /queue answer in place."""
+@button(cb.StaffQueuePage)
+async def queue_button(update: Update, context: Context, data: cb.StaffQueuePage) -> None:
+    """Turn the pages of a /queue answer in place."""
     desk = Desk(update, context)
     query = update.callback_query
     assert query is not None
     if not await desk.button_allowed():
         return
-    parts = cb.parts(query.data)
     try:
-        if len(parts) != 3 or not parts[2].isdigit():
-            raise StaleAction()
-        text, markup = await _queue_screen(desk, parts[1], int(parts[2]))
+        text, markup = await _queue_screen(desk, data.stage, data.page)
     except DomainError as exc:
         await desk.fail(exc)
         return

@@ -28,9 +28,9 @@ from domain.staff_actions import Action
 from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context
+from handlers.pressed import button
 from handlers.staff_common import MAX_TEXT, Desk, log
 
-CODES = {code: name for name, code in cb.STAFF_CODES.items()}
 # Errors after which the card on screen is out of date: redraw it.
 OVERTAKEN = (AlreadyDone, StaleAction, TransitionNotAllowed)
 
@@ -208,23 +208,22 @@ async def post_detail(desk: Desk, number: str) -> None:
 # ---------------------------------------------------------------- card buttons
 
 
-async def staff_button(update: Update, context: Context) -> None:
-    """st:<code>:<order no>[:<courier>] — pressed on a card (or a detail) in the staff group.
+@button(cb.StaffPress, cb.StaffCourier)
+async def staff_button(
+    update: Update, context: Context, data: cb.StaffPress | cb.StaffCourier
+) -> None:
+    """An action pressed on a card (or a detail) in the staff group.
 
     The data is client-supplied: the chat is checked here and every rule again in the
     domain, so a forged or stale press can do no more than a correct one.
     """
     desk = Desk(update, context)
-    query = update.callback_query
-    assert query is not None
     if not await desk.button_allowed():
         return
-    parts = cb.parts(query.data)
-    action = CODES.get(parts[1]) if len(parts) in (3, 4) else None
-    if action is None:
-        await desk.fail(StaleAction())
-        return
-    number, arg = parts[2], (parts[3] if len(parts) == 4 else "")
+    if isinstance(data, cb.StaffCourier):
+        action, number, arg = "courier", data.number, data.courier
+    else:
+        action, number, arg = data.action, data.number, ""
     try:
         await _press(desk, action, number, arg)
     except DomainError as exc:

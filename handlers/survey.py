@@ -25,11 +25,12 @@ from telegram.ext import (
 from bot.deps import deps
 from bot.jobs import policy_from
 from domain import surveys
-from domain.errors import DomainError, InvalidInput, NotFound, StaleAction
+from domain.errors import DomainError, InvalidInput, NotFound
 from handlers import callbacks as cb
 from handlers import customer
 from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.pressed import button
 
 COMMENT = "comment"
 END = ConversationHandler.END
@@ -48,18 +49,15 @@ async def _refuse(screen: Screen, error: DomainError) -> None:
     await screen.fail(error)
 
 
-async def score_button(update: Update, context: Context) -> str | int:
-    """sv:<order no>:<0-10>."""
+@button(cb.SurveyScore)
+async def score_button(update: Update, context: Context, data: cb.SurveyScore) -> str | int:
     screen = await Screen.of(update, context)
-    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
     try:
-        if len(parts) != 3:
-            raise StaleAction()
         survey = await surveys.record_score(
             screen.deps.store,
             screen.who.user_id,
-            parts[1],
-            parts[2],
+            data.number,
+            data.score,
             window=policy_from(screen.deps.settings).comment_window,
         )
     except DomainError as exc:
@@ -110,17 +108,14 @@ async def _not_a_comment(update: Update, context: Context) -> int:
     return END
 
 
-async def skip_button(update: Update, context: Context) -> str | int:
-    """sv:skip:<order no>."""
+@button(cb.SurveySkip)
+async def skip_button(update: Update, context: Context, data: cb.SurveySkip) -> str | int:
     screen = await Screen.of(update, context)
-    parts = cb.parts(update.callback_query.data)  # type: ignore[union-attr]
     try:
-        if len(parts) != 3:
-            raise StaleAction()
         survey = await surveys.skip_comment(
             screen.deps.store,
             screen.who.user_id,
-            parts[2],
+            data.number,
             window=policy_from(screen.deps.settings).comment_window,
         )
     except DomainError as exc:
@@ -152,8 +147,9 @@ async def cancel_comment(update: Update, context: Context) -> int:
 
 
 def conversation() -> ConversationHandler:  # type: ignore[type-arg]
-    score = CallbackQueryHandler(score_button, pattern=rf"^{cb.SURVEY}:(?!skip:)[^:]+:\d+$")
-    skip = CallbackQueryHandler(skip_button, pattern=rf"^{cb.SURVEY}:skip:")
+    # Prefix patterns: whatever follows is parsed strictly (bad data answers "out of date").
+    score = CallbackQueryHandler(score_button, pattern=rf"^{cb.SURVEY}:(?!skip(:|$))")
+    skip = CallbackQueryHandler(skip_button, pattern=cb.SurveySkip.pattern())
     return ConversationHandler(
         name="survey",
         persistent=True,
