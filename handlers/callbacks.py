@@ -319,7 +319,7 @@ class CartClear(Callback, prefix=CART, word="clear"):
 
 
 class CartCheckout(Callback, prefix=CART, word="go"):
-    """k:go — starts the checkout conversation (its pattern is exact: nothing to parse)."""
+    """k:go — starts the checkout conversation."""
 
 
 class CheckoutStep(Callback, prefix=CHECKOUT):

@@ -138,6 +138,13 @@ async def start_checkout(update: Update, context: Context) -> str | int:
     return await prompt(screen, NAME)
 
 
+@pressed(cb.CartCheckout)
+async def checkout_button(update: Update, context: Context, _: cb.CartCheckout) -> str | int:
+    """The cart's Checkout button. Parsed like any other: PTB hands a press without data to
+    every pattern, so even an exact pattern lets forged data through."""
+    return await start_checkout(update, context)
+
+
 @pressed(cb.AskQuantity)
 async def ask_quantity(update: Update, context: Context, data: cb.AskQuantity) -> str | int:
     screen = await Screen.of(update, context)
@@ -344,7 +351,7 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
         persistent=True,
         allow_reentry=True,
         entry_points=[
-            CallbackQueryHandler(start_checkout, pattern=rf"^{cb.CART}:go$"),
+            CallbackQueryHandler(checkout_button, pattern=rf"^{cb.CART}:go$"),
             CommandHandler("checkout", start_checkout, filters=PRIVATE),
             CallbackQueryHandler(ask_quantity, pattern=cb.pattern(cb.ASK_QTY)),
         ],
