@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Update
 
@@ -23,23 +23,19 @@ from handlers.staff_common import Desk
 
 log = logging.getLogger("handlers.buttons")
 
-C = TypeVar("C", bound=cb.Callback)
 R = TypeVar("R")
+# The handler gets one of the kinds named in @button(...): its own annotation says which.
+ButtonHandler = Callable[[Update, Context, Any], Awaitable[R]]
+Handler = Callable[[Update, Context], Awaitable[R | None]]
 
 
-def button(
-    *kinds: type[C],
-) -> Callable[
-    [Callable[[Update, Context, C], Awaitable[R]]], Callable[[Update, Context], Awaitable[R | None]]
-]:
+def button(*kinds: type[cb.Callback]) -> Callable[[ButtonHandler[R]], Handler[R]]:
     """Decorate a button handler `(update, context, data)`; it only sees well-formed data.
 
     On bad data the wrapped handler returns None: inside a conversation the state stays.
     """
 
-    def decorate(
-        handler: Callable[[Update, Context, C], Awaitable[R]],
-    ) -> Callable[[Update, Context], Awaitable[R | None]]:
+    def decorate(handler: ButtonHandler[R]) -> Handler[R]:
         @functools.wraps(handler)
         async def run(update: Update, context: Context) -> R | None:
             query = update.callback_query
