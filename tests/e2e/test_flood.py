@@ -23,9 +23,9 @@ async def guarded(fake_tg: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningB
         tmp_path / "shop.db",
         flood_limit=LIMIT,
         flood_window_seconds=600,  # no update leaves the window during the test
-        # Each private chat's replies are paced (10 a second), so the flooder's handled
-        # messages take a while to drain: long enough to see others answered meanwhile.
-        rate_limit_chat_per_second=10,
+        # Each private chat gets at most 5 replies in any second, so the last of the
+        # flooder's 8 handled messages waits a second: others must be answered meanwhile.
+        rate_limit_chat_per_second=5,
     )
     bot = RunningBot(fake_tg, settings)
     await bot.seed()

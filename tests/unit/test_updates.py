@@ -357,3 +357,29 @@ async def test_flood_control_off() -> None:
     for i in range(50):
         await p.process_update(message(1), rec.job(f"m{i}"))
     assert p.handled == 50
+
+
+# ---------------------------------------------------------------- persistence flush
+
+
+class FlushRecorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object, object]] = []
+
+    def mark_data_for_update_persistence(self, chat_ids: object, user_ids: object) -> None:
+        self.calls.append(("mark", chat_ids, user_ids))
+
+    async def update_persistence(self) -> None:
+        self.calls.append(("flush", None, None))
+
+
+async def test_flush_saves_the_updates_own_data() -> None:
+    """PTB marks an update's user/chat data only after its last handler group: the flush
+    handler marks them itself, so a crash right after the update loses nothing typed."""
+    from types import SimpleNamespace
+
+    from bot.app import _flush_persistence
+
+    app = FlushRecorder()
+    await _flush_persistence(message(42), SimpleNamespace(application=app))
+    assert app.calls == [("mark", 42, 42), ("flush", None, None)]
