@@ -110,9 +110,7 @@ async def one_run(burst: int, *, flood_limit: int, spread: float) -> None:
                 f"{notes} slow-down note(s); {replied_meanwhile} answered by then, the rest "
                 f"of the handled ones queued in their own chat at 1/s"
             )
-            print(
-                f"  429 answers: {tg.count_429}; protocol violations: {len(tg.violations)}"
-            )
+            print(f"  429 answers: {tg.count_429}; protocol violations: {len(tg.violations)}")
 
 
 async def main(burst: int) -> None:

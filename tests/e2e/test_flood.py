@@ -65,7 +65,7 @@ async def test_a_flooder_does_not_hold_up_others(guarded: RunningBot) -> None:
     replies = [pos for pos, text in flood_sends if SLOW_DOWN not in text]
     assert len(notes) == 1
     assert len(replies) == LIMIT  # the other 32 were dropped without an answer
-    (welcome_pos, _), = sends_to(tg, other.id)
+    ((welcome_pos, _),) = sends_to(tg, other.id)
     # Answered while the flooder's backlog was still draining, not after it.
     assert welcome_pos < replies[-1]
     # The note does not wait for the backlog either.
@@ -87,9 +87,7 @@ async def test_the_staff_group_is_never_throttled(guarded: RunningBot) -> None:
     count = LIMIT * 2
     for _ in range(count):
         await tg.send_text(admin, "/help", chat=guarded.staff)
-    await tg.wait_for(
-        lambda: len(sends_to(tg, STAFF_CHAT_ID)) >= count, what="every staff reply"
-    )
+    await tg.wait_for(lambda: len(sends_to(tg, STAFF_CHAT_ID)) >= count, what="every staff reply")
     staff_sends = sends_to(tg, STAFF_CHAT_ID)
     assert len(staff_sends) == count
     assert not any(SLOW_DOWN in text for _, text in staff_sends)

@@ -271,9 +271,7 @@ class Notes:
 
 
 def flood_processor(limit: int, clock: Callable[[], float]) -> tuple[ChatOrderedProcessor, Notes]:
-    p = build_processor(
-        16, flood_limit=limit, flood_window=10, staff_chat_id=STAFF, clock=clock
-    )
+    p = build_processor(16, flood_limit=limit, flood_window=10, staff_chat_id=STAFF, clock=clock)
     notes = Notes()
     p.on_burst = notes
     return p, notes
