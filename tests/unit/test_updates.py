@@ -7,11 +7,15 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from pydantic import ValidationError
 from telegram import CallbackQuery, Chat, Message, Update, User
 
+from bot.app import _flush_persistence
 from bot.flood import FloodGuard, Verdict
+from bot.settings import Settings, describe_error
 from bot.updates import GLOBAL_KEY, ChatOrderedProcessor, build_processor, chat_key
 
 STAFF = -1001234567890
@@ -374,10 +378,30 @@ class FlushRecorder:
 async def test_flush_saves_the_updates_own_data() -> None:
     """PTB marks an update's user/chat data only after its last handler group: the flush
     handler marks them itself, so a crash right after the update loses nothing typed."""
-    from types import SimpleNamespace
-
-    from bot.app import _flush_persistence
-
     app = FlushRecorder()
     await _flush_persistence(message(42), SimpleNamespace(application=app))
     assert app.calls == [("mark", 42, 42), ("flush", None, None)]
+
+
+# ---------------------------------------------------------------- settings
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def settings(**values: object) -> Settings:
+    return Settings(_env_file=None, bot_token=TOKEN, staff_chat_id=STAFF, **values)  # type: ignore[call-arg, arg-type]
+
+
+def test_inbound_defaults() -> None:
+    s = settings()
+    assert (s.concurrent_updates, s.flood_limit, s.flood_window_seconds) == (128, 20, 10)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("concurrent_updates", 0), ("flood_limit", -1), ("flood_window_seconds", 0)],
+)
+def test_bad_inbound_settings_are_named(field: str, value: object) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        settings(**{field: value})
+    assert describe_error(excinfo.value).startswith(f"Setting {field.upper()} is invalid")
