@@ -15,8 +15,10 @@ from telegram import CallbackQuery, Chat, Message, Update, User
 
 from bot.app import _flush_persistence
 from bot.flood import FloodGuard, Verdict
+from bot.ratelimit import TelegramRateLimiter
 from bot.settings import Settings, describe_error
 from bot.updates import GLOBAL_KEY, ChatOrderedProcessor, build_processor, chat_key
+from tests.unit.test_schedule_ratelimit import Api, VirtualTime, send
 
 STAFF = -1001234567890
 OTHER_GROUP = -1009999999999
@@ -405,3 +407,18 @@ def test_bad_inbound_settings_are_named(field: str, value: object) -> None:
     with pytest.raises(ValidationError) as excinfo:
         settings(**{field: value})
     assert describe_error(excinfo.value).startswith(f"Setting {field.upper()} is invalid")
+
+
+# ---------------------------------------------------------------- outbound, seen from a chat
+
+
+async def test_a_busy_chat_never_holds_up_other_chats_replies() -> None:
+    """A flooder's 20 replies wait on their own chat's 1/s window; the other 29 chats (the
+    rest of the 30/s overall window) go at once, and so does the staff group."""
+    vt = VirtualTime()
+    rl, api = TelegramRateLimiter(clock=vt.clock, sleep=vt.sleep), Api(vt)
+    flooder = [send(rl, api, 1001) for _ in range(20)]
+    others = [send(rl, api, 2000 + i) for i in range(28)] + [send(rl, api, STAFF)]
+    await vt.run(*flooder, *others)
+    assert [t for t, chat in api.calls if chat != 1001] == [0.0] * 29
+    assert api.times(1001) == pytest.approx([float(i) for i in range(20)])
