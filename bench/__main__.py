@@ -1,6 +1,7 @@
 """`python -m bench [reminders|scan] [size]`: run one benchmark, or all of them in turn.
 
     reminders [3000]     due payment reminders sent through the rate-limited fake Bot API
+    flood [300]          one user's burst while 50 others say /start: their first-reply latency
     scan [1000000]       the scan for due scheduled work over a store of that many orders
 """
 
@@ -9,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import due_scan, reminders
+from bench import due_scan, flood, reminders
 
 BENCHMARKS = {
     "reminders": (reminders.main, 3000),
+    "flood": (flood.main, 300),
     "scan": (due_scan.main, 1_000_000),
 }
 

@@ -16,6 +16,7 @@ from bot.persistence import SQLitePersistence
 from bot.ratelimit import TelegramRateLimiter
 from bot.sender import OutboxSender
 from bot.settings import Settings
+from bot.updates import SlowDownNote, build_processor
 from bot.workflow import courier_book
 from domain.clock import Clock, utc_now
 from domain.customers import language_of
@@ -51,8 +52,15 @@ def build_application(
     store = Store(settings.database_path, clock)
     messages = Messages(settings.timezone, settings.default_language)
     token = settings.bot_token.get_secret_value()
+    processor = build_processor(
+        settings.concurrent_updates,
+        flood_limit=settings.flood_limit,
+        flood_window=settings.flood_window_seconds,
+        staff_chat_id=settings.staff_chat_id,
+    )
     app = (
         ApplicationBuilder()
+        .concurrent_updates(processor)
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
@@ -71,6 +79,7 @@ def build_application(
     deps = Deps(settings=settings, store=store, messages=messages)
     deps.sender = OutboxSender(deps)
     app.bot_data[DEPS_KEY] = deps
+    processor.on_burst = SlowDownNote(app.bot, deps)
 
     app.add_handler(checkout.conversation())
     customer.register(app)
@@ -125,7 +134,17 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _flush_persistence(update: object, context: object) -> None:
-    await context.application.update_persistence()  # type: ignore[attr-defined]
+    app = context.application  # type: ignore[attr-defined]
+    # PTB marks an update's user and chat data for saving only after its last handler group,
+    # i.e. after this one: mark them now so this flush saves what this update changed.
+    if isinstance(update, Update):
+        chat, user = update.effective_chat, update.effective_user
+        app.mark_data_for_update_persistence(
+            chat_ids=chat.id if chat else None, user_ids=user.id if user else None
+        )
+    # Updates of other chats run meanwhile: PTB deep-copies their data under its own lock and
+    # each of them flushes again when it ends, so the last write for a chat is its final state.
+    await app.update_persistence()
 
 
 async def _on_error(update: object, context: object) -> None:

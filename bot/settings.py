@@ -75,6 +75,12 @@ class Settings(StoreSettings):
     rate_limit_group_per_minute: float = Field(20, gt=0)
     rate_limit_chat_per_second: float = Field(1, gt=0)  # per private chat
 
+    # Inbound: updates handled at once (each chat still in order), and flood control per
+    # customer: past FLOOD_LIMIT updates in FLOOD_WINDOW_SECONDS the rest is dropped (0: off).
+    concurrent_updates: int = Field(128, ge=1, le=1024)
+    flood_limit: int = Field(20, ge=0)
+    flood_window_seconds: float = Field(10, gt=0, le=3600)
+
     # Scheduled follow-up. Durations: hours (6, 0.5), units (90m, 2d, 1d12h) or ISO (PT6H).
     payment_reminder_after: timedelta = timedelta(hours=6)
     payment_last_reminder_before: timedelta = timedelta(hours=2)  # before expiry

@@ -279,6 +279,7 @@ CONTEXTS: dict[str, Contexts] = {
         {"cart": cart(t), "shipping": SHIPPING, "details": details(t)},
         {"cart": cart(t), "shipping": SHIPPING, "details": details(t, PaymentMethod.COD, False)},
     ],
+    "flood_slow_down": static(seconds=10),
     "help": lambda t: [{"shop_name": t.shop}],
     "language_choose": static(),
     "language_set": static(),
