@@ -32,6 +32,8 @@ def make_settings(tg: FakeBotApi, db: Path, **overrides: Any) -> Settings:
         "rate_limit_chat_per_second": 100_000,
         # Scheduled messages depend on the time of day; tests that want them turn them on.
         "schedule_enabled": False,
+        # A script presses faster than any person; tests/e2e/test_flood.py turns it on.
+        "flood_limit": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
