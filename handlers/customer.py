@@ -253,12 +253,11 @@ async def orders_button(update: Update, context: Context) -> None:
                 arg,
                 screen.who.name or screen.who.first_name,
             )
+            # "Cancelled" itself was queued with the change (the outbox sends it); the
+            # question turns back into the order's view, now showing it cancelled.
             screen.deps.sender.kick(context)
             await screen.answer()
-            await screen.show(
-                screen.render("order_cancelled", order=order),
-                kb.order_detail(screen.deps.messages, screen.lang, order),
-            )
+            await show_order(screen, order.number)
         else:
             raise StaleAction()
     except DomainError as exc:
