@@ -189,7 +189,7 @@ class FakeBotApi:
 
         # Injected faults: method name → what its next calls get instead of an answer
         # (an HTTP server error status, or DROP: the connection closes without an answer).
-        self._faults: dict[str, list[int]] = {}
+        self._faults: dict[str, list[tuple[int, int | None]]] = {}  # (status, only chat)
         self.faults_served: list[tuple[str, int]] = []
 
         self._limiter = RateLimiter(clock)
@@ -286,11 +286,22 @@ class FakeBotApi:
     def set_rate_limits(self, enabled: bool) -> None:
         self.rate_limits = enabled
 
-    def fail_next(self, method: str, status: int = 500, times: int = 1) -> None:
-        """The next `times` calls to `method` fail: HTTP `status` (a 5xx with Telegram's
-        error body), or with ``status=DROP`` the connection closes without an answer (a
-        network error after the request was sent). The failed calls have no effect."""
-        self._faults.setdefault(method.lower(), []).extend([status] * times)
+    def fail_next(
+        self, method: str, status: int = 500, times: int = 1, chat_id: int | None = None
+    ) -> None:
+        """The next `times` calls to `method` (to `chat_id` only, if given) fail: HTTP
+        `status` (a 5xx with Telegram's error body), or with ``status=DROP`` the connection
+        closes without an answer (a network error after the request was sent). The failed
+        calls have no effect."""
+        self._faults.setdefault(method.lower(), []).extend([(status, chat_id)] * times)
+
+    def _take_fault(self, method: str, params: JSON) -> int | None:
+        faults = self._faults.get(method.lower(), [])
+        for i, (status, chat_id) in enumerate(faults):
+            if chat_id is None or str(params.get("chat_id")) == str(chat_id):
+                del faults[i]
+                return status
+        return None
 
     # ------------------------------------------------------------------ HTTP layer
 
@@ -321,9 +332,9 @@ class FakeBotApi:
                 params, files = await self._read_params(request)
             finally:
                 self.calls.append((name, params))
-            faults = self._faults.get(name.lower())
-            if faults:
-                return await self._serve_fault(request, name, faults.pop(0))
+            fault = self._take_fault(name, params)
+            if fault is not None:
+                return await self._serve_fault(request, name, fault)
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
             if spec is None:
