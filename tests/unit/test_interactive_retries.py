@@ -43,6 +43,17 @@ def read_timeout() -> TimedOut:
             return exc
 
 
+def pool_timeout() -> TimedOut:
+    """PTB: "Pool timeout: ... Request was *not* sent to Telegram"."""
+    try:
+        raise httpx.PoolTimeout("no free connection")
+    except httpx.PoolTimeout as err:
+        try:
+            raise TimedOut("Pool timeout") from err
+        except TimedOut as exc:
+            return exc
+
+
 def dropped() -> NetworkError:
     try:
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
@@ -137,7 +148,8 @@ async def test_the_outbox_turns_them_off(vt: VirtualTime) -> None:
         (server_error, "sendDocument", True),
         (read_timeout, "copyMessage", False),
         (dropped, "deleteMessage", True),
-        (lambda: TimedOut("Pool timeout"), "sendMessage", False),  # no cause: unsure
+        (pool_timeout, "sendMessage", True),  # never left the process
+        (lambda: TimedOut(), "sendMessage", False),  # no cause: unsure
     ],
 )
 def test_the_policy_per_error_class(error: Any, endpoint: str, retried: bool) -> None:
