@@ -37,13 +37,14 @@ class Processes(list[RunningBot]):
     """Processes of the bot on one database, started by the test; `release` lets a "killed"
     one's hung handler end, so it can be stopped for real at the end."""
 
-    release = asyncio.Event()
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
 
 
 @pytest_asyncio.fixture
 async def bots() -> AsyncIterator[Processes]:
     started = Processes()
-    started.release = asyncio.Event()
     try:
         yield started
     finally:
