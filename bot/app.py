@@ -82,6 +82,7 @@ def build_application(
     processor.on_burst = SlowDownNote(app.bot, deps)
 
     app.add_handler(checkout.conversation())
+    app.add_handler(checkout.finished_checkout())  # Confirm tapped again after placing
     customer.register(app)
     # Scheduled follow-up: survey (after checkout: its typed steps come first), delivery
     # check answers, /settings, /nps in the staff group, and the periodic job.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -14,12 +15,15 @@ from bot.workflow import courier_book
 from domain.catalog import get_product
 from domain.customers import language_of
 from domain.invoices import invoice_for_order
+from domain.models import Status
 from domain.orders import load_order, set_staff_message
 from domain.outbox import OutboxMessage
 from handlers import keyboards
 
 if TYPE_CHECKING:
     from bot.deps import Deps
+
+log = logging.getLogger(__name__)
 
 Renderer = Callable[["Deps", Bot, int, OutboxMessage], Awaitable[int | None]]
 RENDERERS: dict[str, Renderer] = {}
@@ -108,6 +112,56 @@ async def status_changed(deps: Deps, bot: Bot, chat_id: int, message: OutboxMess
     markup = keyboards.order_notice(deps.messages, lang, order)
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     return sent.message_id
+
+
+# ---------------------------------------------------------------- the customer's own actions
+# Queued in the transaction of the change (placing, cancelling, confirming arrival): the
+# handler only acknowledges the press, so a crash in between loses nothing and nothing is
+# said twice.
+
+
+async def _order_message(
+    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage, template: str, **ctx: object
+) -> int:
+    assert message.order_id is not None
+    order = await load_order(deps.store.reader, message.order_id)
+    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
+    text = deps.messages.render(lang, template, order=order, **ctx)
+    markup = keyboards.order_notice(deps.messages, lang, order)
+    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    return sent.message_id
+
+
+@renderer("order_placed")
+async def order_placed(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+    """The order confirmation with the payment instructions (bank details as set now)."""
+    assert message.order_id is not None
+    order = await load_order(deps.store.reader, message.order_id)
+    if order.status in (Status.CANCELLED, Status.REJECTED):
+        # Held up (the bot was down) until the order was closed: payment instructions for it
+        # would mislead; the customer hears about the closing from its own message.
+        log.info("outbox %s: order %s is %s, confirmation dropped",
+                 message.id, order.number, order.status)
+        return None
+    return await _order_message(
+        deps, bot, chat_id, message, "order_placed", bank=deps.settings.bank
+    )
+
+
+@renderer("order_cancelled")
+async def order_cancelled(
+    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    """The customer cancelled their own order: done, and what happens to a payment made."""
+    return await _order_message(deps, bot, chat_id, message, "order_cancelled")
+
+
+@renderer("received_thanks")
+async def received_thanks(
+    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    """The customer confirmed their parcel arrived: thanks, the order is delivered."""
+    return await _order_message(deps, bot, chat_id, message, "received_thanks")
 
 
 # ---------------------------------------------------------------- staff workflow

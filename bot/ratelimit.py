@@ -14,7 +14,7 @@ the network's jitter.
 A 429 (`RetryAfter`) pauses that chat for `retry_after` and everything else briefly (the
 answer does not say which limit was hit), then the request is retried up to `max_retries`
 times if the wait is short; otherwise it is raised for the caller (the outbox postpones the
-message by `retry_after`).
+message by `retry_after`). Network errors and 5xx are retried as bot/retries.py decides.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from bot import retries as retries_policy
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +179,10 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         key = _chat_key(data.get("chat_id"))
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
         attempt = 0
+        failures = 0  # network errors and 5xx, retried per bot/retries.py
         while True:
             places = await self.acquire(key)
+            backoff = None
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -189,8 +193,16 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                     raise
                 attempt += 1
                 log.info("429 on %s to %s: retrying after %.1f s", endpoint, key, wait)
+            except NetworkError as exc:
+                failures += 1
+                backoff = retries_policy.retry_delay(exc, endpoint, failures)
+                if backoff is None:
+                    raise
+                log.info("%s to %s failed (%s): retrying in %.1f s", endpoint, key, exc, backoff)
             finally:
                 self.release(places)
+            if backoff is not None:
+                await self.sleep(backoff)
 
 
 def _chat_key(chat_id: object) -> int | str | None:

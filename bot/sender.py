@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.deps import Deps
 from bot.notifications import RENDERERS
+from bot.retries import without_retries
 from domain import outbox
 from domain.outbox import Audience, OutboxMessage
 
@@ -86,7 +87,9 @@ class OutboxSender:
             await outbox.mark_failed(store, message.id, f"unknown kind {message.kind}")
             return True
         try:
-            sent_id = await render(self.deps, bot, chat_id, message)
+            # The outbox retries with its own backoff (and across restarts): not twice.
+            with without_retries():
+                sent_id = await render(self.deps, bot, chat_id, message)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

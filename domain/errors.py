@@ -47,6 +47,12 @@ class StaleAction(DomainError):
     code = "stale"
 
 
+class AlreadyPlaced(DomainError):
+    """This checkout's order exists already (Confirm pressed again, e.g. after a restart)."""
+
+    code = "already_placed"  # context: number
+
+
 class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"  # context: number, status, wanted
 

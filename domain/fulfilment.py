@@ -222,6 +222,8 @@ class Fulfilment:
                 raise InvalidInput("received_not_shipped", number=order.number, status=order.status)
             await expect(db, order, Status.DELIVERED)
             await mark_delivered(db, order, actor, now, notify_customer=user_id is None)
+            if user_id is not None:  # their own press: thank them (queued, survives a crash)
+                await queue_customer_message(db, order, "received_thanks", now)
             return Result(await load_order(db, order.id))
 
     async def ship(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -150,18 +151,71 @@ async def track(store: Store, user_id: int, query: str) -> Order:
 # ---------------------------------------------------------------- placing
 
 
+def new_checkout_key() -> str:
+    """A fresh idempotency key for one checkout draft (stored on the order it places)."""
+    return secrets.token_urlsafe(16)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """What Confirm did: `already_placed` when the checkout's key had placed `order` before
+    (a repeated Confirm, e.g. after a crash): nothing new was written or queued."""
+
+    order: Order
+    already_placed: bool
+
+
+async def placed_by_checkout_key(store: Store, user_id: int, checkout_key: str) -> Order | None:
+    """The customer's order this checkout placed already, if any."""
+    row = await store.fetchone(
+        "SELECT id FROM orders WHERE checkout_key = ? AND user_id = ?", (checkout_key, user_id)
+    )
+    return None if row is None else await load_order(store.reader, row["id"])
+
+
 async def place_order(
-    store: Store, user_id: int, details: CheckoutDetails, shipping: ShippingOption
+    store: Store,
+    user_id: int,
+    details: CheckoutDetails,
+    shipping: ShippingOption,
+    *,
+    checkout_key: str | None = None,
 ) -> Order:
     """Reserve stock, write the order with today's prices, empty the cart: all or nothing.
 
+    With a `checkout_key` that already placed one of this customer's orders, returns that
+    order and writes nothing (see place_checkout to tell the two apart).
     Raises OutOfStock naming the first line that ran short (and how many are left), or
     EmptyCart; in both cases nothing is written.
+    """
+    return (await place_checkout(store, user_id, details, shipping, checkout_key)).order
+
+
+async def place_checkout(
+    store: Store,
+    user_id: int,
+    details: CheckoutDetails,
+    shipping: ShippingOption,
+    checkout_key: str | None,
+) -> Placement:
+    """place_order, saying whether this call placed the order or found it by its key.
+
+    The order, its staff card and the customer's confirmation (with the payment
+    instructions) are written in one transaction, so a crash at any point either leaves
+    nothing or the order with both messages queued; the key makes a repeated Confirm safe.
     """
     if shipping.code != details.shipping_code:
         raise InvalidInput("shipping_invalid")
     now = store.now()
     async with store.transaction() as db:
+        if checkout_key is not None:
+            placed = await fetchone(
+                db,
+                "SELECT id FROM orders WHERE checkout_key = ? AND user_id = ?",
+                (checkout_key, user_id),
+            )
+            if placed is not None:
+                return Placement(await load_order(db, placed["id"]), already_placed=True)
         lines = await fetchall(
             db,
             "SELECT c.sku, c.quantity, p.name, p.price, p.active, p.stock - p.reserved AS avail"
@@ -186,7 +240,9 @@ async def place_order(
                     requested=line["quantity"],
                 )
         subtotal = sum(line["price"] * line["quantity"] for line in lines)
-        order_id = await _insert_order(db, user_id, details, shipping, subtotal, now)
+        order_id = await _insert_order(
+            db, user_id, details, shipping, subtotal, now, checkout_key
+        )
         await db.executemany(
             "INSERT INTO order_lines (order_id, sku, name, unit_price, quantity)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -202,8 +258,19 @@ async def place_order(
             (details.name, details.phone, details.address, to_db(now), user_id),
         )
         await queue_card(db, order_id, now)
+        # The confirmation with the payment instructions: promised, so it goes out even if
+        # the process dies before the handler could answer.
+        await outbox.enqueue(
+            db,
+            audience="customer",
+            chat_id=user_id,
+            kind="order_placed",
+            order_id=order_id,
+            now=now,
+            dedupe_key=f"order_placed:{order_id}",
+        )
         await stock.check_levels(db, [x["sku"] for x in lines], now)  # after the card
-        return await load_order(db, order_id)
+        return Placement(await load_order(db, order_id), already_placed=False)
 
 
 async def _insert_order(
@@ -213,14 +280,15 @@ async def _insert_order(
     shipping: ShippingOption,
     subtotal: int,
     now: datetime,
+    checkout_key: str | None = None,
 ) -> int:
     stamp = to_db(now)
     for _ in range(10):
         cur = await db.execute(
             "INSERT INTO orders (number, user_id, status, payment_status, payment_method,"
             " customer_name, phone, address, shipping_code, shipping_name, shipping_fee, note,"
-            " subtotal, total, created_at, updated_at, status_changed_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (number) DO NOTHING",
+            " subtotal, total, created_at, updated_at, status_changed_at, checkout_key)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (number) DO NOTHING",
             (
                 new_order_number(),
                 user_id,
@@ -239,6 +307,7 @@ async def _insert_order(
                 stamp,
                 stamp,
                 stamp,
+                checkout_key,
             ),
         )
         if cur.rowcount == 1 and cur.lastrowid is not None:
@@ -421,7 +490,10 @@ async def mark_delivered(
 
 
 async def cancel_by_customer(store: Store, user_id: int, number: str, name: str) -> Order:
-    """The customer cancels their own order, allowed until it is packed; stock goes back."""
+    """The customer cancels their own order, allowed until it is packed; stock goes back.
+
+    The confirmation ("cancelled", and what happens to a payment already made) is queued in
+    the same transaction, so it is not lost to a crash before the handler answers."""
     order = await customer_order(store, user_id, number)
     if order.status not in lifecycle.CUSTOMER_CANCELLABLE:
         raise TransitionNotAllowed(
@@ -432,6 +504,7 @@ async def cancel_by_customer(store: Store, user_id: int, number: str, name: str)
         await apply_transition(
             db, order, Status.CANCELLED, Actor(user_id, name), now, notify_customer=False
         )
+        await queue_customer_message(db, order, "order_cancelled", now)
         return await load_order(db, order.id)
 
 

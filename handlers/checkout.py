@@ -21,7 +21,14 @@ from telegram.ext import (
 from domain import cart as carts
 from domain import catalog
 from domain import orders as order_service
-from domain.errors import DomainError, EmptyCart, InvalidInput, OutOfStock
+from domain.errors import (
+    AlreadyPlaced,
+    DomainError,
+    EmptyCart,
+    InvalidInput,
+    OutOfStock,
+    StaleAction,
+)
 from domain.models import CheckoutDetails, PaymentMethod
 from domain.validation import normalize_phone, validate_address, validate_name, validate_note
 from handlers import callbacks as cb
@@ -44,6 +51,12 @@ END = ConversationHandler.END
 PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
 DRAFT = "checkout"
+# The draft's idempotency key, made when checkout starts and persisted with the draft: the
+# order it places carries it, so Confirm pressed again (after a crash) finds that order.
+KEY = "key"
+# The number of the customer's last placed order, for a checkout button pressed after its
+# checkout ended (a double tap on Confirm, an old message).
+PLACED = "placed"
 
 
 def draft(context: Context) -> dict[str, Any]:
@@ -116,7 +129,19 @@ def details_of(data: dict[str, Any]) -> CheckoutDetails:
 
 
 async def quit_empty(screen: Screen) -> int:
-    await screen.fail(EmptyCart())
+    """The cart is empty: because this checkout's order was placed already (the bot went
+    down before it could say so), or there is nothing to order."""
+    key = draft(screen.context).get(KEY)
+    placed = None
+    if key:
+        placed = await order_service.placed_by_checkout_key(
+            screen.deps.store, screen.who.user_id, key
+        )
+    if placed is not None:
+        screen.deps.sender.kick(screen.context)  # its confirmation, if still queued
+        await screen.fail(AlreadyPlaced(number=placed.number))
+    else:
+        await screen.fail(EmptyCart())
     screen.context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
     return END
 
@@ -134,7 +159,7 @@ async def start_checkout(update: Update, context: Context) -> str | int:
     content = await carts.get_cart(screen.deps.store, screen.who.user_id)
     if content.is_empty:
         return await quit_empty(screen)
-    context.user_data[DRAFT] = {}  # type: ignore[index]
+    context.user_data[DRAFT] = {KEY: order_service.new_checkout_key()}  # type: ignore[index]
     return await prompt(screen, NAME)
 
 
@@ -298,21 +323,51 @@ async def place(screen: Screen) -> str | int:
     if shipping is None:
         await screen.send(screen.deps.messages.error(screen.lang, "shipping_invalid"))
         return await prompt(screen, SHIPPING)
+    # A draft saved before checkout keys existed gets one now.
+    key = data.setdefault(KEY, order_service.new_checkout_key())
     try:
-        order = await order_service.place_order(
-            screen.deps.store, screen.who.user_id, details_of(data), shipping
+        placement = await order_service.place_checkout(
+            screen.deps.store, screen.who.user_id, details_of(data), shipping, key
         )
     except (OutOfStock, EmptyCart) as exc:
         await screen.send(screen.error_text(exc))
         screen.context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
         return END
-    screen.context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    order = placement.order
+    screen.context.user_data[PLACED] = order.number  # type: ignore[index]
+    # The confirmation with the payment details was queued with the order: the outbox sends
+    # it (exactly once, even across a crash). Here the summary, whose Confirm button was just
+    # pressed, becomes a short acknowledgement without buttons.
     screen.deps.sender.kick(screen.context)
-    await screen.send(
-        screen.render("order_placed", order=order, bank=screen.deps.settings.bank),
-        kb.order_notice(screen.deps.messages, screen.lang, order),
-    )
+    if placement.already_placed:
+        await screen.show(screen.error_text(AlreadyPlaced(number=order.number)))
+    else:
+        await screen.show(screen.render("order_placed_ack", order=order))
+    # Dropped last: should answering fail, Confirm pressed again still finds the order.
+    screen.context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
     return END
+
+
+@pressed(cb.CheckoutStep, cb.CheckoutShipping, cb.CheckoutPayment)
+async def finished_checkout_button(
+    update: Update,
+    context: Context,
+    _: cb.CheckoutStep | cb.CheckoutShipping | cb.CheckoutPayment,
+) -> None:
+    """A checkout button pressed when no checkout is open: after an order was placed this is
+    a second tap on Confirm (or an old summary), so say the order exists."""
+    screen = await Screen.of(update, context)
+    number = context.user_data.get(PLACED)  # type: ignore[union-attr]
+    if number:
+        await screen.fail(AlreadyPlaced(number=number))
+    else:
+        await screen.fail(StaleAction())
+
+
+def finished_checkout() -> CallbackQueryHandler:  # type: ignore[type-arg]
+    """Registered right after the conversation: it sees the checkout buttons the conversation
+    did not take (no checkout open)."""
+    return CallbackQueryHandler(finished_checkout_button, pattern=cb.pattern(cb.CHECKOUT))
 
 
 async def cancel(update: Update, context: Context) -> int:

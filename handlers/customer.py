@@ -259,12 +259,11 @@ async def orders_button(
                 data.number,
                 screen.who.name or screen.who.first_name,
             )
+            # "Cancelled" itself was queued with the change (the outbox sends it); the
+            # question turns back into the order's view, now showing it cancelled.
             screen.deps.sender.kick(context)
             await screen.answer()
-            await screen.show(
-                screen.render("order_cancelled", order=order),
-                kb.order_detail(screen.deps.messages, screen.lang, order),
-            )
+            await show_order(screen, order.number)
     except DomainError as exc:
         await screen.fail(exc)
 

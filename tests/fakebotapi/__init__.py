@@ -17,7 +17,7 @@ Typical use with the real PTB Application::
 """
 
 from .html_check import HtmlParseError, ParsedText, parse_html
-from .server import DEFAULT_TOKEN, ApiError, FakeBotApi
+from .server import DEFAULT_TOKEN, DROP, ApiError, FakeBotApi
 from .state import (
     CallbackAnswer,
     FakeChat,
@@ -31,6 +31,7 @@ from .state import (
 
 __all__ = [
     "DEFAULT_TOKEN",
+    "DROP",
     "ApiError",
     "CallbackAnswer",
     "FakeBotApi",

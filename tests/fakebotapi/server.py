@@ -19,6 +19,7 @@ import mimetypes
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
+from http import HTTPStatus
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -108,6 +109,9 @@ NOT_MODIFIED = (
 )
 
 
+DROP = 0  # fail_next(..., status=DROP): close the connection without an answer
+
+
 class ApiError(Exception):
     """An error answer. ``soft`` errors are expected ones, not protocol violations."""
 
@@ -182,6 +186,11 @@ class FakeBotApi:
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
         self._closing = False
+
+        # Injected faults: method name → what its next calls get instead of an answer
+        # (an HTTP server error status, or DROP: the connection closes without an answer).
+        self._faults: dict[str, list[tuple[int, int | None]]] = {}  # (status, only chat)
+        self.faults_served: list[tuple[str, int]] = []
 
         self._limiter = RateLimiter(clock)
         self._seq = itertools.count(1)
@@ -277,6 +286,23 @@ class FakeBotApi:
     def set_rate_limits(self, enabled: bool) -> None:
         self.rate_limits = enabled
 
+    def fail_next(
+        self, method: str, status: int = 500, times: int = 1, chat_id: int | None = None
+    ) -> None:
+        """The next `times` calls to `method` (to `chat_id` only, if given) fail: HTTP
+        `status` (a 5xx with Telegram's error body), or with ``status=DROP`` the connection
+        closes without an answer (a network error after the request was sent). The failed
+        calls have no effect."""
+        self._faults.setdefault(method.lower(), []).extend([(status, chat_id)] * times)
+
+    def _take_fault(self, method: str, params: JSON) -> int | None:
+        faults = self._faults.get(method.lower(), [])
+        for i, (status, chat_id) in enumerate(faults):
+            if chat_id is None or str(params.get("chat_id")) == str(chat_id):
+                del faults[i]
+                return status
+        return None
+
     # ------------------------------------------------------------------ HTTP layer
 
     async def _notify(self) -> None:
@@ -306,6 +332,9 @@ class FakeBotApi:
                 params, files = await self._read_params(request)
             finally:
                 self.calls.append((name, params))
+            fault = self._take_fault(name, params)
+            if fault is not None:
+                return await self._serve_fault(request, name, fault)
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
             if spec is None:
@@ -320,6 +349,16 @@ class FakeBotApi:
             body = self._record_error(name, params, err)
         await self._notify()
         return web.json_response(body, status=200 if body["ok"] else body["error_code"])
+
+    async def _serve_fault(self, request: web.Request, method: str, status: int) -> web.Response:
+        self.faults_served.append((method, status))
+        await self._notify()
+        if status == DROP:
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()  # never reaches the client: the connection is gone
+        body = {"ok": False, "error_code": status, "description": HTTPStatus(status).phrase}
+        return web.json_response(body, status=status)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["path"]

@@ -56,7 +56,16 @@ async def place(
         shipping_code="reg",
         payment_method=method,
     )
-    return await place_order(store, user_id, details, SHIP)
+    order = await place_order(store, user_id, details, SHIP)
+    # Its confirmation went out at checkout (the checkout tests follow it); these tests
+    # watch what the schedule sends afterwards.
+    async with store.transaction() as db:
+        await db.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = created_at"
+            " WHERE kind = 'order_placed' AND order_id = ?",
+            (order.id,),
+        )
+    return order
 
 
 async def move(store: Store, order: Order, to: Status, actor: Actor = STAFF) -> Order:

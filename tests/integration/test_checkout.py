@@ -171,10 +171,12 @@ async def test_place_order_happy_path(seeded_store: Store, clock: FrozenClock) -
     (event,) = order.events
     assert (event.kind, event.from_status, event.to_status) == ("status", None, "placed")
     assert (event.actor_id, event.actor_name, event.at) == (SITI, "Siti Rahayu", order.created_at)
-    # The staff card is queued in the same transaction.
+    # The staff card and the customer's confirmation are queued in the same transaction.
     queued = await outbox_rows(store, order.id)
-    assert ("staff", "order_card", None, "{}") in queued
-    assert all(audience == "staff" for audience, *_ in queued)
+    assert sorted(queued) == [
+        ("customer", "order_placed", SITI, "{}"),
+        ("staff", "order_card", None, "{}"),
+    ]
     # Read back, it is the same order.
     assert await customer_order(store, SITI, order.number) == order
 
@@ -299,9 +301,11 @@ async def test_customer_cancel_releases_stock(
     assert (last.actor_id, last.actor_name, last.at) == (SITI, "Siti", clock())
     queued = await outbox_rows(seeded_store, order.id)
     assert sum(kind == "order_card" for _, kind, _, _ in queued) == 2 + len(path)
-    # They did it themselves, so no notice about it (staff moves before were notified).
+    # They did it themselves: no status notice, but the confirmation of their own
+    # cancellation, queued with it (staff moves before were notified).
     assert not [q for q in queued if q[0] == "customer" and '"to": "cancelled"' in q[3]]
-    assert len([q for q in queued if q[0] == "customer"]) == len(path)
+    customer_kinds = [kind for audience, kind, _, _ in queued if audience == "customer"]
+    assert customer_kinds == ["order_placed", *["status_changed"] * len(path), "order_cancelled"]
     with pytest.raises(TransitionNotAllowed):  # twice is refused
         await cancel_by_customer(seeded_store, SITI, order.number, "Siti")
     assert await stock_of(seeded_store, "BATIK-M") == (3, 0)  # released once only

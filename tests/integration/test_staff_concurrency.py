@@ -62,7 +62,7 @@ async def test_double_verify_from_two_processes(
         notices = await one.fetchall(
             "SELECT kind FROM outbox WHERE order_id = ? AND audience = 'customer'", (order.id,)
         )
-        assert [r["kind"] for r in notices] == ["status_changed"]
+        assert [r["kind"] for r in notices] == ["order_placed", "status_changed"]
     finally:
         await one.close()
         await two.close()

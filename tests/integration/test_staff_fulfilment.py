@@ -16,8 +16,10 @@ from tests.integration.staff_support import DEWI, SARI, flow, outbox_kinds, plac
 
 
 async def customer_notices(store: Store, order_id: int) -> list[tuple[str, dict[str, object]]]:
+    """What the customer is told after placing (the confirmation is the checkout's)."""
     rows = await store.fetchall(
-        "SELECT kind, payload FROM outbox WHERE order_id = ? AND audience = 'customer' ORDER BY id",
+        "SELECT kind, payload FROM outbox WHERE order_id = ? AND audience = 'customer'"
+        " AND kind <> 'order_placed' ORDER BY id",
         (order_id,),
     )
     return [(r["kind"], json.loads(r["payload"])) for r in rows]

@@ -103,14 +103,14 @@ async def test_429_waits_retry_after_without_counting_an_attempt(
     bot = FakeBot(failures={1001: [RetryAfter(30)]})
     sender = make_sender(store)
     await sender.run(bot)  # type: ignore[arg-type]
-    notice = await row(store, "status_changed")
+    notice = await row(store, "order_placed")  # first in the customer's lane
     assert (notice["state"], notice["attempts"]) == ("pending", 0)
     assert notice["not_before"] == (clock() + timedelta(seconds=30)).isoformat(timespec="seconds")
     await sender.run(bot)  # type: ignore[arg-type]
-    assert (await row(store, "status_changed"))["state"] == "pending"  # not before its time
+    assert (await row(store, "order_placed"))["state"] == "pending"  # not before its time
     clock.advance(seconds=30)
     await sender.run(bot)  # type: ignore[arg-type]
-    assert (await row(store, "status_changed"))["state"] == "sent"
+    assert (await row(store, "order_placed"))["state"] == "sent"
 
 
 async def test_network_errors_back_off_then_give_up(
@@ -159,7 +159,8 @@ async def test_a_blocked_customer_is_marked_unreachable_and_the_rest_goes_on(
     assert {r["chat_id"] for r in unreachable} == {1001}
     customer = await store.fetchone("SELECT reachable FROM customers WHERE user_id = 1001")
     assert customer is not None and customer["reachable"] == 0
-    assert [chat for chat, _ in bot.sent("send_message")].count(1002) == 1
+    # 1002's confirmation and status notice
+    assert [chat for chat, _ in bot.sent("send_message")].count(1002) == 2
     assert (await states(store)).get("pending", 0) == 0
 
 

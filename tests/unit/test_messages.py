@@ -300,6 +300,10 @@ CONTEXTS: dict[str, Contexts] = {
         {"order": order(t), "bank": BANK},
         {"order": order(t, method=PaymentMethod.COD), "bank": BANK},
     ],
+    "order_placed_ack": lambda t: [
+        {"order": order(t)},
+        {"order": order(t, method=PaymentMethod.COD)},
+    ],
     "orders_list": lambda t: [{"total": 0}, {"total": 3}],
     "product": lambda t: [
         {"product": product(t)},
