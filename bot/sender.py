@@ -36,6 +36,7 @@ class OutboxSender:
             "staff": asyncio.Lock(),
             "customer": asyncio.Lock(),
         }
+        self._again: set[Audience] = set()
 
     async def run(self, bot: Bot) -> int:
         """Send what is due now; returns how many were handled. Each audience drains on its
@@ -49,9 +50,17 @@ class OutboxSender:
     async def _drain_once(self, bot: Bot, audience: Audience) -> int:
         lock = self._locks[audience]
         if lock.locked():
+            # A handler kicked while this audience drains: what it queued may be newer than
+            # the running drain's last look, so that drain looks once more before it stops.
+            self._again.add(audience)
             return 0
         async with lock:
-            return await self._drain(bot, audience)
+            handled = 0
+            while True:
+                self._again.discard(audience)
+                handled += await self._drain(bot, audience)
+                if audience not in self._again:
+                    return handled
 
     async def _drain(self, bot: Bot, audience: Audience) -> int:
         handled = 0

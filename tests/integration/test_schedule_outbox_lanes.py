@@ -90,3 +90,31 @@ async def test_one_chat_in_order_many_chats_at_once(
     await queue(store, "customer", 9, chat_id=1002)
     assert await sender_for(store).run(None) == 4  # type: ignore[arg-type]
     assert [n for chat, n in sent if chat == 1001] == [0, 1, 2]
+
+
+async def test_a_kick_during_a_drain_is_not_lost(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Handlers run concurrently: one may queue and kick while a drain is on its last batch."""
+    gate = asyncio.Event()
+    sent: list[int] = []
+
+    async def render(deps: Any, bot: Any, chat_id: int, message: OutboxMessage) -> int:
+        if message.payload["n"] == 1:
+            await gate.wait()  # the drain has read its batch and is sending
+        sent.append(message.payload["n"])
+        return len(sent)
+
+    monkeypatch.setitem(RENDERERS, "lane_test", render)
+    sender = sender_for(store)
+    await queue(store, "customer", 1, chat_id=1001)
+    first = asyncio.create_task(sender.run(None))  # type: ignore[arg-type]
+    for _ in range(50):
+        await asyncio.sleep(0.01)
+        if first.done() or sender._locks["customer"].locked():
+            break
+    await queue(store, "customer", 2, chat_id=1002)
+    assert await sender.run(None) == 0  # type: ignore[arg-type]  # the kick finds it busy
+    gate.set()
+    assert await first == 2
+    assert sent == [1, 2]
