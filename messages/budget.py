@@ -45,17 +45,37 @@ def units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+# What autoescaping writes, and how many characters longer each is than what it shows.
+_ESCAPES = {"&amp;": 4, "&lt;": 3, "&gt;": 3, "&quot;": 5, "&#34;": 4, "&#39;": 4}
+
+
 def visible_length(html: str) -> int:
-    return units(visible_text(html))
+    text = _TAG.sub("", html)
+    length, others = units(text), text.count("&")
+    for escape, extra in _ESCAPES.items():
+        found = text.count(escape)
+        length, others = length - found * extra, others - found
+    # Any other entity (none of our templates writes one): read them all properly.
+    return length if others == 0 else units(html_lib.unescape(text))
 
 
 def fits(html: str, limit: int = TEXT_LIMIT) -> bool:
     return visible_length(html) <= limit
 
 
-def largest(ok: Callable[[int], bool], low: int, high: int) -> int | None:
+def largest(
+    ok: Callable[[int], bool], low: int, high: int, guess: int | None = None
+) -> int | None:
     """The largest n in [low, high] with ok(n), for ok true up to some n and false after
-    (more entries, longer text); None when not even ok(low)."""
+    (more entries, longer text); None when not even ok(low). A good `guess` (everything, the
+    size of the previous page) saves most of the tries."""
+    if guess is not None and low < guess <= high:
+        if not ok(guess):
+            high = guess - 1
+        elif guess == high or not ok(guess + 1):
+            return guess
+        else:
+            low = guess + 1
     if high < low or not ok(low):
         return None
     while low < high:

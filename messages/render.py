@@ -134,13 +134,13 @@ class Messages:
         _, first = self._fit(
             lang, "staff_order_detail", builder(total, 1, total + 1), total, 1, budget.TEXT_LIMIT
         )
-        ends, end = [total], total - first
+        ends, end, n = [total], total - first, HISTORY_PAGE_MAX
         while end > 0:
             ends.append(end)
             count = min(end, HISTORY_PAGE_MAX)
             _, n = self._fit(
                 lang, "staff_order_detail", builder(end, 2, total + 1), count, 1,
-                budget.TEXT_LIMIT,
+                budget.TEXT_LIMIT, guess=n,
             )
             end -= n
         pages = len(ends)
@@ -165,9 +165,11 @@ class Messages:
         count: int,
         keep: int,
         limit: int,
+        guess: int | None = None,
     ) -> tuple[str, int]:
         """The text with the most entries n (keep ≤ n ≤ count) that fits, and n: entries are
-        left out first, then free text is shortened level by level, then the text is cut."""
+        left out first, then free text is shortened level by level, then the text is cut.
+        The first try is `guess` (default: all of them, what fits nearly always)."""
         keep = min(keep, count)
         last = ""
         for caps in (None, *budget.LEVELS):
@@ -181,7 +183,8 @@ class Messages:
                     texts[n] = self._raw(lang, name, context)
                 return texts[n]
 
-            n = budget.largest(lambda n: budget.fits(text(n), limit), keep, count)
+            first = count if guess is None else guess
+            n = budget.largest(lambda n: budget.fits(text(n), limit), keep, count, first)
             if n is not None:
                 return text(n), n
             last = text(keep)

@@ -130,8 +130,13 @@ def events(
             note=note,
         )
 
+    numbers = iter(range(notes))
+
     def staff_notes(count: int) -> list[OrderEvent]:
-        return [ev("note", None, None, marked(a, f"{marker}-{i}", NOTE_MAX)) for i in range(count)]
+        return [
+            ev("note", None, None, marked(a, f"{marker}-{next(numbers)}", NOTE_MAX))
+            for _ in range(count)
+        ]
 
     third = notes // 3
     out = [ev("status", None, Status.PLACED, who=customer)]
