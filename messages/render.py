@@ -130,16 +130,17 @@ class Messages:
             return build
 
         total = len(events)
-        # Page 1 first, with room for the largest page count there could be.
+        # Where each page ends, newest first. Packed with page numbers as long as they could
+        # get, so the real ones never make a page longer than measured.
         _, first = self._fit(
-            lang, "staff_order_detail", builder(total, 1, total + 1), total, 1, budget.TEXT_LIMIT
+            lang, "staff_order_detail", builder(total, 1, total + 2), total, 1, budget.TEXT_LIMIT
         )
         ends, end, n = [total], total - first, HISTORY_PAGE_MAX
         while end > 0:
             ends.append(end)
             count = min(end, HISTORY_PAGE_MAX)
             _, n = self._fit(
-                lang, "staff_order_detail", builder(end, 2, total + 1), count, 1,
+                lang, "staff_order_detail", builder(end, total + 1, total + 2), count, 1,
                 budget.TEXT_LIMIT, guess=n,
             )
             end -= n
