@@ -35,11 +35,6 @@ _TAG = re.compile(r"<[^>]*>")
 _TOKEN = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);|.", re.DOTALL)
 
 
-def visible_text(html: str) -> str:
-    """What Telegram shows of an HTML text: tags dropped, entities read."""
-    return html_lib.unescape(_TAG.sub("", html))
-
-
 def units(text: str) -> int:
     """UTF-16 code units of plain text."""
     return len(text.encode("utf-16-le")) // 2
@@ -50,6 +45,7 @@ _ESCAPES = {"&amp;": 4, "&lt;": 3, "&gt;": 3, "&quot;": 5, "&#34;": 4, "&#39;": 
 
 
 def visible_length(html: str) -> int:
+    """How long Telegram counts an HTML text: tags dropped, entities read, UTF-16 units."""
     text = _TAG.sub("", html)
     length, others = units(text), text.count("&")
     for escape, extra in _ESCAPES.items():
