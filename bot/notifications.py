@@ -18,6 +18,7 @@ from domain.invoices import invoice_for_order
 from domain.models import Status
 from domain.orders import load_order, set_staff_message
 from domain.outbox import OutboxMessage
+from domain.timeline import Audience
 from handlers import keyboards
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Renderer = Callable[["Deps", Bot, int, OutboxMessage], Awaitable[int | None]]
+CARD_RECENT_EVENTS = 8  # the card shows the newest entries; /order <no> shows them all
 RENDERERS: dict[str, Renderer] = {}
 
 
@@ -49,7 +51,14 @@ async def order_card(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage)
     if order.staff_message_id is not None and await _newer_card_pending(deps, message):
         return None  # a later redraw is queued: save the group's rate limit for it
     lang = deps.settings.default_language
-    text = deps.messages.render(lang, "staff_order_card", order=order)
+    # Edited in place for the order's whole life: always within the limit, or edits fail.
+    text = deps.messages.render_order(
+        lang,
+        "staff_order_card",
+        order=order,
+        audience=Audience.STAFF,
+        recent=CARD_RECENT_EVENTS,
+    )
     markup = keyboards.staff_order_actions(deps.messages, lang, order)
     if order.staff_message_id is not None:
         try:
@@ -78,7 +87,7 @@ async def payment_proof(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessa
     """The customer's transfer receipt, posted under the order's card."""
     assert message.order_id is not None
     order = await load_order(deps.store.reader, message.order_id)
-    caption = deps.messages.render(
+    caption = deps.messages.render_caption(
         deps.settings.default_language, "staff_payment_proof", order=order
     )
     reply = (
@@ -212,12 +221,12 @@ async def _send_invoice(
     resent = bool(message.payload.get("resent"))
     if staff:
         lang = deps.settings.default_language
-        caption = deps.messages.render(
+        caption = deps.messages.render_caption(
             lang, "staff_invoice", invoice=invoice, order=order, resent=resent
         )
     else:
         lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-        caption = deps.messages.render(lang, "notice_invoice", invoice=invoice, order=order)
+        caption = deps.messages.render_caption(lang, "notice_invoice", invoice=invoice, order=order)
     document = InputFile(render_invoice(invoice, deps.messages), filename=invoice.file_name)
     sent = await bot.send_document(
         chat_id,

@@ -188,8 +188,12 @@ async def payment_expired_staff(
 ) -> int | None:
     orders = [await load_order(deps.store.reader, i) for i in message.payload["orders"]]
     hours = round(deps.settings.payment_expire_after.total_seconds() / 3600)
-    text = deps.messages.render(
-        deps.settings.default_language, "nudge_payment_expired", orders=orders, hours=hours
+    # A whole batch may expire at once: as many as fit, and how many more.
+    text = deps.messages.render_list(
+        deps.settings.default_language,
+        "nudge_payment_expired",
+        lambda n: {"orders": orders[:n], "more": len(orders) - n, "hours": hours},
+        len(orders),
     )
     return await _send(bot, chat_id, text)
 

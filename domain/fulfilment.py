@@ -19,7 +19,7 @@ from domain.clock import from_db, to_db
 from domain.couriers import CourierBook, validate_tracking
 from domain.errors import AlreadyDone, InvalidInput, NotFound, TransitionNotAllowed
 from domain.invoices import Invoice, Issuer
-from domain.models import Order, PaymentMethod, PaymentStatus, Status
+from domain.models import EventKind, Order, PaymentMethod, PaymentStatus, Status
 from domain.orders import (
     apply_transition,
     load_order,
@@ -277,7 +277,7 @@ class Fulfilment:
         )
         old = f"{order.courier} {order.tracking_number or '-'}"
         await record_event(
-            db, order.id, now, actor, "note", None, None, f"{old} → {courier} {resi or '-'}"
+            db, order.id, now, actor, EventKind.NOTE, None, None, f"{old} → {courier} {resi or '-'}"
         )
         await queue_card(db, order.id, now)
         await queue_customer_message(db, order, "order_shipped", now, {"corrected": True})
@@ -294,7 +294,7 @@ class Fulfilment:
         async with self.store.transaction() as db:
             await dedupe.claim(db, source, now)
             order = await _order(db, number)
-            await record_event(db, order.id, now, actor, "note", None, None, body)
+            await record_event(db, order.id, now, actor, EventKind.NOTE, None, None, body)
             await queue_card(db, order.id, now)
             return Result(await load_order(db, order.id))
 

@@ -30,6 +30,29 @@ class PaymentMethod(StrEnum):
     COD = "cod"
 
 
+class EventKind(StrEnum):
+    """What an entry on an order's timeline records; each has one audience (domain/timeline.py).
+
+    STATUS, PAYMENT and NOTE are what the store keeps (order_events.kind). The text written
+    with a status or payment change is an entry of its own kind, because who may read it
+    depends on why it was written: a rejection's reason is told to the customer, the note
+    given with /verify is not.
+    """
+
+    STATUS = "status"  # the order moved on: placed, verified, … cancelled, rejected
+    PAYMENT = "payment"  # the payment moved on: receipt sent, paid, refunded
+    NOTE = "note"  # staff's own note (/note), a corrected shipment
+    REASON = "reason"  # the text with a rejection or cancellation
+    STATUS_NOTE = "status_note"  # the text with any other status change (/verify <no> <note>)
+    PAYMENT_NOTE = "payment_note"  # the text with a payment change (the /verify note, "COD")
+
+
+# The kinds order_events.kind may hold (its CHECK constraint), i.e. what record_event writes.
+STORED_EVENT_KINDS: frozenset[EventKind] = frozenset(
+    {EventKind.STATUS, EventKind.PAYMENT, EventKind.NOTE}
+)
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -113,7 +136,7 @@ class OrderEvent(_Frozen):
     at: datetime
     actor_id: int | None
     actor_name: str
-    kind: str  # "status", "payment" or "note"
+    kind: EventKind  # one of STORED_EVENT_KINDS
     from_status: str | None
     to_status: str | None
     note: str | None = None

@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from domain import lifecycle, outbox, stock
+from domain import lifecycle, outbox, stock, timeline
 from domain.actors import Actor
 from domain.clock import from_db, to_db
 from domain.errors import (
@@ -22,7 +22,9 @@ from domain.errors import (
     TransitionNotAllowed,
 )
 from domain.models import (
+    STORED_EVENT_KINDS,
     CheckoutDetails,
+    EventKind,
     Order,
     OrderEvent,
     OrderLine,
@@ -249,7 +251,14 @@ async def place_checkout(
             [(order_id, x["sku"], x["name"], x["price"], x["quantity"]) for x in lines],
         )
         await record_event(
-            db, order_id, now, Actor(user_id, details.name), "status", None, Status.PLACED, None
+            db,
+            order_id,
+            now,
+            Actor(user_id, details.name),
+            EventKind.STATUS,
+            None,
+            Status.PLACED,
+            None,
         )
         await db.execute("DELETE FROM cart_items WHERE user_id = ?", (user_id,))
         await db.execute(
@@ -320,11 +329,14 @@ async def record_event(
     order_id: int,
     now: datetime,
     actor: Actor,
-    kind: str,
+    kind: EventKind,
     from_status: str | None,
     to_status: str | None,
     note: str | None,
 ) -> None:
+    """One entry on the order's timeline. Its audience is AUDIENCE[kind] (domain/timeline.py)."""
+    if kind not in STORED_EVENT_KINDS:
+        raise ValueError(f"not a stored event kind: {kind!r}")
     await db.execute(
         "INSERT INTO order_events (order_id, at, actor_id, actor_name, kind, from_status,"
         " to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -408,10 +420,12 @@ async def apply_transition(
         )
     # Released stock re-arms a low-stock alert; the alert itself is raised at placement.
     await stock.check_levels(db, [x["sku"] for x in lines], now)
-    await record_event(db, order.id, now, actor, "status", current, to, note)
+    await record_event(db, order.id, now, actor, EventKind.STATUS, current, to, note)
     await queue_card(db, order.id, now)
     if notify_customer:
-        await queue_status_notice(db, order, current, to, now, note)
+        # Only a text the customer may read goes with the notice (a reason, not a staff note).
+        told = timeline.note_for(timeline.Audience.CUSTOMER, EventKind.STATUS, to, note)
+        await queue_status_notice(db, order, current, to, now, told)
 
 
 async def queue_card(db: aiosqlite.Connection, order_id: int, now: datetime) -> None:
@@ -471,7 +485,7 @@ async def set_payment_status(
         "UPDATE orders SET payment_status = ?, updated_at = ? WHERE id = ? AND payment_status = ?",
         (to, to_db(now), order.id, current),
     )
-    await record_event(db, order.id, now, actor, "payment", current, to, note)
+    await record_event(db, order.id, now, actor, EventKind.PAYMENT, current, to, note)
 
 
 async def mark_delivered(

@@ -19,6 +19,7 @@ from domain import orders as order_service
 from domain.customers import set_language
 from domain.errors import DomainError, NotFound, StaleAction
 from domain.models import Product
+from domain.timeline import Audience
 from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context, Screen, log
@@ -26,6 +27,7 @@ from handlers.pressed import button, out_of_date
 
 PRIVATE = filters.ChatType.PRIVATE
 ORDERS_PAGE = 8
+CUSTOMER_RECENT_EVENTS = 12  # an order's view shows its newest updates, and how many more
 
 
 def tracking_url(screen: Screen, courier: str | None, number: str | None) -> str | None:
@@ -108,9 +110,9 @@ async def category_button(update: Update, context: Context, data: cb.CategoryPag
 
 
 async def show_product(screen: Screen, product: Product) -> None:
-    text = screen.render("product", product=product)
     markup = kb.product(screen.deps.messages, screen.lang, product)
     if product.photo:
+        text = screen.deps.messages.render_caption(screen.lang, "product", product=product)
         chat = screen.update.effective_chat
         assert chat is not None
         try:
@@ -120,7 +122,7 @@ async def show_product(screen: Screen, product: Product) -> None:
             return
         except BadRequest as exc:  # a bad photo URL must not hide the product
             log.warning("photo of %s refused: %s", product.sku, exc)
-    await screen.show(text, markup)
+    await screen.show(screen.render("product", product=product), markup)
 
 
 @button(cb.ProductView)
@@ -216,9 +218,12 @@ async def orders_command(update: Update, context: Context) -> None:
 async def show_order(screen: Screen, number: str) -> None:
     order = await order_service.customer_order(screen.deps.store, screen.who.user_id, number)
     await screen.show(
-        screen.render(
+        screen.deps.messages.render_order(
+            screen.lang,
             "order_detail",
             order=order,
+            audience=Audience.CUSTOMER,  # staff notes stay internal
+            recent=CUSTOMER_RECENT_EVENTS,
             tracking_url=tracking_url(screen, order.courier, order.tracking_number),
         ),
         kb.order_detail(screen.deps.messages, screen.lang, order),

@@ -29,7 +29,6 @@ STAFF_ERRORS = {
 }
 # Telegram's "Group" identity of an anonymous group admin.
 ANONYMOUS_ADMIN = 1087968824
-MAX_TEXT = 4000  # under Telegram's 4096, with room for entities
 
 
 class Desk:

@@ -11,7 +11,7 @@ from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context
 from handlers.pressed import button
-from handlers.staff_common import MAX_TEXT, Desk
+from handlers.staff_common import Desk
 from handlers.staff_orders import command_text, show_usage
 
 STOCK_LIST_LIMIT = 30
@@ -124,13 +124,13 @@ async def stock_command(update: Update, context: Context) -> None:
         return
     low_only = bool(word)
     items, total = await stock.levels(store, low_only=low_only, limit=STOCK_LIST_LIMIT)
-    while True:
-        text = desk.render(
-            "staff_stock", products=items, low_only=low_only, more=total - len(items)
-        )
-        if len(text) <= MAX_TEXT or len(items) <= 1:
-            break
-        items = items[:-1]
+    # The scarcest first: as many as fit, the rest counted in `more`.
+    text = desk.deps.messages.render_list(
+        desk.lang,
+        "staff_stock",
+        lambda n: {"products": items[:n], "low_only": low_only, "more": total - n},
+        len(items),
+    )
     await desk.reply(text)
 
 

@@ -29,7 +29,7 @@ from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context
 from handlers.pressed import button
-from handlers.staff_common import MAX_TEXT, Desk, log
+from handlers.staff_common import Desk, log
 
 # Errors after which the card on screen is out of date: redraw it.
 OVERTAKEN = (AlreadyDone, StaleAction, TransitionNotAllowed)
@@ -175,34 +175,35 @@ async def note_command(update: Update, context: Context) -> None:
 
 
 async def order_command(update: Update, context: Context) -> None:
+    """/order <no> [page]: the card and the newest history; page 2 on, the earlier history."""
     desk = Desk(update, context)
-    args = command_text(update, 1)
-    if not args or len(args[0].split()) != 1:
+    args = command_text(update, 99)
+    page = parse_page(args[1]) if len(args) == 2 else 1
+    if not 1 <= len(args) <= 2 or page is None:
         await show_usage(desk, "order")
         return
     try:
-        await post_detail(desk, args[0])
+        await post_detail(desk, args[0], page)
     except DomainError as exc:
         await desk.fail(exc)
 
 
-def detail_text(desk: Desk, order: Order, invoice: Invoice | None) -> str:
-    """Card and full history, dropping the oldest entries if it would not fit a message."""
-    events = list(order.events)
-    hidden = 0
-    while True:
-        text = desk.render(
-            "staff_order_detail", order=order, invoice=invoice, events=events, hidden=hidden
-        )
-        if len(text) <= MAX_TEXT or len(events) <= 1:
-            return text
-        events, hidden = events[1:], hidden + 1
+def parse_page(word: str) -> int | None:
+    """A page number as typed: ASCII digits only, 1 to 9999."""
+    if not (word.isascii() and word.isdigit()) or len(word) > 4 or int(word) == 0:
+        return None
+    return int(word)
 
 
-async def post_detail(desk: Desk, number: str) -> None:
+def detail_text(desk: Desk, order: Order, invoice: Invoice | None, page: int = 1) -> str:
+    """The card and a page of the full history, within Telegram's limit."""
+    return desk.deps.messages.order_history(desk.lang, order, page, invoice=invoice).text
+
+
+async def post_detail(desk: Desk, number: str, page: int = 1) -> None:
     order, invoice = await desk.flow.order(number)
     markup = kb.staff_order_actions(desk.deps.messages, desk.lang, order)
-    await desk.reply(detail_text(desk, order, invoice), markup)
+    await desk.reply(detail_text(desk, order, invoice, page), markup)
 
 
 # ---------------------------------------------------------------- card buttons

@@ -4,6 +4,7 @@ status, write the event and move stock; the forbidden ones change nothing at all
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import pytest
@@ -75,12 +76,16 @@ async def test_transition_on_the_store(seeded_store: Store, pair: tuple[Status, 
     assert (event.actor_id, event.actor_name, event.note) == (777, "Rina", "catatan <b>")
     assert await stock_of(store, "BATIK-M") == EXPECTED_STOCK[wanted]
     queued = await store.fetchall(
-        "SELECT audience, kind, chat_id FROM outbox WHERE order_id = ? AND id > ?",
+        "SELECT audience, kind, chat_id, payload FROM outbox WHERE order_id = ? AND id > ?",
         (order.id, max((r[0] for r in before["outbox"]), default=0)),
     )
     kinds = [(r["audience"], r["kind"], r["chat_id"]) for r in queued]
     assert ("staff", "order_card", None) in kinds
     assert ("customer", "status_changed", 1001) in kinds
+    # The text goes to the customer only when it is a reason they are given (timeline.AUDIENCE).
+    notice = next(json.loads(r["payload"]) for r in queued if r["kind"] == "status_changed")
+    told = wanted in (Status.REJECTED, Status.CANCELLED)
+    assert notice["note"] == ("catatan <b>" if told else None)
 
 
 async def test_a_stale_order_is_refused(seeded_store: Store) -> None:

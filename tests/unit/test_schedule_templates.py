@@ -88,7 +88,8 @@ CONTEXTS: dict[str, Contexts] = {
         for a in ("not_yet", "problem")
     ],
     "nudge_payment_expired": lambda t: [
-        {"orders": [order(t, Status.CANCELLED), order(t, Status.CANCELLED)], "hours": 24}
+        {"orders": [order(t, Status.CANCELLED), order(t, Status.CANCELLED)], "hours": 24, "more": m}
+        for m in (0, 1, 40)
     ],
     "nudge_staff": lambda t: [{"groups": groups()}],
     "digest_daily": lambda t: [

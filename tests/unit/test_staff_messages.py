@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from bot.invoice_pdf import latin1, render_invoice
+from bot.notifications import CARD_RECENT_EVENTS
 from domain.couriers import DEFAULT_COURIERS
 from domain.errors import AlreadyDone, TransitionNotAllowed
 from domain.invoices import Invoice, InvoiceContent, InvoiceLine
@@ -23,6 +24,7 @@ from domain.models import (
     Status,
 )
 from domain.stock import Movement, Restocked
+from domain.timeline import Audience
 from domain.worklist import OPEN, QueueItem, QueuePage
 from handlers import keyboards as kb
 from handlers.staff_common import plain
@@ -113,22 +115,28 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
+def card(lang: str, o: Order) -> str:
+    """The staff card as the outbox draws it (bot/notifications.py)."""
+    return M.render_order(
+        lang, "staff_order_card", order=o, audience=Audience.STAFF, recent=CARD_RECENT_EVENTS
+    )
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_card_escapes_what_people_typed_and_shows_the_history(lang: str) -> None:
-    text = M.render(lang, "staff_order_card", order=order())
+    text = card(lang, order())
     assert NASTY not in text
     assert "&lt;script&gt;" in text
     assert "J&amp;T Express" in text and "<code>JP1234567890</code>" in text
     assert "INV/2026/11/0001" in text
     assert text.count("Sari") == 8  # the last eight entries of twelve
-    assert "…" in text
+    assert "… 4 " in text and "<code>/order K7Q3MX</code>" in text  # and where the rest are
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_refund_warning_on_a_paid_order_turned_down(lang: str) -> None:
-    text = M.render(lang, "staff_order_card", order=order(Status.CANCELLED))
-    assert "⚠️" in text
-    assert "⚠️" not in M.render(lang, "staff_order_card", order=order(Status.SHIPPED))
+    assert "⚠️" in card(lang, order(Status.CANCELLED))
+    assert "⚠️" not in card(lang, order(Status.SHIPPED))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -150,7 +158,7 @@ def test_every_staff_template_renders(lang: str) -> None:
     )
     page = QueuePage(OPEN, (item,), {s: 1 for s in (*OPEN, Status.SHIPPED)}, 0, 2, 11)
     texts = [
-        M.render(lang, "staff_order_detail", order=o, invoice=invoice, events=o.events, hidden=2),
+        M.order_history(lang, o, 1, invoice=invoice).text,
         M.render(lang, "staff_queue", page=page, now=NOW),
         M.render(lang, "staff_find", query=NASTY, orders=[o], limit=10),
         M.render(lang, "staff_stock", products=[product], low_only=True, more=3),
@@ -171,6 +179,11 @@ def test_every_staff_template_renders(lang: str) -> None:
         M.render(lang, "received_thanks", order=o),
         M.render(lang, "staff_help", shop_name=NASTY, couriers="JNE, J&T", invoice_at="manual"),
         M.render(lang, "staff_refused", private=True),
+        # a later page of /order <no> <page>: no card, the entries before
+        M.render(
+            lang, "staff_order_detail", order=o, invoice=invoice, events=o.events[:3], page=2,
+            pages=3,
+        ),
     ]
     for action in ("verify", "reject", "pack", "ship", "invoice", "deliver", "cancel", "note"):
         texts.append(
