@@ -100,6 +100,7 @@ class Store:
         self._check_path()
         try:
             self._writer = await self._connect()
+            await self._refuse_newer_schema(self._writer)  # before changing anything
             await self._writer.execute("PRAGMA journal_mode = WAL")
             await self.migrate()
             self._reader = await self._connect()
@@ -110,6 +111,23 @@ class Store:
                 raise StoreUnusable(self.path, reason) from exc
             raise
         return self
+
+    async def _refuse_newer_schema(self, db: aiosqlite.Connection) -> None:
+        """A file written by a newer bot: this code's queries could corrupt it."""
+        rows = await db.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        )
+        if not rows:
+            return
+        rows = await db.execute_fetchall("SELECT MAX(version) FROM schema_migrations")
+        found = next(iter(rows))[0] or 0
+        known = max((v for v, _, _ in migrations()), default=0)
+        if found > known:
+            raise StoreUnusable(
+                self.path,
+                f"schema version {found} is newer than this bot's ({known});"
+                " run the newer bot or restore a backup",
+            )
 
     def _check_path(self) -> None:
         """What SQLite would report vaguely ("unable to open database file") or only at the
@@ -166,17 +184,8 @@ class Store:
             )
             async with db.execute("SELECT version FROM schema_migrations") as cur:
                 done = {row[0] for row in await cur.fetchall()}
-            shipped = migrations()
-            known = max((v for v, _, _ in shipped), default=0)
-            if done and max(done) > known:
-                # Written by a newer version of the bot: old code could corrupt it.
-                raise StoreUnusable(
-                    self.path,
-                    f"schema version {max(done)} is newer than this bot's ({known});"
-                    " run the newer bot or restore a backup",
-                )
             applied = []
-            for version, name, sql in shipped:
+            for version, name, sql in migrations():
                 if version in done:
                     continue
                 # executescript commits first; the script carries its own transaction.
