@@ -13,6 +13,7 @@ import signal
 import socket
 import ssl
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 
 from telegram import Bot, User
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
@@ -67,8 +68,9 @@ async def wait_for_telegram(
         except InvalidToken:
             raise TokenRejected() from None
         except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+            # PTB keeps a timedelta privately; the public attribute warns while it changes type.
+            wait = getattr(exc, "_retry_after", None)
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else 5.0
             log.warning("Telegram Bot API at %s asks to wait; retrying in %g s", url, seconds)
             if await sleep(seconds):
                 return None
