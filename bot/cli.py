@@ -34,28 +34,40 @@ def run_bot(settings: Settings) -> int:
     asyncio.run(check_store(settings.database_path))
 
     from telegram import Update
-    from telegram.error import InvalidToken
+    from telegram.error import InvalidToken, NetworkError
 
+    from bot import startup
     from bot.app import build_application
-    from bot.startup import TOKEN_REJECTED, TokenRejected, reach_telegram
 
-    try:
-        me = asyncio.run(reach_telegram(token, settings.telegram_api_url))
-    except TokenRejected:
-        print(TOKEN_REJECTED, file=sys.stderr)
-        return EXIT_BAD_SETTINGS
-    if me is None:
-        log.info("Stopped before Telegram answered")
-        return 0
-    log.info("Telegram knows this bot as @%s", me.username)
-    app = build_application(settings)
-    try:
-        # Telegram just answered; should it vanish before polling starts, PTB retries.
-        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
-    except InvalidToken:  # revoked between the check above and here
-        print(TOKEN_REJECTED, file=sys.stderr)
-        return EXIT_BAD_SETTINGS
-    return 0
+    url = settings.telegram_api_url
+    delays = startup.backoff()
+    wait = 0.0
+    while True:
+        try:
+            me = asyncio.run(startup.reach_telegram(token, url, wait_first=wait))
+        except startup.TokenRejected:
+            print(startup.TOKEN_REJECTED, file=sys.stderr)
+            return EXIT_BAD_SETTINGS
+        if me is None:
+            log.info("Stopped before the bot started")
+            return 0
+        log.info("Telegram knows this bot as @%s", me.username)
+        app = build_application(settings)
+        try:
+            # Should Telegram vanish before polling starts, PTB's bootstrap retries quietly.
+            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+            return 0
+        except InvalidToken:  # revoked between the check above and here
+            print(startup.TOKEN_REJECTED, file=sys.stderr)
+            return EXIT_BAD_SETTINGS
+        except NetworkError as exc:  # lost while post_init set the command menus: again
+            wait = next(delays)
+            log.warning(
+                "Telegram Bot API at %s failed during start (%s); retrying in %g s",
+                url,
+                startup.unreachable_reason(exc),
+                wait,
+            )
 
 
 async def check_store(path: Path) -> None:

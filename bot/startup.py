@@ -86,8 +86,9 @@ async def wait_for_telegram(
     raise AssertionError("backoff() never ends")
 
 
-async def reach_telegram(token: str, api_url: str) -> User | None:
-    """The bot's user once getMe answers; None when SIGINT/SIGTERM came meanwhile."""
+async def reach_telegram(token: str, api_url: str, wait_first: float = 0) -> User | None:
+    """The bot's user once getMe answers; None when SIGINT/SIGTERM came meanwhile (also
+    during `wait_first`, a pause before the first call)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -113,6 +114,8 @@ async def reach_telegram(token: str, api_url: str) -> User | None:
         return bot.bot
 
     try:
+        if wait_first and await sleep(wait_first):
+            return None
         return await wait_for_telegram(get_me, api_url, sleep)
     except _Stopped:
         return None

@@ -17,11 +17,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from bot.startup import TOKEN_REJECTED
 from tests.fakebotapi import FakeBotApi
@@ -154,7 +156,7 @@ async def test_unreachable_telegram_is_one_line_per_retry_and_sigterm_stops_clea
     assert rest.seconds < EXIT_WITHIN
     assert "Traceback" not in rest.output
     assert TOKEN not in line + rest.output
-    assert "Stopped before Telegram answered" in rest.stderr
+    assert "Stopped before the bot started" in rest.stderr
 
 
 async def test_a_rejected_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -163,6 +165,50 @@ async def test_a_rejected_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert [method for method, _ in tg.calls] == ["getMe"]  # asked once, no retries
     assert run.returncode == 2
     assert_one_line(run, TOKEN_REJECTED)
+
+
+@contextlib.asynccontextmanager
+async def only_get_me_answers() -> AsyncIterator[str]:
+    """A Bot API that knows the bot, then fails every other call with 502 (a proxy in
+    trouble, or Telegram going away right after getMe)."""
+
+    async def handle(request: web.Request) -> web.Response:
+        if request.match_info["method"] == "getMe":
+            me = {"id": 123456789, "is_bot": True, "first_name": "Toko", "username": "toko_bot"}
+            return web.json_response({"ok": True, "result": me})
+        body = {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+        return web.json_response(body, status=502)
+
+    app = web.Application()
+    app.router.add_route("*", "/bot{token}/{method}", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def test_telegram_lost_right_after_getme_starts_again_with_backoff(tmp_path: Path) -> None:
+    async with only_get_me_answers() as url:
+        proc = await start(bot_env(tmp_path, tmp_path / "shop.db", url))
+        try:
+            first = await read_line_with(proc, "failed during start", timeout=30)
+            second = await read_line_with(proc, "failed during start", timeout=30)
+        except BaseException:
+            proc.kill()
+            await proc.communicate()
+            raise
+        rest = await stop(proc)
+    prefix = f"WARNING bot.cli: Telegram Bot API at {url} failed during start (Bad Gateway)"
+    assert f"{prefix}; retrying in 1 s" in first
+    assert f"{prefix}; retrying in 2 s" in second
+    assert rest.returncode == 0, rest.stderr
+    assert "Traceback" not in rest.output
+    assert TOKEN not in first + second + rest.output
 
 
 async def test_a_good_start_polls_and_sigterm_stops_cleanly(tmp_path: Path) -> None:
