@@ -41,10 +41,10 @@ def run_bot(settings: Settings) -> int:
 
     url = settings.telegram_api_url
     delays = startup.backoff()
-    wait = 0.0
+    lost: tuple[NetworkError, float] | None = None
     while True:
         try:
-            me = asyncio.run(startup.reach_telegram(token, url, wait_first=wait))
+            me = asyncio.run(startup.reach_telegram(token, url, lost))
         except startup.TokenRejected:
             print(startup.TOKEN_REJECTED, file=sys.stderr)
             return EXIT_BAD_SETTINGS
@@ -61,13 +61,7 @@ def run_bot(settings: Settings) -> int:
             print(startup.TOKEN_REJECTED, file=sys.stderr)
             return EXIT_BAD_SETTINGS
         except NetworkError as exc:  # lost while post_init set the command menus: again
-            wait = next(delays)
-            log.warning(
-                "Telegram Bot API at %s failed during start (%s); retrying in %g s",
-                url,
-                startup.unreachable_reason(exc),
-                wait,
-            )
+            lost = (exc, next(delays))
 
 
 async def check_store(path: Path) -> None:

@@ -86,9 +86,12 @@ async def wait_for_telegram(
     raise AssertionError("backoff() never ends")
 
 
-async def reach_telegram(token: str, api_url: str, wait_first: float = 0) -> User | None:
-    """The bot's user once getMe answers; None when SIGINT/SIGTERM came meanwhile (also
-    during `wait_first`, a pause before the first call)."""
+async def reach_telegram(
+    token: str, api_url: str, lost: tuple[NetworkError, float] | None = None
+) -> User | None:
+    """The bot's user once getMe answers; None when SIGINT/SIGTERM came meanwhile. `lost`:
+    the error that ended the previous start and how long to wait before this one (said here,
+    once a signal can stop the wait)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -114,8 +117,16 @@ async def reach_telegram(token: str, api_url: str, wait_first: float = 0) -> Use
         return bot.bot
 
     try:
-        if wait_first and await sleep(wait_first):
-            return None
+        if lost is not None:
+            error, delay = lost
+            log.warning(
+                "Telegram Bot API at %s failed during start (%s); retrying in %g s",
+                api_url,
+                unreachable_reason(error),
+                delay,
+            )
+            if await sleep(delay):
+                return None
         return await wait_for_telegram(get_me, api_url, sleep)
     except _Stopped:
         return None

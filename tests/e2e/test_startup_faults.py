@@ -203,7 +203,7 @@ async def test_telegram_lost_right_after_getme_starts_again_with_backoff(tmp_pat
             await proc.communicate()
             raise
         rest = await stop(proc)
-    prefix = f"WARNING bot.cli: Telegram Bot API at {url} failed during start (Bad Gateway)"
+    prefix = f"WARNING bot.startup: Telegram Bot API at {url} failed during start (Bad Gateway)"
     assert f"{prefix}; retrying in 1 s" in first
     assert f"{prefix}; retrying in 2 s" in second
     assert rest.returncode == 0, rest.stderr
