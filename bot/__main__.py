@@ -1,5 +1,5 @@
 import sys
 
-from bot.cli import main
+from bot.cli import entry
 
-sys.exit(main())
+sys.exit(entry())

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings
 
+from bot.logsetup import install_redaction, setup_logging
 from bot.settings import Settings, StoreSettings, describe_error
+from domain.store import Store, StoreUnusable
 
 EXIT_BAD_SETTINGS = 2
+log = logging.getLogger(__name__)
 
 
 def load_settings(model: type[BaseSettings] = Settings) -> BaseSettings:
@@ -23,15 +27,47 @@ def load_settings(model: type[BaseSettings] = Settings) -> BaseSettings:
         raise SystemExit(EXIT_BAD_SETTINGS) from None
 
 
-def run_bot(settings: Settings) -> None:
+def run_bot(settings: Settings) -> int:
+    token = settings.bot_token.get_secret_value()
+    setup_logging(settings.log_level, token)
+    # The store first: local, quick, and before the slow imports below (StoreUnusable).
+    asyncio.run(check_store(settings.database_path))
+
     from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
 
+    from bot import startup
     from bot.app import build_application
-    from bot.logsetup import setup_logging
 
-    setup_logging(settings.log_level, settings.bot_token.get_secret_value())
-    app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    url = settings.telegram_api_url
+    delays = startup.backoff()
+    lost: tuple[NetworkError, float] | None = None
+    while True:
+        try:
+            me = asyncio.run(startup.reach_telegram(token, url, lost))
+        except startup.TokenRejected:
+            print(startup.TOKEN_REJECTED, file=sys.stderr)
+            return EXIT_BAD_SETTINGS
+        if me is None:
+            log.info("Stopped before the bot started")
+            return 0
+        log.info("Telegram knows this bot as @%s", me.username)
+        app = build_application(settings)
+        try:
+            # Should Telegram vanish before polling starts, PTB's bootstrap retries quietly.
+            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+            return 0
+        except InvalidToken:  # revoked between the check above and here
+            print(startup.TOKEN_REJECTED, file=sys.stderr)
+            return EXIT_BAD_SETTINGS
+        except NetworkError as exc:  # lost while post_init set the command menus: again
+            lost = (exc, next(delays))
+
+
+async def check_store(path: Path) -> None:
+    """Open (and migrate) the store once and close it; raises StoreUnusable."""
+    async with Store(path):
+        pass
 
 
 def import_catalog_file(settings: StoreSettings, path: Path) -> int:
@@ -59,6 +95,23 @@ async def _import(settings: StoreSettings, path: Path, text: str) -> int:
     return 0
 
 
+def describe_store_fault(exc: StoreUnusable) -> str:
+    return f"DATABASE_PATH {exc.path}: {exc.reason}"
+
+
+def entry(argv: list[str] | None = None) -> int:
+    """What `python -m bot` runs: main() with its output redacted and start-up faults as one
+    line each (bad settings exit inside load_settings)."""
+    install_redaction()  # before the token is known, token-shaped text is redacted
+    try:
+        return main(argv)
+    except StoreUnusable as exc:
+        print(describe_store_fault(exc), file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    except KeyboardInterrupt:  # Ctrl-C before the bot's own signal handling is in place
+        return 130
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Shop order bot")
     sub = parser.add_subparsers(dest="command")
@@ -75,5 +128,5 @@ def main(argv: list[str] | None = None) -> int:
         return import_catalog_file(store_settings, args.file)
     settings = load_settings()
     assert isinstance(settings, Settings)
-    run_bot(settings)
-    return 0
+    install_redaction(settings.bot_token.get_secret_value())
+    return run_bot(settings)

@@ -9,7 +9,9 @@ connection, which in WAL mode never blocks on writers.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -23,6 +25,32 @@ from domain.clock import Clock, to_db, utc_now
 
 BUSY_TIMEOUT_MS = 30_000
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+# SQLite's primary result codes that mean "this file cannot be the store" rather than a bug.
+_FILE_FAULTS = {
+    sqlite3.SQLITE_READONLY: "the file is read-only",
+    sqlite3.SQLITE_CANTOPEN: "cannot open the file",
+    sqlite3.SQLITE_PERM: "no permission to use the file",
+    sqlite3.SQLITE_NOTADB: "not a SQLite database",
+    sqlite3.SQLITE_CORRUPT: "the database file is damaged",
+    sqlite3.SQLITE_IOERR: "disk I/O error",
+    sqlite3.SQLITE_FULL: "the disk is full",
+}
+
+
+class StoreUnusable(Exception):
+    """The database file cannot serve as the store; `reason` says why in a few words."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def file_fault(exc: sqlite3.Error) -> str | None:
+    """The reason an SQLite error means the file is unusable, or None for other errors."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else _FILE_FAULTS.get(code & 0xFF)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -56,19 +84,76 @@ class Store:
 
     async def _connect(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            await conn.close()  # each connection runs a thread: a leaked one keeps us alive
+            raise
         return conn
 
     async def open(self) -> Store:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._connect()
-        await self._writer.execute("PRAGMA journal_mode = WAL")
-        await self.migrate()
-        self._reader = await self._connect()
+        """Open (creating the file and its folder) and migrate; StoreUnusable when the file
+        cannot be the store. Nothing stays open after a failure."""
+        self._check_path()
+        try:
+            self._writer = await self._connect()
+            await self._refuse_newer_schema(self._writer)  # before changing anything
+            await self._writer.execute("PRAGMA journal_mode = WAL")
+            await self.migrate()
+            self._reader = await self._connect()
+        except BaseException as exc:
+            await self.close()
+            reason = file_fault(exc) if isinstance(exc, sqlite3.Error) else None
+            if reason is not None:
+                raise StoreUnusable(self.path, reason) from exc
+            raise
         return self
+
+    async def _refuse_newer_schema(self, db: aiosqlite.Connection) -> None:
+        """A file written by a newer bot: this code's queries could corrupt it."""
+        rows = await db.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        )
+        if not rows:
+            return
+        rows = await db.execute_fetchall("SELECT MAX(version) FROM schema_migrations")
+        found = next(iter(rows))[0] or 0
+        known = max((v for v, _, _ in migrations()), default=0)
+        if found > known:
+            raise StoreUnusable(
+                self.path,
+                f"schema version {found} is newer than this bot's ({known});"
+                " run the newer bot or restore a backup",
+            )
+
+    def _check_path(self) -> None:
+        """What SQLite would report vaguely ("unable to open database file") or only at the
+        first write, said plainly before opening."""
+        path, folder = self.path, self.path.parent
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except OSError as exc:  # e.g. a folder on the way that we may not enter
+            raise StoreUnusable(path, f"cannot reach the file: {exc.strerror}") from exc
+        if is_dir:
+            raise StoreUnusable(path, "is a folder, not a file")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:
+            reason = f"cannot create folder {folder}: a file is in the way"
+            raise StoreUnusable(path, reason) from exc
+        except OSError as exc:
+            raise StoreUnusable(path, f"cannot create folder {folder}: {exc.strerror}") from exc
+        if exists:
+            if not os.access(path, os.R_OK):
+                raise StoreUnusable(path, "the file is not readable (permissions)")
+            if not os.access(path, os.W_OK):
+                raise StoreUnusable(path, "the file is read-only")
+        # SQLite creates its journal files (-wal, -shm) next to the database.
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StoreUnusable(path, f"folder {folder} is read-only")
 
     async def ensure_open(self) -> Store:
         """Open once; later calls are no-ops (PTB persistence may need the store first)."""
