@@ -7,6 +7,7 @@ import warnings
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ParseMode
+from telegram.error import NetworkError
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.warnings import PTBUserWarning
 
@@ -151,6 +152,10 @@ async def _flush_persistence(update: object, context: object) -> None:
 async def _on_error(update: object, context: object) -> None:
     """Log, and say something went wrong where it happened: never a traceback in a chat."""
     error = getattr(context, "error", None)
+    if update is None and isinstance(error, NetworkError):
+        # Polling lost Telegram for a moment; PTB retries by itself. One line, no traceback.
+        log.warning("Telegram Bot API unreachable while polling (%s); retrying", error)
+        return
     log.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
