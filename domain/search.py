@@ -1,4 +1,10 @@
-"""Finding orders as staff remember them: number, tracking number, phone or name."""
+"""Finding orders as staff remember them: number, tracking number, phone or name.
+
+Everything is answered from an index, so /find stays fast on a store of millions of orders:
+order and tracking numbers by exact match (their b-tree indexes), fragments of the customer's
+name and phone through the FTS5 trigram table `order_search` (migration 004), which triggers
+on `orders` keep in step.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,9 @@ from domain.orders import load_order, normalize_number
 from domain.store import Store
 
 LIMIT = 10
-MIN_QUERY, MAX_QUERY = 2, 60
+# A trigram index finds fragments of 3 characters or more; order numbers (6) and tracking
+# numbers are longer too, so a shorter query could never match anything.
+MIN_QUERY, MAX_QUERY = 3, 60
 
 
 def _phone_digits(text: str) -> str | None:
@@ -26,24 +34,38 @@ def _phone_digits(text: str) -> str | None:
     return digits
 
 
-def _like(text: str) -> str:
-    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+def _phrase(text: str) -> str:
+    """An FTS5 string: inside double quotes every character is literal (`*`, `(`, `-`, `:`,
+    AND/OR/NOT/NEAR), a quote is written twice. Staff input never becomes FTS syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def match_expression(text: str) -> str:
+    """The MATCH expression for `order_search`: the name contains the text, or (when the text
+    reads as a phone number) the phone's digits contain its digits."""
+    expression = f"name : {_phrase(text)}"
+    digits = _phone_digits(text)
+    if digits:
+        expression += f" OR phone : {_phrase(digits)}"
+    return expression
 
 
 async def find_orders(store: Store, query: str) -> list[Order]:
-    """Newest first, at most LIMIT: exact order or tracking number, part of a phone number,
-    or part of the customer's name (case-insensitive)."""
-    text = " ".join(query.split())
+    """At most LIMIT orders: an exact order or tracking number first, then orders whose
+    customer name (case-insensitive) or phone number contains the query, newest first."""
+    text = " ".join(query.replace("\x00", " ").split())
     if not MIN_QUERY <= len(text) <= MAX_QUERY:
         raise InvalidInput("find_query", min=MIN_QUERY, max=MAX_QUERY)
-    clauses = ["number = ?", "tracking_number = ?", "customer_name LIKE ? ESCAPE '\\'"]
-    params: list[object] = [normalize_number(text), normalize_tracking(text), _like(text)]
-    digits = _phone_digits(text)
-    if digits:
-        clauses.append("REPLACE(phone, '+', '') LIKE ?")
-        params.append(f"%{digits}%")
-    rows = await store.fetchall(
-        f"SELECT id FROM orders WHERE {' OR '.join(clauses)} ORDER BY id DESC LIMIT ?",
-        (*params, LIMIT),
+    exact = await store.fetchall(
+        "SELECT id FROM orders WHERE number = ?"
+        " UNION SELECT id FROM orders WHERE tracking_number = ? ORDER BY id DESC",
+        (normalize_number(text), normalize_tracking(text)),
     )
-    return [await load_order(store.reader, r["id"]) for r in rows]
+    ids = [r["id"] for r in exact]
+    fragments = await store.fetchall(
+        "SELECT rowid AS id FROM order_search WHERE order_search MATCH ?"
+        " ORDER BY rowid DESC LIMIT ?",
+        (match_expression(text), LIMIT + len(ids)),
+    )
+    ids += [r["id"] for r in fragments if r["id"] not in ids]
+    return [await load_order(store.reader, order_id) for order_id in ids[:LIMIT]]
