@@ -22,16 +22,18 @@ LIMIT = 10
 MIN_QUERY, MAX_QUERY = 3, 60
 
 
-def _phone_digits(text: str) -> str | None:
-    """`0812-3456-78` → `62812345678`; None when it is not mostly a phone number."""
+def _phone_digits(text: str) -> list[str]:
+    """The digits to look for in stored phones (`6281234567890`): `0812-3456` → `628123456`
+    (the local form of the start), and as typed too, in case it is a middle part (`01234`).
+    Nothing when the text is not mostly a phone number."""
     if not re.fullmatch(r"[\d\s()+.-]+", text):
-        return None
+        return []
     digits = re.sub(r"\D", "", text)
     if len(digits) < 5:
-        return None
+        return []
     if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    return digits
+        return ["62" + digits[1:], digits]
+    return [digits]
 
 
 def _phrase(text: str) -> str:
@@ -44,8 +46,7 @@ def match_expression(text: str) -> str:
     """The MATCH expression for `order_search`: the name contains the text, or (when the text
     reads as a phone number) the phone's digits contain its digits."""
     expression = f"name : {_phrase(text)}"
-    digits = _phone_digits(text)
-    if digits:
+    for digits in _phone_digits(text):
         expression += f" OR phone : {_phrase(digits)}"
     return expression
 
