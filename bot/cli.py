@@ -43,6 +43,10 @@ def import_catalog_file(settings: StoreSettings, path: Path) -> int:
         # (UTF-8 as "CSV UTF-8" writes it, or the Windows code page of plain "CSV").
         if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".xlsx":
             records = rows_from_xlsx(data)
+        elif data.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary .xls
+            print(f"Cannot read {path}: an old .xls workbook; save it as .xlsx or CSV",
+                  file=sys.stderr)
+            return 1
         else:
             try:
                 text = data.decode("utf-8-sig")

@@ -540,3 +540,13 @@ def test_cli_reports_broken_files_by_line_without_traceback(
     assert result.stderr.splitlines()[0].startswith(f"{path}{expected}")
     assert result.stderr.splitlines()[-1] == "Nothing imported (1 bad row(s))."
     assert db_products(tmp_path) == {}
+
+
+def test_cli_explains_the_old_xls_format(tmp_path: Path) -> None:
+    path = tmp_path / "katalog.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
+    result = run_import(tmp_path, path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Cannot read {path}: an old .xls workbook; save it as .xlsx or CSV"
+    )
