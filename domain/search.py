@@ -22,18 +22,29 @@ LIMIT = 10
 MIN_QUERY, MAX_QUERY = 3, 60
 
 
-def _phone_digits(text: str) -> list[str]:
-    """The digits to look for in stored phones (`6281234567890`): `0812-3456` → `628123456`
-    (the local form of the start), and as typed too, in case it is a middle part (`01234`).
-    Nothing when the text is not mostly a phone number."""
+def _phone_parts(text: str) -> list[tuple[str, str | None]]:
+    """The digits to look for in stored phones (`6281234567890`), each with the start the phone
+    must have, if any. Nothing when the text is not mostly a phone number.
+
+    `0812-3456` and `+62 812 3456` are the start of a number: its digits after the country
+    code (`8123456`) are searched and the start is checked (`+628123456…`). Every stored
+    number begins with 62, so a searched `62…` would carry a trigram found in every row,
+    which makes FTS5 walk that whole list when matches are few. `0812-3456` is also searched
+    as typed, in case it is a middle part (as is `62…` unless it is `628…`, the start of every
+    mobile number); other digits (`34567890`) anywhere in the number.
+    """
     if not re.fullmatch(r"[\d\s()+.-]+", text):
         return []
     digits = re.sub(r"\D", "", text)
     if len(digits) < 5:
         return []
     if digits.startswith("0"):
-        return ["62" + digits[1:], digits]
-    return [digits]
+        return [(digits[1:], "+62" + digits[1:]), (digits, None)]
+    if digits.startswith("628"):  # every mobile number starts so: this is the start
+        return [(digits[2:], "+" + digits)]
+    if digits.startswith("62"):
+        return [(digits[2:], "+" + digits), (digits, None)]
+    return [(digits, None)]
 
 
 def _phrase(text: str) -> str:
@@ -42,13 +53,22 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def match_expression(text: str) -> str:
-    """The MATCH expression for `order_search`: the name contains the text, or (when the text
-    reads as a phone number) the phone's digits contain its digits."""
-    expression = f"name : {_phrase(text)}"
-    for digits in _phone_digits(text):
-        expression += f" OR phone : {_phrase(digits)}"
-    return expression
+def lookups(text: str) -> list[tuple[str, str | None]]:
+    """(MATCH expression for `order_search`, required start of the phone or None): the name
+    contains the text, or the phone contains its digits."""
+    return [(f"name : {_phrase(text)}", None)] + [
+        (f"phone : {_phrase(digits)}", start) for digits, start in _phone_parts(text)
+    ]
+
+
+_FRAGMENT = (
+    "SELECT rowid AS id FROM order_search WHERE order_search MATCH ?"
+    " ORDER BY rowid DESC LIMIT ?"
+)
+_PHONE_START = (
+    "SELECT s.rowid AS id FROM order_search s JOIN orders o ON o.id = s.rowid"
+    " WHERE order_search MATCH ? AND o.phone LIKE ? ORDER BY s.rowid DESC LIMIT ?"
+)
 
 
 async def find_orders(store: Store, query: str) -> list[Order]:
@@ -63,10 +83,13 @@ async def find_orders(store: Store, query: str) -> list[Order]:
         (normalize_number(text), normalize_tracking(text)),
     )
     ids = [r["id"] for r in exact]
-    fragments = await store.fetchall(
-        "SELECT rowid AS id FROM order_search WHERE order_search MATCH ?"
-        " ORDER BY rowid DESC LIMIT ?",
-        (match_expression(text), LIMIT + len(ids)),
-    )
-    ids += [r["id"] for r in fragments if r["id"] not in ids]
+    # Each lookup gives its newest LIMIT through the index; the newest of them all are shown.
+    found: set[int] = set()
+    for expression, start in lookups(text):
+        if start is None:
+            rows = await store.fetchall(_FRAGMENT, (expression, LIMIT))
+        else:  # digits only, so nothing in `start` is a LIKE wildcard
+            rows = await store.fetchall(_PHONE_START, (expression, start + "%", LIMIT))
+        found.update(r["id"] for r in rows)
+    ids += sorted(found - set(ids), reverse=True)
     return [await load_order(store.reader, order_id) for order_id in ids[:LIMIT]]

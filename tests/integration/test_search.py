@@ -8,6 +8,7 @@ import pytest
 from domain import search
 from domain.errors import InvalidInput
 from domain.models import Order
+from domain.search import LIMIT
 from domain.store import Store
 from tests.integration.staff_support import DEWI, flow, placed, shipped
 
@@ -67,6 +68,18 @@ async def test_phone_fragments_as_staff_type_them(seeded_store: Store) -> None:
     assert await found(store, "0857-1111") == [b.number]
     assert await found(store, "62857") == [b.number]
     assert await found(store, "0813-3456") == []
+    assert await found(store, "+62 812") == [a.number]  # the start of the number only
+    assert await found(store, "62812") == [a.number]
+
+
+async def test_a_phone_fragment_may_start_with_zero_mid_number(seeded_store: Store) -> None:
+    store = seeded_store
+    a = await placed(store, 1001, name="Budi")
+    b = await placed(store, 1002, name="Siti")
+    await with_phone(store, a, "+6281201234567")
+    await with_phone(store, b, "+6281234567012")
+    assert await found(store, "01234") == [a.number]  # not +62 1234…, a middle part of a
+    assert await found(store, "0812") == []  # too few digits for a phone: a name fragment
 
 
 async def test_newest_first_and_at_most_ten(seeded_store: Store) -> None:
@@ -169,13 +182,15 @@ async def test_migration_indexes_orders_placed_before_it(seeded_store: Store) ->
 
 
 async def test_searches_use_indexes(seeded_store: Store) -> None:
-    text = search.match_expression("0812-3456")
-    plan = await seeded_store.fetchall(
-        "EXPLAIN QUERY PLAN SELECT rowid FROM order_search WHERE order_search MATCH ?"
-        " ORDER BY rowid DESC LIMIT 10",
-        (text,),
-    )
-    assert all("SCAN orders" not in r["detail"] for r in plan)
+    for expression, start in search.lookups("0812-3456"):
+        sql = search._FRAGMENT if start is None else search._PHONE_START
+        params = (expression, LIMIT) if start is None else (expression, f"{start}%", LIMIT)
+        plan = " ".join(
+            r["detail"] for r in await seeded_store.fetchall("EXPLAIN QUERY PLAN " + sql, params)
+        )
+        # The trigram index drives, newest first (no sort step); orders only by primary key.
+        assert "VIRTUAL TABLE INDEX" in plan and "TEMP B-TREE" not in plan, plan
+        assert "SCAN o " not in plan + " " and "SCAN orders" not in plan, plan
     plan = await seeded_store.fetchall(
         "EXPLAIN QUERY PLAN SELECT id FROM orders WHERE number = ?"
         " UNION SELECT id FROM orders WHERE tracking_number = ?",
