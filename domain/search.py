@@ -4,11 +4,17 @@ Everything is answered from an index, so /find stays fast on a store of millions
 order and tracking numbers by exact match (their b-tree indexes), fragments of the customer's
 name and phone through the FTS5 trigram table `order_search` (migration 004), which triggers
 on `orders` keep in step.
+
+A fragment is looked up as a few of its trigrams, ANDed (which FTS5 answers from row lists
+alone), and each candidate is then checked against the order's own column with LIKE. A whole
+phrase query would be exact by itself but makes FTS5 compare positions of every trigram, which
+took 10–30 ms for a long name or a phone number with few matches among a million orders.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from domain.couriers import normalize_tracking
 from domain.errors import InvalidInput
@@ -20,55 +26,79 @@ LIMIT = 10
 # A trigram index finds fragments of 3 characters or more; order numbers (6) and tracking
 # numbers are longer too, so a shorter query could never match anything.
 MIN_QUERY, MAX_QUERY = 3, 60
+# Trigrams ANDed per lookup: a few spread over the fragment narrow the candidates to nearly
+# the matches; each further one costs another list to walk.
+MAX_TRIGRAMS = 4
 
 
-def _phone_parts(text: str) -> list[tuple[str, str | None]]:
-    """The digits to look for in stored phones (`6281234567890`), each with the start the phone
-    must have, if any. Nothing when the text is not mostly a phone number.
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One index lookup: FTS5 `expression`, then `column LIKE pattern` on the order."""
 
-    `0812-3456` and `+62 812 3456` are the start of a number: its digits after the country
-    code (`8123456`) are searched and the start is checked (`+628123456…`). Every stored
-    number begins with 62, so a searched `62…` would carry a trigram found in every row,
-    which makes FTS5 walk that whole list when matches are few. `0812-3456` is also searched
-    as typed, in case it is a middle part (as is `62…` unless it is `628…`, the start of every
-    mobile number); other digits (`34567890`) anywhere in the number.
-    """
-    if not re.fullmatch(r"[\d\s()+.-]+", text):
-        return []
-    digits = re.sub(r"\D", "", text)
-    if len(digits) < 5:
-        return []
-    if digits.startswith("0"):
-        return [(digits[1:], "+62" + digits[1:]), (digits, None)]
-    if digits.startswith("628"):  # every mobile number starts so: this is the start
-        return [(digits[2:], "+" + digits)]
-    if digits.startswith("62"):
-        return [(digits[2:], "+" + digits), (digits, None)]
-    return [(digits, None)]
+    expression: str
+    column: str  # an orders column, never from input
+    pattern: str
+
+    @property
+    def sql(self) -> str:
+        return (
+            "SELECT s.rowid AS id FROM order_search s JOIN orders o ON o.id = s.rowid"
+            f" WHERE order_search MATCH ? AND o.{self.column} LIKE ? ESCAPE '\\'"
+            " ORDER BY s.rowid DESC LIMIT ?"
+        )
 
 
-def _phrase(text: str) -> str:
+def _string(text: str) -> str:
     """An FTS5 string: inside double quotes every character is literal (`*`, `(`, `-`, `:`,
     AND/OR/NOT/NEAR), a quote is written twice. Staff input never becomes FTS syntax."""
     return '"' + text.replace('"', '""') + '"'
 
 
-def lookups(text: str) -> list[tuple[str, str | None]]:
-    """(MATCH expression for `order_search`, required start of the phone or None): the name
-    contains the text, or the phone contains its digits."""
-    return [(f"name : {_phrase(text)}", None)] + [
-        (f"phone : {_phrase(digits)}", start) for digits, start in _phone_parts(text)
-    ]
+def _trigrams(text: str) -> str:
+    """`column : (…)` operand: up to MAX_TRIGRAMS trigrams covering the (ASCII) text."""
+    folded = text.lower()  # FTS5 folds case itself; this only drops repeats
+    starts = list(range(0, len(folded) - 2, 3))
+    if starts[-1] != len(folded) - 3:
+        starts.append(len(folded) - 3)
+    grams = list(dict.fromkeys(folded[i : i + 3] for i in starts))
+    if len(grams) > MAX_TRIGRAMS:  # the first, the last and evenly between
+        step = (len(grams) - 1) / (MAX_TRIGRAMS - 1)
+        grams = [grams[round(k * step)] for k in range(MAX_TRIGRAMS)]
+    return "(" + " AND ".join(_string(g) for g in grams) + ")"
 
 
-_FRAGMENT = (
-    "SELECT rowid AS id FROM order_search WHERE order_search MATCH ?"
-    " ORDER BY rowid DESC LIMIT ?"
-)
-_PHONE_START = (
-    "SELECT s.rowid AS id FROM order_search s JOIN orders o ON o.id = s.rowid"
-    " WHERE order_search MATCH ? AND o.phone LIKE ? ORDER BY s.rowid DESC LIMIT ?"
-)
+def _like(text: str) -> str:
+    return re.sub(r"([\\%_])", r"\\\1", text)
+
+
+def _phone_lookups(text: str) -> list[Lookup]:
+    """Stored phones are indexed by their digits after +62 (`81234567890`). Nothing when the
+    text is not mostly a phone number (or has fewer than 5 digits).
+
+    `0812-3456` and `+62 812 3456` are the start of a number (`+628123456…`); `0…` and `62…`
+    are also looked for as typed, in case they are a middle part; other digits anywhere."""
+    if not re.fullmatch(r"[\d\s()+.-]+", text):
+        return []
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 5:
+        return []
+    found = []
+    national = digits[1:] if digits.startswith("0") else digits[2:]
+    if digits.startswith(("0", "62")):
+        found.append(Lookup(f"phone : {_trigrams(national)}", "phone", f"+62{national}%"))
+    if not text.lstrip().startswith("+"):
+        found.append(Lookup(f"phone : {_trigrams(digits)}", "phone", f"%{digits}%"))
+    return found
+
+
+def lookups(text: str) -> list[Lookup]:
+    """The index lookups for a query: its text in the name (case-insensitive), its digits in
+    the phone number."""
+    if text.isascii():
+        name = Lookup(f"name : {_trigrams(text)}", "customer_name", f"%{_like(text)}%")
+    else:  # LIKE folds ASCII case only: the phrase alone decides, as FTS5 folds all case
+        name = Lookup(f"name : {_string(text)}", "customer_name", "%")
+    return [name, *_phone_lookups(text)]
 
 
 async def find_orders(store: Store, query: str) -> list[Order]:
@@ -85,11 +115,8 @@ async def find_orders(store: Store, query: str) -> list[Order]:
     ids = [r["id"] for r in exact]
     # Each lookup gives its newest LIMIT through the index; the newest of them all are shown.
     found: set[int] = set()
-    for expression, start in lookups(text):
-        if start is None:
-            rows = await store.fetchall(_FRAGMENT, (expression, LIMIT))
-        else:  # digits only, so nothing in `start` is a LIKE wildcard
-            rows = await store.fetchall(_PHONE_START, (expression, start + "%", LIMIT))
+    for lookup in lookups(text):
+        rows = await store.fetchall(lookup.sql, (lookup.expression, lookup.pattern, LIMIT))
         found.update(r["id"] for r in rows)
     ids += sorted(found - set(ids), reverse=True)
     return [await load_order(store.reader, order_id) for order_id in ids[:LIMIT]]
