@@ -213,21 +213,27 @@ async def main(n: int) -> None:
             targets = await build_and_migrate(path, n, now)
             save_targets(path, targets)
         async with Store(path) as store:
+            # Each query is run 3 times: the first run as staff would see it, and the best of
+            # the three, which leaves out waits for a CPU on a busy machine.
             for kind, texts in queries(targets).items():
                 await search.find_orders(store, texts[0])  # warm the caches a little
-                times, hits = [], 0
+                first, best, hits = [], [], 0
                 for text in texts:
-                    t0 = time.perf_counter()
-                    found = await search.find_orders(store, text)
-                    times.append(((time.perf_counter() - t0) * 1000, text))
+                    runs = []
+                    for _ in range(3):
+                        t0 = time.perf_counter()
+                        found = await search.find_orders(store, text)
+                        runs.append((time.perf_counter() - t0) * 1000)
+                    first.append(runs[0])
+                    best.append((min(runs), text))
                     hits += bool(found)
-                ms = [t for t, _ in times]
-                q = statistics.quantiles(ms, n=100)
-                slowest = ", ".join(f"{t!r} {m:.1f}" for m, t in sorted(times)[-3:])
+                q1 = statistics.quantiles(first, n=100)
+                qb = statistics.quantiles([t for t, _ in best], n=100)
+                slowest = ", ".join(f"{t!r} {m:.1f}" for m, t in sorted(best)[-2:])
                 print(
-                    f"  {kind:16} p50 {q[49]:6.2f} ms  p99 {q[98]:6.2f} ms  "
-                    f"max {max(ms):6.2f} ms  ({len(texts)} queries, {hits} with results;"
-                    f" slowest: {slowest})"
+                    f"  {kind:16} first run p50 {q1[49]:5.2f} p99 {q1[98]:6.2f} ms | best of 3"
+                    f" p50 {qb[49]:5.2f} p99 {qb[98]:6.2f} max {sorted(best)[-1][0]:6.2f} ms"
+                    f"  ({len(texts)} queries, {hits} found; slowest {slowest})"
                 )
             if not keep:
                 for kind, row in await trickle(store, now):

@@ -41,6 +41,7 @@ class Lookup:
 
     @property
     def sql(self) -> str:
+        """Its newest LIMIT matches; parameters: expression, pattern, limit."""
         return (
             "SELECT s.rowid AS id FROM order_search s JOIN orders o ON o.id = s.rowid"
             f" WHERE order_search MATCH ? AND o.{self.column} LIKE ? ESCAPE '\\'"
@@ -92,13 +93,16 @@ def _phone_lookups(text: str) -> list[Lookup]:
 
 
 def lookups(text: str) -> list[Lookup]:
-    """The index lookups for a query: its text in the name (case-insensitive), its digits in
-    the phone number."""
+    """The index lookups for a query: its digits in the phone number when it reads as one,
+    else its text in the name (case-insensitive)."""
+    phone = _phone_lookups(text)
+    if phone:  # a phone number, not part of a name: looking for its digits in the names
+        return phone  # would only make FTS5 walk the phones' trigram lists to drop them
     if text.isascii():
         name = Lookup(f"name : {_trigrams(text)}", "customer_name", f"%{_like(text)}%")
     else:  # LIKE folds ASCII case only: the phrase alone decides, as FTS5 folds all case
         name = Lookup(f"name : {_string(text)}", "customer_name", "%")
-    return [name, *_phone_lookups(text)]
+    return [name, *phone]
 
 
 async def find_orders(store: Store, query: str) -> list[Order]:
@@ -107,16 +111,18 @@ async def find_orders(store: Store, query: str) -> list[Order]:
     text = " ".join(query.replace("\x00", " ").split())
     if not MIN_QUERY <= len(text) <= MAX_QUERY:
         raise InvalidInput("find_query", min=MIN_QUERY, max=MAX_QUERY)
-    exact = await store.fetchall(
-        "SELECT id FROM orders WHERE number = ?"
-        " UNION SELECT id FROM orders WHERE tracking_number = ? ORDER BY id DESC",
-        (normalize_number(text), normalize_tracking(text)),
-    )
-    ids = [r["id"] for r in exact]
-    # Each lookup gives its newest LIMIT through the index; the newest of them all are shown.
-    found: set[int] = set()
+    # One statement (one trip to the database thread): the exact numbers, then each lookup's
+    # newest LIMIT through the index; the newest of them all are shown after the exact ones.
+    parts = [
+        "SELECT 1 AS exact, id FROM orders WHERE number = ?",
+        "SELECT 1, id FROM orders WHERE tracking_number = ?",
+    ]
+    params: list[object] = [normalize_number(text), normalize_tracking(text)]
     for lookup in lookups(text):
-        rows = await store.fetchall(lookup.sql, (lookup.expression, lookup.pattern, LIMIT))
-        found.update(r["id"] for r in rows)
-    ids += sorted(found - set(ids), reverse=True)
-    return [await load_order(store.reader, order_id) for order_id in ids[:LIMIT]]
+        parts.append(f"SELECT 0, id FROM ({lookup.sql})")
+        params += [lookup.expression, lookup.pattern, LIMIT]
+    rows = await store.fetchall(
+        " UNION ".join(parts) + " ORDER BY exact DESC, id DESC LIMIT ?", (*params, 2 * LIMIT)
+    )
+    ids = list(dict.fromkeys(r["id"] for r in rows))[:LIMIT]
+    return [await load_order(store.reader, order_id) for order_id in ids]
