@@ -1,7 +1,8 @@
-"""`python -m bench [reminders|scan] [size]`: run one benchmark, or all of them in turn.
+"""`python -m bench [reminders|scan|search] [size]`: run one benchmark, or all of them in turn.
 
     reminders [3000]     due payment reminders sent through the rate-limited fake Bot API
     scan [1000000]       the scan for due scheduled work over a store of that many orders
+    search [1000000]     /find by number, tracking number, phone and name over that many orders
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import due_scan, reminders
+from bench import due_scan, reminders, search
 
 BENCHMARKS = {
     "reminders": (reminders.main, 3000),
     "scan": (due_scan.main, 1_000_000),
+    "search": (search.main, 1_000_000),
 }
 
 
