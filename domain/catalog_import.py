@@ -199,14 +199,14 @@ def rows_from_xlsx(data: bytes) -> list[Record]:
 
 
 def _parse(records: list[Record]) -> list[ImportRow]:
-    header_fields = records[0][1] if records else []
+    header_line, header_fields = records[0] if records else (1, [])
     header = [h.strip().lower() for h in header_fields]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise ImportFailed([RowError(1, f"missing column(s): {', '.join(missing)}")])
+        raise ImportFailed([RowError(header_line, f"missing column(s): {', '.join(missing)}")])
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
-        raise ImportFailed([RowError(1, f"unknown column(s): {', '.join(unknown)}")])
+        raise ImportFailed([RowError(header_line, f"unknown column(s): {', '.join(unknown)}")])
     rows: list[ImportRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
@@ -229,7 +229,7 @@ def _parse(records: list[Record]) -> list[ImportRow]:
     if errors:
         raise ImportFailed(errors)
     if not rows:
-        raise ImportFailed([RowError(1, "no products in the file")])
+        raise ImportFailed([RowError(header_line, "no products in the file")])
     return rows
 
 

@@ -182,6 +182,12 @@ def test_excel_sep_hint_line_is_honoured_and_counted() -> None:
     assert errors_of(text) == [(4, "sku 'TEH 1' must be 1–32 letters, digits, '-' or '_'")]
 
 
+def test_header_problems_after_a_sep_line_are_on_line_2() -> None:
+    assert errors_of("sep=;\nsku;name;price\nA;B;1\n") == [
+        (2, "missing column(s): category, stock")
+    ]
+
+
 def test_a_comma_row_in_a_semicolon_file_is_a_wrong_row() -> None:
     text = SEMICOLON + "SAMBAL-1,Sambal,Bumbu,45000,20,\n"
     assert errors_of(text) == [(7, "wrong number of fields")]
