@@ -1,8 +1,9 @@
-"""`python -m bench [reminders|scan] [size]`: run one benchmark, or all of them in turn.
+"""`python -m bench [reminders|flood|scan|search] [size]`: one benchmark, or all in turn.
 
     reminders [3000]     due payment reminders sent through the rate-limited fake Bot API
     flood [300]          one user's burst while 50 others say /start: their first-reply latency
     scan [1000000]       the scan for due scheduled work over a store of that many orders
+    search [1000000]     /find by number, tracking number, phone and name over that many orders
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import due_scan, flood, reminders
+from bench import due_scan, flood, reminders, search
 
 BENCHMARKS = {
     "reminders": (reminders.main, 3000),
     "flood": (flood.main, 300),
     "scan": (due_scan.main, 1_000_000),
+    "search": (search.main, 1_000_000),
 }
 
 

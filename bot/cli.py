@@ -71,25 +71,44 @@ async def check_store(path: Path) -> None:
 
 
 def import_catalog_file(settings: StoreSettings, path: Path) -> int:
+    from domain.catalog_import import ImportFailed, rows_from_csv, rows_from_xlsx
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+        # The one place that decides the file type: an .xlsx is a zip ("PK"), else CSV text
+        # (UTF-8 as "CSV UTF-8" writes it, or the Windows code page of plain "CSV").
+        if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".xlsx":
+            records = rows_from_xlsx(data)
+        elif data.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary .xls
+            print(f"Cannot read {path}: an old .xls workbook; save it as .xlsx or CSV",
+                  file=sys.stderr)
+            return 1
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252")
+            records = rows_from_csv(text)
     except (OSError, UnicodeDecodeError) as exc:
         print(f"Cannot read {path}: {exc}", file=sys.stderr)
         return 1
-    return asyncio.run(_import(settings, path, text))
+    except ImportFailed as failed:
+        print(failed.report(path), file=sys.stderr)
+        return 1
+    return asyncio.run(_import(settings, path, records))
 
 
-async def _import(settings: StoreSettings, path: Path, text: str) -> int:
+async def _import(
+    settings: StoreSettings, path: Path, records: list[tuple[int, list[str]]]
+) -> int:
     from domain.catalog_import import ImportFailed, import_catalog
     from domain.store import Store
 
     async with Store(settings.database_path) as store:
         try:
-            result = await import_catalog(store, text)
+            result = await import_catalog(store, records)
         except ImportFailed as failed:
-            for error in failed.errors:
-                print(f"{path}:{error.line}: {error.reason}", file=sys.stderr)
-            print(f"Nothing imported ({len(failed.errors)} bad row(s)).", file=sys.stderr)
+            print(failed.report(path), file=sys.stderr)
             return 1
     print(f"Imported {result.created} new and {result.updated} updated product(s).")
     return 0
@@ -117,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     catalog = sub.add_parser("catalog", help="manage the product catalog")
     catalog_sub = catalog.add_subparsers(dest="action", required=True)
-    do_import = catalog_sub.add_parser("import", help="create or update products from CSV")
+    do_import = catalog_sub.add_parser("import", help="create or update products from CSV or .xlsx")
     do_import.add_argument("file", type=Path)
     args = parser.parse_args(argv)
 

@@ -104,9 +104,10 @@ def validate_note(raw: str) -> str:
 
 
 def parse_rupiah(raw: str) -> int:
-    """`150000`, `150.000`, `Rp150.000`, `Rp. 150.000` or `Rp 150.000,00` → 150000."""
+    """`150000`, `150.000`, `Rp150.000`, `Rp. 150.000`, `Rp 150.000,00` or `Rp 150.000,-`
+    → 150000."""
     text = re.sub(r"^rp\.?", "", raw.strip().replace(" ", ""), flags=re.IGNORECASE)
-    text = re.sub(r",0{1,2}$", "", text)
+    text = re.sub(r",(0{1,2}|-)$", "", text)
     if not re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", text):
         raise InvalidInput("price_invalid")
     value = int(text.replace(".", ""))

@@ -247,6 +247,7 @@ async def test_find_by_name_phone_number_and_tracking(seeded_store: Store) -> No
     assert await found("jp1234567890") == [b.number]
     assert await found("0812-3456-7890") == [b.number, a.number]  # both, newest first
     assert await found("100%") == [b.number]
-    assert await found("%%") == []  # a wildcard is just a character
-    with pytest.raises(InvalidInput):
-        await search.find_orders(store, "x")
+    assert await found("%%%") == []  # a wildcard is just a character
+    for too_short in ("x", "bu"):
+        with pytest.raises(InvalidInput):
+            await search.find_orders(store, too_short)

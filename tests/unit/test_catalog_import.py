@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from domain.catalog import get_product
-from domain.catalog_import import ImportFailed, ImportResult, import_catalog, parse_catalog
+from domain.catalog_import import (
+    ImportFailed,
+    ImportResult,
+    import_catalog,
+    parse_catalog,
+    parse_records,
+    rows_from_csv,
+    rows_from_xlsx,
+)
 from domain.store import Store
 from tests.conftest import SMALL_CATALOG
 
@@ -135,6 +146,183 @@ def test_bad_active_and_threshold_reported() -> None:
         (2, "active must be yes or no, got 'mungkin'"),
         (3, "low_stock_threshold must be between 0 and 1000000, got -2"),
     ]
+
+
+# ---------------------------------------------------------------- separators and formats
+
+SEMICOLON = (
+    "sku;name;category;price;stock;description\n"
+    "KOPI-1;Kopi Gayo, 250 g;Kopi & Teh;150.000;10;Sangrai medium, cocok untuk V60.\n"
+    "TEH-1;Teh Melati;Kopi & Teh;25.000,00;5;\n"
+    'BATIK-M;"Batik ""Parang"" M";Pakaian;Rp 250.000;3;"Katun;\nprimisima"\n'
+    "GULA-1;Gula Aren;Bumbu;18000;7;\n"
+)
+
+
+def test_semicolon_file_as_excel_writes_it_in_indonesia() -> None:
+    rows = parse_catalog(SEMICOLON)
+    assert [(r.line, r.sku, r.name, r.price, r.stock) for r in rows] == [
+        (2, "KOPI-1", "Kopi Gayo, 250 g", 150_000, 10),
+        (3, "TEH-1", "Teh Melati", 25_000, 5),
+        (4, "BATIK-M", 'Batik "Parang" M', 250_000, 3),
+        (6, "GULA-1", "Gula Aren", 18_000, 7),  # the row above spans lines 4-5
+    ]
+    assert rows[0].description == "Sangrai medium, cocok untuk V60."
+    assert rows[2].description == "Katun;\nprimisima"
+
+
+def test_comma_file_with_semicolons_in_fields_stays_comma() -> None:
+    text = HEADER + 'KOPI-1,Kopi; Gayo,Kopi,"150.000",10,"a; b; c"\n'
+    (row,) = parse_catalog(text)
+    assert (row.name, row.price, row.description) == ("Kopi; Gayo", 150_000, "a; b; c")
+
+
+def test_excel_sep_hint_line_is_honoured_and_counted() -> None:
+    text = "sep=;\n" + SEMICOLON.replace("TEH-1;Teh Melati;", "TEH 1;Teh Melati;")
+    assert errors_of(text) == [(4, "sku 'TEH 1' must be 1–32 letters, digits, '-' or '_'")]
+
+
+def test_header_problems_after_a_sep_line_are_on_line_2() -> None:
+    assert errors_of("sep=;\nsku;name;price\nA;B;1\n") == [
+        (2, "missing column(s): category, stock")
+    ]
+
+
+def test_a_comma_row_in_a_semicolon_file_is_a_wrong_row() -> None:
+    text = SEMICOLON + "SAMBAL-1,Sambal,Bumbu,45000,20,\n"
+    assert errors_of(text) == [(7, "wrong number of fields")]
+
+
+def test_missing_trailing_optional_fields_are_empty() -> None:
+    (row,) = parse_catalog("sku;name;category;price;stock;description;photo\nA;Kopi;K;1000;1\n")
+    assert (row.description, row.photo) == ("", None)
+    assert errors_of("sku;name;category;price;stock\nA;Kopi;K;1000\n") == [
+        (2, "wrong number of fields")
+    ]
+
+
+# ---------------------------------------------------------------- broken CSV
+
+
+def test_a_field_over_the_csv_limit_is_a_line_numbered_error() -> None:
+    huge = "x" * (csv.field_size_limit() + 1)
+    text = HEADER + "A,Kopi,K,1000,1,ok\n" + f'B,Teh,K,1000,1,"{huge}"\n' + "C,Gula,K,1000,1,\n"
+    [(line, reason)] = errors_of(text)
+    assert line == 3
+    assert reason.startswith("a field is longer than 131,072 characters")
+
+
+def test_an_unclosed_quote_in_a_big_file_is_reported_where_it_opened() -> None:
+    rows = "".join(f"SKU-{i},Produk {i},Umum,1000,1,baris {i}\n" for i in range(2, 6000))
+    text = HEADER + "A,Kopi,K,1000,1,ok\n" + 'B,Teh,K,1000,1,"lupa ditutup\n' + rows
+    assert len(text) > csv.field_size_limit()
+    [(line, reason)] = errors_of(text)
+    assert line == 3
+    assert "quote opened on this line" in reason
+
+
+def test_an_unclosed_quote_is_reported_at_the_line_it_opened() -> None:
+    text = (
+        HEADER
+        + 'A,Kopi,K,1000,1,"two\nlines"\n'  # 2-3: fine
+        + "B,Teh,K,murah,1,\n"  # 4: bad price, still reported
+        + 'C,Gula,K,1000,1,"never closed\n'  # 5: the quote opens here
+        + "D,Garam,K,1000,1,\n"
+        + "E,Lada,K,1000,1,\n"
+    )
+    assert errors_of(text) == [
+        (4, "price 'murah' is not an amount in rupiah"),
+        (5, "a quote opened on this line is never closed"),
+    ]
+    assert errors_of(text.replace("\n", "\r\n"))[-1][0] == 5
+
+
+def test_an_unclosed_quote_in_the_header() -> None:
+    assert errors_of('sku,"name,category,price,stock\nA,B,C,1,1\n') == [
+        (1, "a quote opened on this line is never closed")
+    ]
+
+
+def test_text_after_a_closing_quote_is_reported_on_its_line() -> None:
+    [(line, reason)] = errors_of(HEADER + "A,Kopi,K,1000,1,ok\n" + 'B,"Teh" Melati,K,1000,1,\n')
+    assert line == 3 and reason.startswith("bad quoting")
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def workbook(rows: list[list[object]], *, first_sheet: str | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    if first_sheet is not None:
+        sheet.title = "Produk"
+        for row in rows:
+            sheet.append(row)
+        book.create_sheet(first_sheet, 0).append(["catatan"])
+    else:
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+XLSX_ROWS: list[list[object]] = [
+    ["SKU", "Name", "Category", "Price", "Stock", "Active", "Description", None],
+    ["KOPI-1", "Kopi Gayo", "Kopi", 150000, 10, True, "Sangrai medium", None],
+    ["TEH-1", "Teh Melati", "Kopi", 25000.0, 5.0, False, None, None],
+    [None, None, None, None, None, None, None, None],  # a blank row in the sheet
+    ["BATIK-M", "Batik", "Pakaian", "Rp 250.000", 3, "ya", 12.5, None],
+]
+
+
+def test_xlsx_cells_read_as_csv_fields() -> None:
+    records = rows_from_xlsx(workbook(XLSX_ROWS))
+    assert records[1] == (2, ["KOPI-1", "Kopi Gayo", "Kopi", "150000", "10", "1", "Sangrai medium"])
+    assert records[2] == (3, ["TEH-1", "Teh Melati", "Kopi", "25000", "5", "0"])
+    rows = parse_records(records)
+    assert [(r.line, r.sku, r.price, r.stock, r.active) for r in rows] == [
+        (2, "KOPI-1", 150_000, 10, True),
+        (3, "TEH-1", 25_000, 5, False),
+        (5, "BATIK-M", 250_000, 3, True),
+    ]
+    assert rows[2].description == "12.5"
+
+
+def test_xlsx_errors_carry_sheet_row_numbers() -> None:
+    rows = [*XLSX_ROWS, ["GULA-1", "Gula", "Bumbu", 1500.5, 3, True, None], ["X 1", "Y", "Z", 1, 1]]
+    with pytest.raises(ImportFailed) as excinfo:
+        parse_records(rows_from_xlsx(workbook(rows)))
+    assert [(e.line, e.reason) for e in excinfo.value.errors] == [
+        (6, "price '1500.5' is not an amount in rupiah"),
+        (7, "sku 'X 1' must be 1–32 letters, digits, '-' or '_'"),
+    ]
+
+
+def test_xlsx_reads_the_first_sheet() -> None:
+    with pytest.raises(ImportFailed) as excinfo:
+        parse_records(rows_from_xlsx(workbook(XLSX_ROWS, first_sheet="Petunjuk")))
+    assert excinfo.value.errors[0].reason.startswith("missing column(s)")
+
+
+@pytest.mark.parametrize("data", [b"", b"PK\x03\x04broken", b"sku,name\n"])
+def test_unreadable_xlsx_is_one_error(data: bytes) -> None:
+    with pytest.raises(ImportFailed) as excinfo:
+        rows_from_xlsx(data)
+    [error] = excinfo.value.errors
+    assert error.line == 1 and error.reason.startswith("not a readable .xlsx workbook")
+
+
+def test_same_catalog_from_csv_and_xlsx() -> None:
+    from_csv = parse_records(rows_from_csv(SMALL_CATALOG))
+    table: list[list[object]] = [line.split("|") for line in [
+        "sku|name|category|price|stock|description",
+        "KOPI-GAYO|Kopi Arabika Gayo 250 g|Kopi & Teh|Rp85.000|40|Sangrai medium, cocok untuk V60.",
+        "TEH-MELATI|Teh Melati Tubruk 100 g|Kopi & Teh|18000|10|",
+        "BATIK-M|Kemeja Batik Parang ukuran M|Pakaian|Rp 250.000|3|Katun primisima.",
+    ]]
+    assert parse_records(rows_from_xlsx(workbook(table))) == from_csv
 
 
 # ---------------------------------------------------------------- importing
@@ -308,3 +496,63 @@ def test_cli_on_a_missing_file(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"Cannot read {tmp_path / 'nope.csv'}")
     assert "Traceback" not in result.stderr
     assert db_products(tmp_path) == {}
+
+
+def test_cli_imports_xlsx_and_semicolon_csv_in_the_windows_code_page(tmp_path: Path) -> None:
+    book = tmp_path / "katalog.xlsx"
+    book.write_bytes(workbook(XLSX_ROWS))
+    result = run_import(tmp_path, book)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Imported 3 new and 0 updated product(s)."
+    assert db_products(tmp_path)["KOPI-1"] == (150_000, 10)
+
+    ansi = tmp_path / "katalog.csv"  # Excel's plain "CSV": `;`, cp1252, decimal commas
+    text = "sku;name;category;price;stock\nKOPI-1;Kopi Café;Kopi;155.000,00;9\n"
+    ansi.write_bytes(text.encode("cp1252"))
+    result = run_import(tmp_path, ansi)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Imported 0 new and 1 updated product(s)."
+    assert db_products(tmp_path)["KOPI-1"] == (155_000, 9)
+
+
+def test_cli_finds_xlsx_by_its_content_whatever_the_name(tmp_path: Path) -> None:
+    book = tmp_path / "katalog.csv"  # really a workbook, misnamed
+    book.write_bytes(workbook(XLSX_ROWS))
+    result = run_import(tmp_path, book)
+    assert result.returncode == 0, result.stderr
+    assert len(db_products(tmp_path)) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("rusak.xlsx", b"not a workbook", ":1: not a readable .xlsx workbook"),
+        ("kutip.csv", (HEADER + 'A,B,C,1,1,"open\nB,B,C,1,1,\n').encode(), ":2: a quote opened"),
+        (
+            "besar.csv",
+            (HEADER + "A,B,C,1,1," + '"' + "x" * 200_000 + '"\n').encode(),
+            ":2: a field is longer than 131,072 characters",
+        ),
+    ],
+)
+def test_cli_reports_broken_files_by_line_without_traceback(
+    tmp_path: Path, name: str, content: bytes, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run_import(tmp_path, path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0].startswith(f"{path}{expected}")
+    assert result.stderr.splitlines()[-1] == "Nothing imported (1 bad row(s))."
+    assert db_products(tmp_path) == {}
+
+
+def test_cli_explains_the_old_xls_format(tmp_path: Path) -> None:
+    path = tmp_path / "katalog.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
+    result = run_import(tmp_path, path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Cannot read {path}: an old .xls workbook; save it as .xlsx or CSV"
+    )

@@ -292,6 +292,7 @@ def test_clean_text_normalises_unicode() -> None:
         ("Rp. 150.000", 150_000),  # the most common way to write it
         ("Rp 150.000,00", 150_000),
         ("Rp 150.000,0", 150_000),
+        ("Rp 150.000,-", 150_000),  # as price lists write whole amounts
         ("1.500.000", 1_500_000),
         (" 85000 ", 85_000),
         ("0", 0),
@@ -311,6 +312,8 @@ def test_rupiah_parsed(raw: str, expected: int) -> None:
         "-5000",
         "150,000",  # English thousands separator is ambiguous here
         "150.000,50",  # rupiah has no cents in practice
+        "150.000,--",
+        ",-",
         "1.50.000",
         "15.00",
         "150000.",
