@@ -17,6 +17,7 @@ from domain.errors import (
     EmptyCart,
     InvalidInput,
     NotFound,
+    OffSale,
     OutOfStock,
     StaleAction,
     TransitionNotAllowed,
@@ -235,10 +236,12 @@ async def place_checkout(
                 (line["quantity"], line["sku"], line["quantity"]),
             )
             if cur.rowcount != 1:
+                if not line["active"]:
+                    raise OffSale(sku=line["sku"], name=line["name"])
                 raise OutOfStock(
                     sku=line["sku"],
                     name=line["name"],
-                    available=max(line["avail"], 0) if line["active"] else 0,
+                    available=max(line["avail"], 0),
                     requested=line["quantity"],
                 )
         subtotal = sum(line["price"] * line["quantity"] for line in lines)

@@ -26,6 +26,7 @@ from domain.errors import (
     DomainError,
     EmptyCart,
     InvalidInput,
+    OffSale,
     OutOfStock,
     StaleAction,
 )
@@ -193,6 +194,9 @@ async def typed_quantity(update: Update, context: Context) -> str | int:
     except InvalidInput as exc:
         await screen.fail(exc)
         return QTY
+    except OffSale as exc:
+        await screen.fail(exc)
+        return END
     except DomainError:
         await screen.send(screen.deps.messages.error(screen.lang, "product_gone"))
         return END

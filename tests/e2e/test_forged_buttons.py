@@ -155,3 +155,21 @@ async def test_an_off_sale_line_in_the_cart_can_only_be_removed(shop: RunningBot
     await tg.press(ani, fresh, "k:set:TEH-MELATI-100:0")
     await tg.wait_edit(fresh, lambda m: "empty" in text_of(m))
     assert (await cart.get_cart(shop.store, ani.id)).is_empty
+
+
+async def test_a_typed_quantity_for_a_product_taken_off_sale_meanwhile(shop: RunningBot) -> None:
+    tg = shop.tg
+    ani = tg.user(9302, "Ani")
+    await customers.ensure_customer(shop.store, ani.id, first_name="Ani", username=None,
+                                    language_code="en", default_language="id")
+    await tg.send_text(ani, "/start TEH-MELATI-100")
+    product = await tg.wait_bot_message(ani)
+    await tg.press(ani, product, "q:TEH-MELATI-100")
+    await tg.wait_bot_message(ani, lambda m: "How many" in text_of(m))
+    await import_catalog(shop.store, "sku,name,category,price,stock,active\n"
+                                     "TEH-MELATI-100,Teh Melati,Kopi & Teh,18000,25,no\n")
+    await tg.send_text(ani, "2")
+    reply = await tg.wait_bot_message(ani, lambda m: "Teh Melati" in text_of(m))
+    assert "no longer sold" in text_of(reply)
+    assert (await cart.get_cart(shop.store, ani.id)).is_empty
+    tg.assert_clean()

@@ -19,6 +19,7 @@ from domain.errors import (
     EmptyCart,
     InvalidInput,
     NotFound,
+    OffSale,
     OutOfStock,
     StaleAction,
     TransitionNotAllowed,
@@ -249,17 +250,16 @@ async def test_out_of_stock_names_the_item_and_writes_nothing(
     assert "tersisa 1, Anda memesan 3" in text
 
 
-async def test_product_withdrawn_after_adding_is_out_of_stock(seeded_store: Store) -> None:
+async def test_product_withdrawn_after_adding_is_refused_as_off_sale(seeded_store: Store) -> None:
     await fill_cart(seeded_store, SITI, {"TEH-MELATI": 2})
     await import_catalog(
         seeded_store,
         "sku,name,category,price,stock,active\nTEH-MELATI,Teh Melati,Kopi & Teh,18000,10,no\n",
     )
     before = await snapshot(seeded_store)
-    with pytest.raises(OutOfStock) as excinfo:
+    with pytest.raises(OffSale) as excinfo:
         await place_order(seeded_store, SITI, details(), SHIP)
-    assert excinfo.value.context["available"] == 0
-    assert excinfo.value.context["sku"] == "TEH-MELATI"
+    assert excinfo.value.context == {"sku": "TEH-MELATI", "name": "Teh Melati"}
     assert await snapshot(seeded_store) == before
 
 
