@@ -19,7 +19,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.deps import Deps
-from bot.notifications import RENDERERS
+from bot.notices import RENDERERS
 from bot.retries import without_retries
 from domain import outbox
 from domain.outbox import Audience, OutboxMessage

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.deps import Deps
-from bot.notifications import RENDERERS
+from bot.notices import RENDERERS
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from domain import outbox

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from jinja2 import nodes
 
-from bot.notifications import CARD_RECENT_EVENTS
+from bot.notices.orders import CARD_RECENT_EVENTS
 from bot.settings import BankAccount
 from domain.invoices import Invoice
 from domain.models import Cart, CheckoutDetails, Order, PaymentStatus, Status
@@ -223,7 +223,7 @@ def render(lang: str, name: str, ctx: dict[str, Any]) -> list[tuple[str, int]]:
             )
             for order in (big.order(big_alphabet(ctx), s) for s in Status)
         ]
-    if name == "staff_order_card":  # bot/notifications.py, edited in place
+    if name == "staff_order_card":  # bot/notices/orders.py, edited in place
         return [
             (
                 M.render_order(

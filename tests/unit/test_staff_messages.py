@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from bot.invoice_pdf import latin1, render_invoice
-from bot.notifications import CARD_RECENT_EVENTS
+from bot.notices.orders import CARD_RECENT_EVENTS
 from domain.couriers import DEFAULT_COURIERS
 from domain.errors import AlreadyDone, TransitionNotAllowed
 from domain.invoices import Invoice, InvoiceContent, InvoiceLine
@@ -116,7 +116,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def card(lang: str, o: Order) -> str:
-    """The staff card as the outbox draws it (bot/notifications.py)."""
+    """The staff card as the outbox draws it (bot/notices/orders.py)."""
     return M.render_order(
         lang, "staff_order_card", order=o, audience=Audience.STAFF, recent=CARD_RECENT_EVENTS
     )

@@ -1,4 +1,4 @@
-"""Renderers of the scheduled follow-up's outbox kinds (registered with bot.notifications).
+"""Renderers of the scheduled follow-up's outbox kinds (registered in bot.notices.registry).
 
 A reminder is checked again when it is sent, not only when it was queued: one held overnight
 by quiet hours is dropped if the order was paid, the cart emptied or the customer opted out
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
-from bot.notifications import renderer
+from bot.notices.registry import renderer
 from domain import cart as carts
 from domain.clock import from_db
 from domain.customers import language_of

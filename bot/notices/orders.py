@@ -1,9 +1,9 @@
-"""How each kind of outbox message is rendered and sent. One function per kind."""
+"""Renderers of the order's outbox kinds: the staff card, receipts, status notices, shipment,
+invoices and low stock. One function per kind."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from telegram import Bot, InputFile, ReplyParameters
@@ -11,6 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.invoice_pdf import render_invoice
+from bot.notices.registry import is_not_modified, renderer
 from bot.workflow import courier_book
 from domain.catalog import get_product
 from domain.customers import language_of
@@ -26,21 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Renderer = Callable[["Deps", Bot, int, OutboxMessage], Awaitable[int | None]]
 CARD_RECENT_EVENTS = 8  # the card shows the newest entries; /order <no> shows them all
-RENDERERS: dict[str, Renderer] = {}
-
-
-def renderer(kind: str) -> Callable[[Renderer], Renderer]:
-    def register(func: Renderer) -> Renderer:
-        RENDERERS[kind] = func
-        return func
-
-    return register
-
-
-def is_not_modified(exc: BadRequest) -> bool:
-    return "not modified" in exc.message.lower()
 
 
 @renderer("order_card")
@@ -269,7 +256,3 @@ async def low_stock(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) 
     )
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
     return sent.message_id
-
-
-# The scheduled follow-up's kinds live in their own module; importing it registers them.
-from bot import schedule_notices  # noqa: E402, F401

@@ -1,0 +1,7 @@
+"""How each kind of outbox message is rendered and sent: the order's messages (orders.py) and
+the scheduled follow-up's (follow_up.py). Importing this package registers every renderer."""
+
+from bot.notices import follow_up, orders
+from bot.notices.registry import RENDERERS, Renderer
+
+__all__ = ["RENDERERS", "Renderer", "follow_up", "orders"]
