@@ -21,7 +21,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import build_application
-from bot.deps import Deps
 from bot.settings import Settings
 from domain.clock import FrozenClock, to_db
 from domain.quiet_hours import QuietHours
@@ -95,7 +94,7 @@ async def main(n: int) -> None:
                 database_path=path,
             )
             app = build_application(settings, clock=clock)
-            deps: Deps = app.bot_data["deps"]
+            deps = app.bot_data.shop
             await deps.store.ensure_open()
             await app.bot.initialize()
 
@@ -112,7 +111,7 @@ async def main(n: int) -> None:
             started = time.perf_counter()
             sent = 0
             while sent < n:
-                await deps.sender.run(app.bot)
+                await app.bot_data.sender.run(app.bot)
                 sent = len(tg.calls_to("sendMessage")) - calls_before - tg.count_429
                 pending = await deps.store.fetchone(
                     "SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'"

@@ -1,28 +1,34 @@
-"""The composition root: builds the PTB Application with the store, templates and sender."""
+"""The composition root: builds the PTB Application and the shop's services, each once.
+
+Handlers and jobs reach the services through the custom context (handlers/context.py).
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ParseMode
 from telegram.error import NetworkError
-from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue, TypeHandler
 from telegram.warnings import PTBUserWarning
 
 from bot import jobs
-from bot.deps import DEPS_KEY, Deps
+from bot.notices import NoticeKit
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import TelegramRateLimiter
 from bot.sender import OutboxSender
-from bot.settings import Settings
+from bot.settings import Settings, courier_book, issuer, policy_from
 from bot.updates import SlowDownNote, build_processor
-from bot.workflow import courier_book
 from domain.clock import Clock, utc_now
 from domain.customers import language_of
+from domain.fulfilment import OrderDesk
+from domain.fulfilment import Policy as DeskPolicy
 from domain.store import Store
 from handlers import checkout, customer, delivery_check, preferences, setup, staff, survey
+from handlers.context import BotData, Shop, ShopContext
 from messages import Messages
 
 log = logging.getLogger(__name__)
@@ -34,6 +40,16 @@ FLUSH_GROUP = 100
 
 # Conversation buttons are per chat, not per message: that is intended.
 warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+
+
+
+class AppData(BotData):
+    """bot_data of this application: the shop, and the outbox sender behind its `kick`."""
+
+    sender: OutboxSender
+
+
+CONTEXT_TYPES = ContextTypes(context=ShopContext, bot_data=AppData)
 
 CUSTOMER_COMMANDS = (
     "start",
@@ -61,6 +77,7 @@ def build_application(
     )
     app = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .concurrent_updates(processor)
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")
@@ -77,10 +94,9 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
-    deps = Deps(settings=settings, store=store, messages=messages)
-    deps.sender = OutboxSender(deps)
-    app.bot_data[DEPS_KEY] = deps
-    processor.on_burst = SlowDownNote(app.bot, deps)
+    assert app.job_queue is not None
+    shop = _build_shop(settings, store, messages, app.job_queue, app.bot_data)
+    processor.on_burst = SlowDownNote(app.bot, shop)
 
     app.add_handler(checkout.conversation())
     app.add_handler(checkout.finished_checkout())  # Confirm tapped again after placing
@@ -92,16 +108,13 @@ def build_application(
     preferences.register(app)
     setup.register(app)
     staff.register(app, settings)
-    # Customer screens show a courier's tracking link through this (courier, number) -> url.
-    app.bot_data["tracking_url"] = courier_book(settings).tracking_url
     customer.register_fallbacks(app)
     app.add_handler(TypeHandler(Update, _flush_persistence), group=FLUSH_GROUP)
     app.add_error_handler(_on_error)
-    assert app.job_queue is not None
     # Overlapping runs are allowed: one may be busy with the staff group's backlog (20 a
     # minute) while the next delivers the customers' messages.
     app.job_queue.run_repeating(
-        deps.sender.job,
+        app.bot_data.sender.job,
         interval=outbox_interval,
         first=0.5,
         name="outbox",
@@ -111,18 +124,45 @@ def build_application(
     return app
 
 
+def _build_shop(
+    settings: Settings,
+    store: Store,
+    messages: Messages,
+    job_queue: JobQueue,  # type: ignore[type-arg]
+    bot_data: AppData,
+) -> Shop:
+    """Each service once, for every update and job of the application's life."""
+    couriers = courier_book(settings)
+    invoices = issuer(settings)
+    # The sender gets what its renderers need, not the Shop: the Shop only holds its kick.
+    sender = OutboxSender(NoticeKit(settings, store, messages, couriers))
+    shop = Shop(
+        settings=settings,
+        store=store,
+        messages=messages,
+        couriers=couriers,
+        issuer=invoices,
+        desk=OrderDesk(store, DeskPolicy(couriers, settings.invoice_at, invoices)),
+        schedule=policy_from(settings),
+        kick=functools.partial(sender.kick, job_queue),
+    )
+    bot_data.shop = shop
+    bot_data.sender = sender
+    return shop
+
+
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
-    deps: Deps = app.bot_data[DEPS_KEY]
-    await deps.store.ensure_open()
-    await _register_commands(app, deps)
-    await staff.set_commands(app.bot, deps.settings, deps.messages)
+    shop: Shop = app.bot_data.shop
+    await shop.store.ensure_open()
+    await _register_commands(app, shop)
+    await staff.set_commands(app.bot, shop.settings, shop.messages)
 
 
-async def _register_commands(app: Application, deps: Deps) -> None:  # type: ignore[type-arg]
-    lang = deps.settings.default_language
+async def _register_commands(app: Application, shop: Shop) -> None:  # type: ignore[type-arg]
+    lang = shop.settings.default_language
     for code in ("id", "en"):
         commands = [
-            BotCommand(c, deps.messages.button(code, f"cmd_{c}")) for c in CUSTOMER_COMMANDS
+            BotCommand(c, shop.messages.button(code, f"cmd_{c}")) for c in CUSTOMER_COMMANDS
         ]
         await app.bot.set_my_commands(
             commands,
@@ -132,7 +172,7 @@ async def _register_commands(app: Application, deps: Deps) -> None:  # type: ign
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-    await app.bot_data[DEPS_KEY].store.close()
+    await app.bot_data.shop.store.close()
 
 
 async def _flush_persistence(update: object, context: object) -> None:
@@ -159,18 +199,18 @@ async def _on_error(update: object, context: object) -> None:
     log.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    deps: Deps = context.bot_data[DEPS_KEY]  # type: ignore[attr-defined]
+    shop: Shop = context.shop  # type: ignore[attr-defined]
     chat = update.effective_chat
-    if chat.type != "private" and chat.id != deps.settings.staff_chat_id:
+    if chat.type != "private" and chat.id != shop.settings.staff_chat_id:
         return  # someone else's group: stay quiet
     try:
-        lang = deps.settings.default_language
+        lang = shop.settings.default_language
         if chat.type == "private":
-            lang = await language_of(deps.store, chat.id, lang)
+            lang = await language_of(shop.store, chat.id, lang)
         if update.callback_query is not None:
             await update.callback_query.answer()
         await context.bot.send_message(  # type: ignore[attr-defined]
-            chat.id, deps.messages.error(lang, "generic"), parse_mode=ParseMode.HTML
+            chat.id, shop.messages.error(lang, "generic"), parse_mode=ParseMode.HTML
         )
     except Exception:  # the chat or the store may be the problem; the log has the cause
         log.debug("could not tell the chat about the error", exc_info=True)

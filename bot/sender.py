@@ -17,9 +17,9 @@ from datetime import timedelta
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import JobQueue
 
-from bot.deps import Deps
-from bot.notices import RENDERERS
+from bot.notices import RENDERERS, NoticeKit
 from bot.retries import without_retries
 from domain import outbox
 from domain.outbox import Audience, OutboxMessage
@@ -30,8 +30,8 @@ BATCH = 50
 
 
 class OutboxSender:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+    def __init__(self, kit: NoticeKit) -> None:
+        self.kit = kit  # what the renderers need; the sender itself needs the store and chat
         self._locks: dict[Audience, asyncio.Lock] = {
             "staff": asyncio.Lock(),
             "customer": asyncio.Lock(),
@@ -65,7 +65,7 @@ class OutboxSender:
     async def _drain(self, bot: Bot, audience: Audience) -> int:
         handled = 0
         while True:
-            batch = await outbox.due(self.deps.store, limit=BATCH, audience=audience)
+            batch = await outbox.due(self.kit.store, limit=BATCH, audience=audience)
             lanes: dict[int, list[OutboxMessage]] = {}
             for message in batch:
                 lanes.setdefault(self._chat_of(message), []).append(message)
@@ -82,13 +82,13 @@ class OutboxSender:
 
     def _chat_of(self, message: OutboxMessage) -> int:
         if message.audience == "staff":
-            return self.deps.settings.staff_chat_id
+            return self.kit.settings.staff_chat_id
         assert message.chat_id is not None
         return message.chat_id
 
     async def _deliver(self, bot: Bot, message: OutboxMessage) -> bool:
         """Send one message and record the outcome; False once the chat is unreachable."""
-        store = self.deps.store
+        store = self.kit.store
         chat_id = self._chat_of(message)
         render = RENDERERS.get(message.kind)
         if render is None:
@@ -98,7 +98,7 @@ class OutboxSender:
         try:
             # The outbox retries with its own backoff (and across restarts): not twice.
             with without_retries():
-                sent_id = await render(self.deps, bot, chat_id, message)
+                sent_id = await render(self.kit, bot, chat_id, message)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -133,9 +133,8 @@ class OutboxSender:
             await outbox.mark_sent(store, message.id, sent_id)
         return True
 
-    def kick(self, context: object) -> None:
+    def kick(self, job_queue: JobQueue | None) -> None:  # type: ignore[type-arg]
         """Deliver soon, without waiting for the next periodic run (a handler just queued)."""
-        job_queue = getattr(context, "job_queue", None)
         if job_queue is not None:
             job_queue.run_once(self.job, 0, name="outbox-kick")
 

@@ -18,9 +18,11 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.durations import parse_duration
-from domain.couriers import DEFAULT_COURIERS, Courier
+from domain.couriers import DEFAULT_COURIERS, Courier, CourierBook
+from domain.invoices import Issuer
 from domain.models import ShippingOption
-from domain.quiet_hours import parse_clock, parse_window
+from domain.quiet_hours import QuietHours, parse_clock, parse_window
+from domain.schedule_policy import Policy
 
 DEFAULT_SHIPPING = [
     ShippingOption(code="reg", name="JNE REG (2–3 hari)", fee=15_000),
@@ -211,6 +213,50 @@ class Settings(StoreSettings):
 
     def shipping(self, code: str) -> ShippingOption | None:
         return next((o for o in self.shipping_options if o.code == code), None)
+
+
+# ---------------------------------------------------------------- the domain's policies
+# What the settings mean to the domain, built once by the composition root (bot/app.py).
+
+
+def courier_book(settings: Settings) -> CourierBook:
+    return CourierBook(settings.couriers)
+
+
+def issuer(settings: Settings) -> Issuer:
+    return Issuer(
+        shop_name=settings.shop_name,
+        shop_address=settings.shop_address,
+        tax_id=settings.shop_tax_id,
+        bank_name=settings.bank.bank,
+        bank_number=settings.bank.number,
+        bank_holder=settings.bank.holder,
+        timezone=settings.timezone,
+    )
+
+
+def policy_from(settings: Settings) -> Policy:
+    """The scheduled follow-up's policy."""
+    zone = settings.zone
+    window = parse_window(settings.quiet_hours)
+    quiet = QuietHours(*window, zone) if window else QuietHours.off(zone)
+    return Policy(
+        zone=zone,
+        quiet=quiet,
+        payment_reminder_after=settings.payment_reminder_after,
+        payment_last_before=settings.payment_last_reminder_before,
+        payment_expire_after=settings.payment_expire_after,
+        verification_limit=settings.nudge_verification_after,
+        packing_limit=settings.nudge_packing_after,
+        shipment_limit=settings.nudge_shipment_after,
+        nudge_every=settings.nudge_every,
+        digest_at=settings.digest_at,
+        delivery_check_after=settings.delivery_check_after,
+        auto_deliver_after=settings.auto_deliver_after,
+        survey_after=settings.survey_after,
+        abandoned_cart_after=settings.abandoned_cart_after,
+        batch=settings.schedule_batch,
+    )
 
 
 def describe_error(exc: ValidationError) -> str:

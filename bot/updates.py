@@ -28,9 +28,9 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
-from bot.deps import Deps
 from bot.flood import FloodGuard, Verdict
 from domain.customers import language_of, pick_language
+from handlers.context import Shop
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ class SlowDownNote:
     """The one note a flooding customer gets per burst, in their language, through the bot's
     rate limiter like any other message."""
 
-    def __init__(self, bot: Bot, deps: Deps) -> None:
+    def __init__(self, bot: Bot, deps: Shop) -> None:
         self.bot = bot
         self.deps = deps
 

@@ -110,7 +110,9 @@ async def _language(db: aiosqlite.Connection, user_id: int, default: str = "id")
     return row["language"] if row else default
 
 
-class Fulfilment:
+class OrderDesk:
+    """The staff desk: the use cases staff run on an order, with the shop's policy."""
+
     def __init__(self, store: Store, policy: Policy) -> None:
         self.store = store
         self.policy = policy

@@ -139,7 +139,7 @@ async def quit_empty(screen: Screen) -> int:
             screen.deps.store, screen.who.user_id, key
         )
     if placed is not None:
-        screen.deps.sender.kick(screen.context)  # its confirmation, if still queued
+        screen.deps.kick()  # its confirmation, if still queued
         await screen.fail(AlreadyPlaced(number=placed.number))
     else:
         await screen.fail(EmptyCart())
@@ -342,7 +342,7 @@ async def place(screen: Screen) -> str | int:
     # The confirmation with the payment details was queued with the order: the outbox sends
     # it (exactly once, even across a crash). Here the summary, whose Confirm button was just
     # pressed, becomes a short acknowledgement without buttons.
-    screen.deps.sender.kick(screen.context)
+    screen.deps.kick()
     if placement.already_placed:
         await screen.show(screen.error_text(AlreadyPlaced(number=order.number)))
     else:

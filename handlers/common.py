@@ -10,16 +10,15 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot.deps import Deps, deps
 from domain.customers import ensure_customer
 from domain.errors import DomainError
 from domain.models import Customer
+from handlers.context import Shop, ShopContext
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = ShopContext
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 
 
@@ -27,7 +26,7 @@ async def customer(update: Update, context: Context) -> Customer:
     """The customer behind this update, created on first contact."""
     user = update.effective_user
     assert user is not None
-    d = deps(context)
+    d = context.shop
     return await ensure_customer(
         d.store,
         user.id,
@@ -46,7 +45,7 @@ class Screen:
         self.update = update
         self.context = context
         self.who = who
-        self.deps: Deps = deps(context)
+        self.deps: Shop = context.shop
         self.lang = self.deps.messages.lang(who.language)
 
     @classmethod

@@ -32,8 +32,7 @@ CUSTOMER_RECENT_EVENTS = 12  # an order's view shows its newest updates, and how
 
 def tracking_url(screen: Screen, courier: str | None, number: str | None) -> str | None:
     """The courier's tracking link, when the staff workflow knows one."""
-    finder = screen.context.bot_data.get("tracking_url")
-    return finder(courier, number) if finder and courier and number else None
+    return screen.deps.couriers.tracking_url(courier, number) if courier and number else None
 
 
 # ---------------------------------------------------------------- menu
@@ -266,7 +265,7 @@ async def orders_button(
             )
             # "Cancelled" itself was queued with the change (the outbox sends it); the
             # question turns back into the order's view, now showing it cancelled.
-            screen.deps.sender.kick(context)
+            screen.deps.kick()
             await screen.answer()
             await show_order(screen, order.number)
     except DomainError as exc:
@@ -315,7 +314,7 @@ async def payment_photo(update: Update, context: Context) -> None:
     except DomainError as exc:
         await screen.fail(exc)
         return
-    screen.deps.sender.kick(context)
+    screen.deps.kick()
     await screen.send(screen.render("proof_received", order=order))
 
 

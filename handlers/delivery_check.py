@@ -30,7 +30,7 @@ async def delivery_button(update: Update, context: Context, data: cb.DeliveryAns
     except DomainError as exc:
         await screen.fail(exc)
         return
-    screen.deps.sender.kick(context)
+    screen.deps.kick()
     await screen.answer()
     messages, lang = screen.deps.messages, screen.lang
     days = math.ceil(screen.deps.settings.delivery_check_after.total_seconds() / 86_400)

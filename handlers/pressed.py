@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from telegram import Update
 
-from bot.deps import deps
 from domain.errors import StaleAction
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
@@ -64,7 +63,7 @@ async def out_of_date(update: Update, context: Context, reason: str) -> None:
         chat_id,
         reason,
     )
-    if chat_id is not None and chat_id == deps(context).settings.staff_chat_id:
+    if chat_id is not None and chat_id == context.shop.settings.staff_chat_id:
         await Desk(update, context).fail(StaleAction())
     else:
         await (await Screen.of(update, context)).fail(StaleAction())

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.workflow import fulfilment
 from domain.errors import DomainError
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
@@ -17,12 +16,12 @@ async def received_button(update: Update, context: Context, data: cb.Received) -
     """Only the presser's own order, only once it is shipped."""
     screen = await Screen.of(update, context)
     try:
-        await fulfilment(screen.deps).confirm_received(
+        await screen.deps.desk.confirm_received(
             screen.who.user_id, data.number, screen.who.name or screen.who.first_name
         )
     except DomainError as exc:
         await screen.fail(exc)
         return
     # The thanks was queued with the change: the outbox sends it, even across a crash.
-    screen.deps.sender.kick(context)
+    screen.deps.kick()
     await screen.answer()

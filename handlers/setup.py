@@ -6,12 +6,11 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.deps import deps
 from handlers.common import Context
 
 
 async def chat_id(update: Update, context: Context) -> None:
-    d = deps(context)
+    d = context.shop
     chat = update.effective_chat
     assert chat is not None
     text = d.messages.render(

@@ -4,15 +4,18 @@ command menu Telegram shows there."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.settings import Settings
 from handlers import callbacks as cb
 from handlers import received, staff_lists, staff_orders
 from messages import Messages
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,11 @@ from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.deps import Deps, deps
-from bot.workflow import fulfilment
 from domain.actors import Actor
 from domain.dedupe import MessageKey
 from domain.errors import DomainError
 from handlers.common import Context
+from handlers.context import Shop
 
 log = logging.getLogger("handlers.staff")
 
@@ -38,9 +37,9 @@ class Desk:
     def __init__(self, update: Update, context: Context) -> None:
         self.update = update
         self.context = context
-        self.deps: Deps = deps(context)
+        self.deps: Shop = context.shop
         self.lang = self.deps.settings.default_language
-        self.flow = fulfilment(self.deps)
+        self.flow = self.deps.desk
 
     @property
     def actor(self) -> Actor:
@@ -142,7 +141,7 @@ class Desk:
                 log.info("could not edit message %s: %s", message_id, exc)
 
     def kick(self) -> None:
-        self.deps.sender.kick(self.context)
+        self.deps.kick()
 
 
 def plain(text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.workflow import courier_book
 from domain import search, stock, worklist
 from domain.errors import DomainError, InvalidInput
 from handlers import callbacks as cb
@@ -24,7 +23,7 @@ async def help_command(update: Update, context: Context) -> None:
         desk.render(
             "staff_help",
             shop_name=settings.shop_name,
-            couriers=courier_book(settings).names(),
+            couriers=desk.deps.couriers.names(),
             invoice_at=settings.invoice_at,
         )
     )

@@ -1,6 +1,6 @@
 """Staff actions on orders: typed commands, card buttons and answers to the bot's prompts.
 
-Every path ends in one Fulfilment call; the card itself is redrawn by the outbox.
+Every path ends in one OrderDesk call; the card itself is redrawn by the outbox.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from telegram import ForceReply, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.workflow import courier_book
 from domain import prompts
 from domain.errors import (
     AlreadyDone,
@@ -46,7 +45,7 @@ def command_text(update: Update, parts: int) -> list[str]:
 async def show_usage(desk: Desk, command: str) -> None:
     await desk.reply(
         desk.render(
-            "staff_usage", command=command, couriers=courier_book(desk.deps.settings).names()
+            "staff_usage", command=command, couriers=desk.deps.couriers.names()
         )
     )
 
@@ -136,7 +135,7 @@ async def ship_command(update: Update, context: Context) -> None:
     """/ship <no> <courier, may be several words> <tracking number> (or /ship <no> toko)."""
     desk = Desk(update, context)
     words = command_text(update, 99)
-    book = courier_book(desk.deps.settings)
+    book = desk.deps.couriers
     if len(words) == 2 and book.get(words[1]) is not None:
         number, courier, tracking = words[0], words[1], None
     elif len(words) >= 3:
@@ -256,10 +255,10 @@ async def _press(desk: Desk, action: str, number: str, arg: str) -> None:
     elif action == "ship":
         order = await flow.precheck(number, Status.SHIPPED)
         await desk.answer(desk.render("staff_toast", kind="couriers", order=order))
-        couriers = courier_book(desk.deps.settings)
+        couriers = desk.deps.couriers
         await _set_markup(desk, kb.staff_couriers(desk.deps.messages, desk.lang, order, couriers))
     elif action == "courier":
-        courier = courier_book(desk.deps.settings).get(arg)
+        courier = desk.deps.couriers.get(arg)
         if courier is None:
             raise StaleAction()
         order = await flow.precheck(number, Status.SHIPPED)
@@ -339,7 +338,7 @@ async def ask(desk: Desk, order: Order, action: Action, *, courier: str | None =
     query = desk.update.callback_query
     chat_id = desk.chat_id
     assert chat_id is not None
-    found = courier_book(desk.deps.settings).get(courier) if courier else None
+    found = desk.deps.couriers.get(courier) if courier else None
     text = desk.render(
         "staff_prompt",
         action=action,

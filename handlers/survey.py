@@ -22,8 +22,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.deps import deps
-from bot.jobs import policy_from
 from domain import surveys
 from domain.errors import DomainError, InvalidInput, NotFound
 from handlers import callbacks as cb
@@ -58,7 +56,7 @@ async def score_button(update: Update, context: Context, data: cb.SurveyScore) -
             screen.who.user_id,
             data.number,
             data.score,
-            window=policy_from(screen.deps.settings).comment_window,
+            window=screen.deps.schedule.comment_window,
         )
     except DomainError as exc:
         await _refuse(screen, exc)
@@ -89,7 +87,7 @@ async def comment_text(update: Update, context: Context) -> str | int:
             screen.who.user_id,
             number,
             text,
-            window=policy_from(screen.deps.settings).comment_window,
+            window=screen.deps.schedule.comment_window,
         )
     except InvalidInput as exc:  # too long or empty: ask again, keep waiting
         await screen.fail(exc)
@@ -97,7 +95,7 @@ async def comment_text(update: Update, context: Context) -> str | int:
     except DomainError:  # the comment time is over: this text is about something else
         return await _not_a_comment(update, context)
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
-    screen.deps.sender.kick(context)
+    screen.deps.kick()
     await screen.send(screen.render("survey_thanks", number=number))
     return END
 
@@ -116,13 +114,13 @@ async def skip_button(update: Update, context: Context, data: cb.SurveySkip) -> 
             screen.deps.store,
             screen.who.user_id,
             data.number,
-            window=policy_from(screen.deps.settings).comment_window,
+            window=screen.deps.schedule.comment_window,
         )
     except DomainError as exc:
         await _refuse(screen, exc)
         return END
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
-    screen.deps.sender.kick(context)
+    screen.deps.kick()
     await screen.answer()
     await screen.show(screen.render("survey_thanks", number=survey.number))
     return END
@@ -139,9 +137,9 @@ async def cancel_comment(update: Update, context: Context) -> int:
             screen.deps.store,
             screen.who.user_id,
             number,
-            window=policy_from(screen.deps.settings).comment_window,
+            window=screen.deps.schedule.comment_window,
         )
-        screen.deps.sender.kick(context)
+        screen.deps.kick()
     await screen.send(screen.render("survey_thanks", number=number))
     return END
 
@@ -164,7 +162,7 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
 
 
 async def nps_command(update: Update, context: Context) -> None:
-    d = deps(context)
+    d = context.shop
     lang = d.settings.default_language
     chat = update.effective_chat
     assert chat is not None

@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
-from bot.notices.registry import renderer
+from bot.notices.registry import NoticeKit, renderer
 from domain import cart as carts
 from domain.clock import from_db
 from domain.customers import language_of
 from domain.models import Order, PaymentMethod, PaymentStatus, Status
 from domain.orders import load_order
+from domain.outbox import OutboxMessage
 from domain.preferences import get_preferences
 from domain.surveys import survey_of_order
 from handlers import keyboards
-
-if TYPE_CHECKING:
-    from bot.deps import Deps
-    from domain.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +46,9 @@ def shipped_at(order: Order) -> datetime | None:
     )
 
 
-async def _order(deps: Deps, message: OutboxMessage) -> Order:
+async def _order(kit: NoticeKit, message: OutboxMessage) -> Order:
     assert message.order_id is not None
-    return await load_order(deps.store.reader, message.order_id)
+    return await load_order(kit.store.reader, message.order_id)
 
 
 # ---------------------------------------------------------------- customers
@@ -59,30 +56,32 @@ async def _order(deps: Deps, message: OutboxMessage) -> Order:
 
 @renderer("payment_reminder")
 async def payment_reminder(
-    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    return await _payment_reminder(deps, bot, chat_id, message, last=False)
+    return await _payment_reminder(kit, bot, chat_id, message, last=False)
 
 
 @renderer("payment_last")
-async def payment_last(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
-    return await _payment_reminder(deps, bot, chat_id, message, last=True)
+async def payment_last(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    return await _payment_reminder(kit, bot, chat_id, message, last=True)
 
 
 async def _opted_out(
-    deps: Deps, chat_id: int, message: OutboxMessage, kind: Literal["reminders", "surveys"]
+    kit: NoticeKit, chat_id: int, message: OutboxMessage, kind: Literal["reminders", "surveys"]
 ) -> bool:
     """Checked again at sending: a message held for quiet hours respects a later opt-out."""
-    if getattr(await get_preferences(deps.store, chat_id), kind):
+    if getattr(await get_preferences(kit.store, chat_id), kind):
         return False
     _skip(message, f"customer turned {kind} off")
     return True
 
 
 async def _payment_reminder(
-    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage, *, last: bool
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage, *, last: bool
 ) -> int | None:
-    order = await _order(deps, message)
+    order = await _order(kit, message)
     if not (
         order.status == Status.PLACED
         and order.payment_method == PaymentMethod.TRANSFER
@@ -90,57 +89,63 @@ async def _payment_reminder(
     ):
         _skip(message, "no longer awaiting payment")
         return None
-    if await _opted_out(deps, chat_id, message, "reminders"):
+    if await _opted_out(kit, chat_id, message, "reminders"):
         return None
-    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-    text = deps.messages.render(
+    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    text = kit.messages.render(
         lang,
         "reminder_payment",
         order=order,
-        bank=deps.settings.bank,
+        bank=kit.settings.bank,
         expires_at=from_db(message.payload["expires_at"]),
         last=last,
     )
     return await _send(
-        bot, chat_id, text, keyboards.payment_reminder(deps.messages, lang, order.number)
+        bot, chat_id, text, keyboards.payment_reminder(kit.messages, lang, order.number)
     )
 
 
 @renderer("payment_expired")
-async def payment_expired(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+async def payment_expired(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
     """A status message (sent even to customers who turned reminders off)."""
-    order = await _order(deps, message)
-    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-    text = deps.messages.render(lang, "reminder_payment_expired", order=order)
-    return await _send(bot, chat_id, text, keyboards.order_notice(deps.messages, lang, order))
+    order = await _order(kit, message)
+    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    text = kit.messages.render(lang, "reminder_payment_expired", order=order)
+    return await _send(bot, chat_id, text, keyboards.order_notice(kit.messages, lang, order))
 
 
 @renderer("cart_reminder")
-async def cart_reminder(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
-    content = await carts.get_cart(deps.store, chat_id)
+async def cart_reminder(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    content = await carts.get_cart(kit.store, chat_id)
     if content.is_empty:
         _skip(message, "cart is empty now")
         return None
-    if await _opted_out(deps, chat_id, message, "reminders"):
+    if await _opted_out(kit, chat_id, message, "reminders"):
         return None
-    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-    text = deps.messages.render(lang, "reminder_cart", cart=content)
-    return await _send(bot, chat_id, text, keyboards.cart_reminder(deps.messages, lang))
+    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    text = kit.messages.render(lang, "reminder_cart", cart=content)
+    return await _send(bot, chat_id, text, keyboards.cart_reminder(kit.messages, lang))
 
 
 @renderer("delivery_check")
-async def delivery_check(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
-    order = await _order(deps, message)
-    check = await deps.store.fetchone(
+async def delivery_check(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    order = await _order(kit, message)
+    check = await kit.store.fetchone(
         "SELECT asks, answer FROM delivery_checks WHERE order_id = ?", (order.id,)
     )
     if order.status != Status.SHIPPED or check is None or check["answer"] is not None:
         _skip(message, "no longer on its way")
         return None
-    if await _opted_out(deps, chat_id, message, "reminders"):
+    if await _opted_out(kit, chat_id, message, "reminders"):
         return None
-    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-    text = deps.messages.render(
+    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    text = kit.messages.render(
         lang,
         "delivery_check_ask",
         order=order,
@@ -148,34 +153,36 @@ async def delivery_check(deps: Deps, bot: Bot, chat_id: int, message: OutboxMess
         again=check["asks"] > 1,
     )
     return await _send(
-        bot, chat_id, text, keyboards.delivery_check(deps.messages, lang, order.number)
+        bot, chat_id, text, keyboards.delivery_check(kit.messages, lang, order.number)
     )
 
 
 @renderer("auto_delivered")
-async def auto_delivered(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+async def auto_delivered(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
     """A status message (sent even to customers who turned reminders off)."""
-    order = await _order(deps, message)
-    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-    text = deps.messages.render(
-        lang, "delivery_check_auto", order=order, shop_name=deps.settings.shop_name
+    order = await _order(kit, message)
+    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    text = kit.messages.render(
+        lang, "delivery_check_auto", order=order, shop_name=kit.settings.shop_name
     )
-    return await _send(bot, chat_id, text, keyboards.order_notice(deps.messages, lang, order))
+    return await _send(bot, chat_id, text, keyboards.order_notice(kit.messages, lang, order))
 
 
 @renderer("survey")
-async def survey(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
-    order = await _order(deps, message)
-    current = await survey_of_order(deps.store, order.id)
-    if current is None or current.state != "open" or deps.store.now() >= current.closes_at:
+async def survey(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+    order = await _order(kit, message)
+    current = await survey_of_order(kit.store, order.id)
+    if current is None or current.state != "open" or kit.store.now() >= current.closes_at:
         _skip(message, "survey no longer open")
         return None
-    if await _opted_out(deps, chat_id, message, "surveys"):
+    if await _opted_out(kit, chat_id, message, "surveys"):
         return None
-    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-    text = deps.messages.render(lang, "survey_ask", order=order, shop_name=deps.settings.shop_name)
+    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    text = kit.messages.render(lang, "survey_ask", order=order, shop_name=kit.settings.shop_name)
     return await _send(
-        bot, chat_id, text, keyboards.survey_scores(deps.messages, lang, order.number)
+        bot, chat_id, text, keyboards.survey_scores(kit.messages, lang, order.number)
     )
 
 
@@ -184,13 +191,13 @@ async def survey(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> 
 
 @renderer("payment_expired_staff")
 async def payment_expired_staff(
-    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    orders = [await load_order(deps.store.reader, i) for i in message.payload["orders"]]
-    hours = round(deps.settings.payment_expire_after.total_seconds() / 3600)
+    orders = [await load_order(kit.store.reader, i) for i in message.payload["orders"]]
+    hours = round(kit.settings.payment_expire_after.total_seconds() / 3600)
     # A whole batch may expire at once: as many as fit, and how many more.
-    text = deps.messages.render_list(
-        deps.settings.default_language,
+    text = kit.messages.render_list(
+        kit.settings.default_language,
         "nudge_payment_expired",
         lambda n: {"orders": orders[:n], "more": len(orders) - n, "hours": hours},
         len(orders),
@@ -199,10 +206,12 @@ async def payment_expired_staff(
 
 
 @renderer("delivery_report")
-async def delivery_report(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
-    order = await _order(deps, message)
-    lang = deps.settings.default_language
-    text = deps.messages.render(
+async def delivery_report(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    order = await _order(kit, message)
+    lang = kit.settings.default_language
+    text = kit.messages.render(
         lang,
         "nudge_delivery_report",
         order=order,
@@ -210,39 +219,39 @@ async def delivery_report(deps: Deps, bot: Bot, chat_id: int, message: OutboxMes
         shipped_at=shipped_at(order),
     )
     return await _send(
-        bot, chat_id, text, keyboards.staff_nudge(deps.messages, lang, [order.number])
+        bot, chat_id, text, keyboards.staff_nudge(kit.messages, lang, [order.number])
     )
 
 
 @renderer("survey_detractor")
 async def survey_detractor(
-    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    order = await _order(deps, message)
-    current = await survey_of_order(deps.store, order.id)
+    order = await _order(kit, message)
+    current = await survey_of_order(kit.store, order.id)
     if current is None or current.score is None:
         _skip(message, "no score")
         return None
-    lang = deps.settings.default_language
-    text = deps.messages.render(lang, "survey_detractor", order=order, survey=current)
+    lang = kit.settings.default_language
+    text = kit.messages.render(lang, "survey_detractor", order=order, survey=current)
     return await _send(
-        bot, chat_id, text, keyboards.staff_nudge(deps.messages, lang, [order.number])
+        bot, chat_id, text, keyboards.staff_nudge(kit.messages, lang, [order.number])
     )
 
 
 @renderer("staff_nudge")
-async def staff_nudge(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+async def staff_nudge(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     """Orders listed when the nudge was queued and still at that stage when it is sent."""
     stage_status = {"verification": "placed", "packing": "verified", "shipment": "packed"}
     limits = {
-        "verification": deps.settings.nudge_verification_after,
-        "packing": deps.settings.nudge_packing_after,
-        "shipment": deps.settings.nudge_shipment_after,
+        "verification": kit.settings.nudge_verification_after,
+        "packing": kit.settings.nudge_packing_after,
+        "shipment": kit.settings.nudge_shipment_after,
     }
-    now = deps.store.now()
+    now = kit.store.now()
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in message.payload["items"]:
-        row = await deps.store.fetchone(
+        row = await kit.store.fetchone(
             "SELECT status FROM orders WHERE id = ?", (item["order_id"],)
         )
         if row is None or row["status"] != stage_status[item["stage"]]:
@@ -252,8 +261,8 @@ async def staff_nudge(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
     if not groups:
         _skip(message, "every order listed has moved on")
         return None
-    lang = deps.settings.default_language
-    text = deps.messages.render(
+    lang = kit.settings.default_language
+    text = kit.messages.render(
         lang,
         "nudge_staff",
         groups=[
@@ -266,16 +275,18 @@ async def staff_nudge(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
         ],
     )
     numbers = [i["number"] for items in groups.values() for i in items]
-    return await _send(bot, chat_id, text, keyboards.staff_nudge(deps.messages, lang, numbers))
+    return await _send(bot, chat_id, text, keyboards.staff_nudge(kit.messages, lang, numbers))
 
 
 @renderer("daily_digest")
-async def daily_digest(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
-    text = deps.messages.render(
-        deps.settings.default_language,
+async def daily_digest(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    text = kit.messages.render(
+        kit.settings.default_language,
         "digest_daily",
         d=message.payload,
         day=message.payload["day"],
-        shop_name=deps.settings.shop_name,
+        shop_name=kit.settings.shop_name,
     )
     return await _send(bot, chat_id, text)

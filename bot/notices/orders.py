@@ -4,15 +4,13 @@ invoices and low stock. One function per kind."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import Bot, InputFile, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.invoice_pdf import render_invoice
-from bot.notices.registry import is_not_modified, renderer
-from bot.workflow import courier_book
+from bot.notices.registry import NoticeKit, is_not_modified, renderer
 from domain.catalog import get_product
 from domain.customers import language_of
 from domain.invoices import invoice_for_order
@@ -22,31 +20,28 @@ from domain.outbox import OutboxMessage
 from domain.timeline import Audience
 from handlers import keyboards
 
-if TYPE_CHECKING:
-    from bot.deps import Deps
-
 log = logging.getLogger(__name__)
 
 CARD_RECENT_EVENTS = 8  # the card shows the newest entries; /order <no> shows them all
 
 
 @renderer("order_card")
-async def order_card(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+async def order_card(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     """The order's one card in the staff group: posted once, then edited in place."""
     assert message.order_id is not None
-    order = await load_order(deps.store.reader, message.order_id)
-    if order.staff_message_id is not None and await _newer_card_pending(deps, message):
+    order = await load_order(kit.store.reader, message.order_id)
+    if order.staff_message_id is not None and await _newer_card_pending(kit, message):
         return None  # a later redraw is queued: save the group's rate limit for it
-    lang = deps.settings.default_language
+    lang = kit.settings.default_language
     # Edited in place for the order's whole life: always within the limit, or edits fail.
-    text = deps.messages.render_order(
+    text = kit.messages.render_order(
         lang,
         "staff_order_card",
         order=order,
         audience=Audience.STAFF,
         recent=CARD_RECENT_EVENTS,
     )
-    markup = keyboards.staff_order_actions(deps.messages, lang, order)
+    markup = keyboards.staff_order_actions(kit.messages, lang, order)
     if order.staff_message_id is not None:
         try:
             await bot.edit_message_text(
@@ -65,17 +60,19 @@ async def order_card(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage)
         else:
             return order.staff_message_id
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    await set_staff_message(deps.store, order.id, sent.message_id)
+    await set_staff_message(kit.store, order.id, sent.message_id)
     return sent.message_id
 
 
 @renderer("payment_proof")
-async def payment_proof(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+async def payment_proof(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
     """The customer's transfer receipt, posted under the order's card."""
     assert message.order_id is not None
-    order = await load_order(deps.store.reader, message.order_id)
-    caption = deps.messages.render_caption(
-        deps.settings.default_language, "staff_payment_proof", order=order
+    order = await load_order(kit.store.reader, message.order_id)
+    caption = kit.messages.render_caption(
+        kit.settings.default_language, "staff_payment_proof", order=order
     )
     reply = (
         ReplyParameters(order.staff_message_id, allow_sending_without_reply=True)
@@ -93,19 +90,21 @@ async def payment_proof(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessa
 
 
 @renderer("status_changed")
-async def status_changed(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+async def status_changed(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
     """Tells the customer, in their language, that their order moved on."""
     assert message.order_id is not None
-    order = await load_order(deps.store.reader, message.order_id)
-    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-    text = deps.messages.render(
+    order = await load_order(kit.store.reader, message.order_id)
+    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    text = kit.messages.render(
         lang,
         "notice_status",
         order=order,
         to=message.payload["to"],
         note=message.payload.get("note"),
     )
-    markup = keyboards.order_notice(deps.messages, lang, order)
+    markup = keyboards.order_notice(kit.messages, lang, order)
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     return sent.message_id
 
@@ -117,54 +116,58 @@ async def status_changed(deps: Deps, bot: Bot, chat_id: int, message: OutboxMess
 
 
 async def _order_message(
-    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage, template: str, **ctx: object
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage, template: str, **ctx: object
 ) -> int:
     assert message.order_id is not None
-    order = await load_order(deps.store.reader, message.order_id)
-    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-    text = deps.messages.render(lang, template, order=order, **ctx)
-    markup = keyboards.order_notice(deps.messages, lang, order)
+    order = await load_order(kit.store.reader, message.order_id)
+    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    text = kit.messages.render(lang, template, order=order, **ctx)
+    markup = keyboards.order_notice(kit.messages, lang, order)
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     return sent.message_id
 
 
 @renderer("order_placed")
-async def order_placed(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+async def order_placed(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
     """The order confirmation with the payment instructions (bank details as set now)."""
     assert message.order_id is not None
-    order = await load_order(deps.store.reader, message.order_id)
+    order = await load_order(kit.store.reader, message.order_id)
     if order.status in (Status.CANCELLED, Status.REJECTED):
         # Held up (the bot was down) until the order was closed: payment instructions for it
         # would mislead; the customer hears about the closing from its own message.
-        log.info("outbox %s: order %s is %s, confirmation dropped",
-                 message.id, order.number, order.status)
+        log.info(
+            "outbox %s: order %s is %s, confirmation dropped",
+            message.id,
+            order.number,
+            order.status,
+        )
         return None
-    return await _order_message(
-        deps, bot, chat_id, message, "order_placed", bank=deps.settings.bank
-    )
+    return await _order_message(kit, bot, chat_id, message, "order_placed", bank=kit.settings.bank)
 
 
 @renderer("order_cancelled")
 async def order_cancelled(
-    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """The customer cancelled their own order: done, and what happens to a payment made."""
-    return await _order_message(deps, bot, chat_id, message, "order_cancelled")
+    return await _order_message(kit, bot, chat_id, message, "order_cancelled")
 
 
 @renderer("received_thanks")
 async def received_thanks(
-    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """The customer confirmed their parcel arrived: thanks, the order is delivered."""
-    return await _order_message(deps, bot, chat_id, message, "received_thanks")
+    return await _order_message(kit, bot, chat_id, message, "received_thanks")
 
 
 # ---------------------------------------------------------------- staff workflow
 
 
-async def _newer_card_pending(deps: Deps, message: OutboxMessage) -> bool:
-    row = await deps.store.fetchone(
+async def _newer_card_pending(kit: NoticeKit, message: OutboxMessage) -> bool:
+    row = await kit.store.fetchone(
         "SELECT 1 FROM outbox WHERE kind = 'order_card' AND state = 'pending'"
         " AND order_id = ? AND id > ? LIMIT 1",
         (message.order_id, message.id),
@@ -179,42 +182,44 @@ def _under_card(order_message_id: int | None) -> ReplyParameters | None:
 
 
 @renderer("order_shipped")
-async def order_shipped(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+async def order_shipped(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
     """Shipped: courier, tracking number and link, and a button to confirm arrival."""
     assert message.order_id is not None
-    order = await load_order(deps.store.reader, message.order_id)
-    lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-    url = courier_book(deps.settings).tracking_url(order.courier, order.tracking_number)
-    text = deps.messages.render(
+    order = await load_order(kit.store.reader, message.order_id)
+    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    url = kit.couriers.tracking_url(order.courier, order.tracking_number)
+    text = kit.messages.render(
         lang,
         "notice_shipped",
         order=order,
         tracking_url=url,
         corrected=bool(message.payload.get("corrected")),
     )
-    markup = keyboards.shipped_notice(deps.messages, lang, order, url)
+    markup = keyboards.shipped_notice(kit.messages, lang, order, url)
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     return sent.message_id
 
 
 async def _send_invoice(
-    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage, *, staff: bool
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage, *, staff: bool
 ) -> int | None:
     assert message.order_id is not None
-    invoice = await invoice_for_order(deps.store.reader, message.order_id)
+    invoice = await invoice_for_order(kit.store.reader, message.order_id)
     if invoice is None:
         raise LookupError(f"order {message.order_id} has no invoice")
-    order = await load_order(deps.store.reader, message.order_id)
+    order = await load_order(kit.store.reader, message.order_id)
     resent = bool(message.payload.get("resent"))
     if staff:
-        lang = deps.settings.default_language
-        caption = deps.messages.render_caption(
+        lang = kit.settings.default_language
+        caption = kit.messages.render_caption(
             lang, "staff_invoice", invoice=invoice, order=order, resent=resent
         )
     else:
-        lang = await language_of(deps.store, chat_id, deps.settings.default_language)
-        caption = deps.messages.render_caption(lang, "notice_invoice", invoice=invoice, order=order)
-    document = InputFile(render_invoice(invoice, deps.messages), filename=invoice.file_name)
+        lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+        caption = kit.messages.render_caption(lang, "notice_invoice", invoice=invoice, order=order)
+    document = InputFile(render_invoice(invoice, kit.messages), filename=invoice.file_name)
     sent = await bot.send_document(
         chat_id,
         document,
@@ -227,28 +232,28 @@ async def _send_invoice(
 
 @renderer("invoice")
 async def invoice_to_customer(
-    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """The invoice PDF, to the customer as a document."""
-    return await _send_invoice(deps, bot, chat_id, message, staff=False)
+    return await _send_invoice(kit, bot, chat_id, message, staff=False)
 
 
 @renderer("invoice_staff")
 async def invoice_to_staff(
-    deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """The same PDF in the staff group, under the order's card."""
-    return await _send_invoice(deps, bot, chat_id, message, staff=True)
+    return await _send_invoice(kit, bot, chat_id, message, staff=True)
 
 
 @renderer("low_stock")
-async def low_stock(deps: Deps, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+async def low_stock(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     """One alert when a product drops to or below its threshold."""
-    product = await get_product(deps.store, message.payload["sku"], active_only=False)
+    product = await get_product(kit.store, message.payload["sku"], active_only=False)
     if product is None:
         return None
-    text = deps.messages.render(
-        deps.settings.default_language,
+    text = kit.messages.render(
+        kit.settings.default_language,
         "staff_low_stock",
         product=product,
         available=message.payload["available"],

@@ -7,17 +7,29 @@ gives the complete table.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from telegram import Bot
 from telegram.error import BadRequest
 
+from bot.settings import Settings
+from domain.couriers import CourierBook
 from domain.outbox import OutboxMessage
+from domain.store import Store
+from messages import Messages
 
-if TYPE_CHECKING:
-    from bot.deps import Deps
 
-Renderer = Callable[["Deps", Bot, int, OutboxMessage], Awaitable[int | None]]
+@dataclass(frozen=True)
+class NoticeKit:
+    """What a renderer needs: built once by the composition root, handed to the sender."""
+
+    settings: Settings
+    store: Store
+    messages: Messages
+    couriers: CourierBook
+
+
+Renderer = Callable[[NoticeKit, Bot, int, OutboxMessage], Awaitable[int | None]]
 RENDERERS: dict[str, Renderer] = {}
 
 

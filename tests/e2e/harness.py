@@ -52,7 +52,7 @@ class RunningBot:
     @property
     def store(self) -> Store:
         assert self.app is not None
-        return self.app.bot_data["deps"].store
+        return self.app.bot_data.shop.store
 
     async def seed(self, csv_text: str | None = None) -> None:
         async with Store(self.settings.database_path, self.clock) as store:

@@ -110,7 +110,7 @@ async def test_a_crash_at_confirm_gives_one_order_and_one_confirmation(
     async def silent(*_: Any) -> int:
         return 0
 
-    monkeypatch.setattr(first.app.bot_data["deps"].sender, "run", silent)  # type: ignore[union-attr]
+    monkeypatch.setattr(first.app.bot_data.sender, "run", silent)  # type: ignore[union-attr]
     reached = asyncio.Event()
     real_place = orders.place_checkout
 

@@ -1,4 +1,4 @@
-"""Helpers for the staff workflow tests: a Fulfilment on a store, orders at a stage."""
+"""Helpers for the staff workflow tests: an OrderDesk on a store, orders at a stage."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from domain.actors import Actor
 from domain.couriers import DEFAULT_COURIERS, CourierBook
-from domain.fulfilment import Fulfilment, InvoiceAt, Policy
+from domain.fulfilment import InvoiceAt, OrderDesk, Policy
 from domain.invoices import Issuer
 from domain.models import Order, PaymentMethod
 from domain.orders import submit_payment_proof
@@ -26,8 +26,8 @@ ISSUER = Issuer(
 )
 
 
-def flow(store: Store, invoice_at: InvoiceAt = "shipment") -> Fulfilment:
-    return Fulfilment(store, Policy(CourierBook(DEFAULT_COURIERS), invoice_at, ISSUER))
+def flow(store: Store, invoice_at: InvoiceAt = "shipment") -> OrderDesk:
+    return OrderDesk(store, Policy(CourierBook(DEFAULT_COURIERS), invoice_at, ISSUER))
 
 
 async def placed(
@@ -46,7 +46,7 @@ async def placed(
     return order
 
 
-async def shipped(store: Store, f: Fulfilment, order: Order, resi: str) -> Order:
+async def shipped(store: Store, f: OrderDesk, order: Order, resi: str) -> Order:
     await f.verify(order.number, SARI)
     await f.pack(order.number, DEWI)
     return (await f.ship(order.number, DEWI, "jnt", resi)).order

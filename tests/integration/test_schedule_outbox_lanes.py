@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.deps import Deps
-from bot.notices import RENDERERS
+from bot.notices import RENDERERS, NoticeKit
 from bot.sender import OutboxSender
-from bot.settings import Settings
+from bot.settings import Settings, courier_book
 from domain import outbox
 from domain.outbox import OutboxMessage
 from domain.store import Store
@@ -20,9 +19,7 @@ from messages import Messages
 
 def sender_for(store: Store) -> OutboxSender:
     settings = Settings(_env_file=None, bot_token="1:a", staff_chat_id=-100)  # type: ignore[call-arg]
-    deps = Deps(settings=settings, store=store, messages=Messages())
-    deps.sender = OutboxSender(deps)
-    return deps.sender
+    return OutboxSender(NoticeKit(settings, store, Messages(), courier_book(settings)))
 
 
 async def queue(store: Store, audience: str, n: int, chat_id: int | None = None) -> None:

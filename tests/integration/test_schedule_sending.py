@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest_asyncio
 from telegram.ext import ExtBot
 
-from bot.deps import Deps
+from bot.notices import NoticeKit
 from bot.ratelimit import TelegramRateLimiter
 from bot.sender import OutboxSender
-from bot.settings import Settings
+from bot.settings import Settings, courier_book
 from domain import cart, surveys
 from domain.clock import FrozenClock
 from domain.delivery_checks import answer_check
@@ -74,8 +74,7 @@ async def world(
         database_path=tmp_path / "unused.db",
         shop_name="Toko Kopi Nusantara",
     )
-    deps = Deps(settings=settings, store=seeded_store, messages=Messages())
-    deps.sender = OutboxSender(deps)
+    sender = OutboxSender(NoticeKit(settings, seeded_store, Messages(), courier_book(settings)))
     fake_tg.group(STAFF, "Toko — Pesanan", bot_is_admin=True)
     for user_id, lang in ((1001, "id"), (1002, "en"), (1003, "id")):
         fake_tg.user(user_id, f"C{user_id}", language_code=lang)
@@ -86,7 +85,7 @@ async def world(
     )
     await bot.initialize()
     try:
-        yield World(fake_tg, seeded_store, clock, deps.sender, bot)
+        yield World(fake_tg, seeded_store, clock, sender, bot)
     finally:
         await bot.shutdown()
 

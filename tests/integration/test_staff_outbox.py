@@ -16,9 +16,9 @@ import pytest
 from telegram import InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.deps import Deps
+from bot.notices import NoticeKit
 from bot.sender import OutboxSender
-from bot.settings import Settings
+from bot.settings import Settings, courier_book
 from domain import outbox
 from domain.clock import FrozenClock, from_db
 from domain.models import Order
@@ -75,9 +75,7 @@ def make_sender(store: Store) -> OutboxSender:
         staff_chat_id=STAFF_CHAT,
         shop_name="Toko Kopi Nusantara",
     )
-    deps = Deps(settings=settings, store=store, messages=Messages())
-    deps.sender = OutboxSender(deps)
-    return deps.sender
+    return OutboxSender(NoticeKit(settings, store, Messages(), courier_book(settings)))
 
 
 async def states(store: Store) -> dict[str, int]:

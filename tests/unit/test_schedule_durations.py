@@ -9,8 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.durations import describe, parse_duration
-from bot.jobs import policy_from
-from bot.settings import Settings, describe_error
+from bot.settings import Settings, describe_error, policy_from
 
 BASE = {"bot_token": "123:abc", "staff_chat_id": -1001}
 

@@ -1,0 +1,65 @@
+"""The shop's services as handlers and jobs see them.
+
+Built once by the composition root (bot/app.py) and reached through python-telegram-bot's
+custom context (`ContextTypes(context=ShopContext, bot_data=BotData)`, as in PTB's
+contexttypesbot example): `context.shop.store`, `.messages`, `.desk`… — typed attributes, no
+string keys, and nothing rebuilt per update. Handlers import nothing from bot/ at run time:
+`Settings` is named here for type checkers only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+from domain.couriers import CourierBook
+from domain.fulfilment import OrderDesk
+from domain.invoices import Issuer
+from domain.schedule_policy import Policy
+from domain.store import Store
+from messages import Messages
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Shop:
+    settings: Settings
+    store: Store
+    messages: Messages
+    couriers: CourierBook
+    issuer: Issuer
+    desk: OrderDesk  # the staff's use cases (verify, pack, ship, …) with their policy
+    schedule: Policy  # the scheduled follow-up's timings, quiet hours and limits
+    # Deliver the outbox soon, without waiting for the next periodic run (something was
+    # just queued). The sender itself stays in bot/: handlers only ask it to hurry.
+    kick: Callable[[], None]
+
+
+class BotData:
+    """The application's bot_data (not persisted: rebuilt at every start)."""
+
+    def __init__(self) -> None:
+        self._shop: Shop | None = None
+
+    @property
+    def shop(self) -> Shop:
+        if self._shop is None:
+            raise RuntimeError("the shop is set by bot.app.build_application")
+        return self._shop
+
+    @shop.setter
+    def shop(self, shop: Shop) -> None:
+        self._shop = shop
+
+
+class ShopContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """The `context` of every handler, error handler and job of the bot."""
+
+    @property
+    def shop(self) -> Shop:
+        return self.bot_data.shop
