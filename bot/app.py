@@ -16,7 +16,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
 from telegram.warnings import PTBUserWarning
 
 from bot import jobs
-from bot.notices import NoticeKit
+from bot.notices import NoticeKit, check_complete
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import TelegramRateLimiter
 from bot.sender import OutboxSender
@@ -66,6 +66,7 @@ CUSTOMER_COMMANDS = (
 def build_application(
     settings: Settings, *, clock: Clock = utc_now, outbox_interval: float = OUTBOX_INTERVAL_SECONDS
 ) -> Application:  # type: ignore[type-arg]
+    check_complete()  # every outbox kind has its one renderer
     store = Store(settings.database_path, clock)
     messages = Messages(settings.timezone, settings.default_language)
     token = settings.bot_token.get_secret_value()

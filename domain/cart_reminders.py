@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.clock import to_db
+from domain.outbox import Kind
 from domain.schedule_policy import Policy, enqueue_customer
 from domain.store import Store, fetchall
 
@@ -37,7 +38,7 @@ async def cart_reminders(store: Store, policy: Policy) -> int:
                     policy,
                     now,
                     chat_id=row["user_id"],
-                    kind="cart_reminder",
+                    kind=Kind.CART_REMINDER,
                     dedupe_key=f"cart_reminder:{row['user_id']}:{row['changed']}",
                 )
             await db.execute(

@@ -18,6 +18,7 @@ from domain.clock import to_db
 from domain.errors import AlreadyDone, NotFound
 from domain.models import Order, Status
 from domain.orders import customer_order, load_order, mark_delivered
+from domain.outbox import Kind
 from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
 from domain.store import Store, fetchall, fetchone
 
@@ -92,7 +93,7 @@ async def _question(
         policy,
         now,
         chat_id=row["user_id"],
-        kind="delivery_check",
+        kind=Kind.DELIVERY_CHECK,
         order_id=row["id"],
         dedupe_key=f"delivery_check:{row['id']}:{asks}",
     )
@@ -127,7 +128,7 @@ async def auto_deliver(store: Store, policy: Policy) -> int:
                     policy,
                     now,
                     chat_id=order.user_id,
-                    kind="auto_delivered",
+                    kind=Kind.AUTO_DELIVERED,
                     order_id=order.id,
                     dedupe_key=f"auto_delivered:{order.id}",
                 )
@@ -163,7 +164,7 @@ async def answer_check(
             await enqueue_staff(
                 db,
                 now,
-                kind="delivery_report",
+                kind=Kind.DELIVERY_REPORT,
                 order_id=order.id,
                 payload={"answer": chosen},
                 dedupe_key=f"delivery_report:{order.id}:{chosen}:{check['asks']}",

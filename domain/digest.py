@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from domain.clock import from_db, to_db
+from domain.outbox import Kind
 from domain.schedule_policy import Policy, enqueue_staff
 from domain.store import Store, fetchall, fetchone
 
@@ -95,6 +96,6 @@ async def daily_digest(store: Store, policy: Policy) -> int:
             return 0  # a shop set up today has no yesterday to report (marked done all the same)
         payload = await figures(db, yesterday, policy.zone)
         await enqueue_staff(
-            db, now, kind="daily_digest", payload=payload, dedupe_key=f"digest:{today}"
+            db, now, kind=Kind.DAILY_DIGEST, payload=payload, dedupe_key=f"digest:{today}"
         )
     return 1

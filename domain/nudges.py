@@ -14,6 +14,7 @@ import aiosqlite
 
 from domain.clock import from_db, to_db
 from domain.models import Status
+from domain.outbox import Kind
 from domain.schedule_policy import Policy, enqueue_staff
 from domain.store import Store, fetchone
 
@@ -86,7 +87,7 @@ async def nudge_staff(store: Store, policy: Policy) -> int:
                 )
         if not items:
             return 0
-        await enqueue_staff(db, now, kind="staff_nudge", payload={"items": items})
+        await enqueue_staff(db, now, kind=Kind.STAFF_NUDGE, payload={"items": items})
         await db.executemany(
             "INSERT INTO staff_nudges (order_id, stage, nudged_at) VALUES (?, ?, ?)"
             " ON CONFLICT (order_id) DO UPDATE SET stage = excluded.stage,"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, Literal
 
 import aiosqlite
@@ -19,12 +20,43 @@ from domain.store import Store
 Audience = Literal["customer", "staff"]
 
 
+class Kind(StrEnum):
+    """Every kind of message the domain queues; bot/notices has exactly one renderer for each
+    (checked when the application is built, and by tests/unit/test_outbox_kinds.py)."""
+
+    # the order's life (orders, fulfilment, stock)
+    ORDER_CARD = "order_card"  # staff: the order's one card, redrawn in place
+    PAYMENT_PROOF = "payment_proof"  # staff: the transfer receipt under the card
+    STATUS_CHANGED = "status_changed"
+    ORDER_PLACED = "order_placed"
+    ORDER_CANCELLED = "order_cancelled"
+    RECEIVED_THANKS = "received_thanks"
+    ORDER_SHIPPED = "order_shipped"
+    INVOICE = "invoice"
+    INVOICE_STAFF = "invoice_staff"
+    LOW_STOCK = "low_stock"  # staff
+    # the scheduled follow-up (customers)
+    PAYMENT_REMINDER = "payment_reminder"
+    PAYMENT_LAST = "payment_last"
+    PAYMENT_EXPIRED = "payment_expired"
+    CART_REMINDER = "cart_reminder"
+    DELIVERY_CHECK = "delivery_check"
+    AUTO_DELIVERED = "auto_delivered"
+    SURVEY = "survey"
+    # the scheduled follow-up (staff)
+    PAYMENT_EXPIRED_STAFF = "payment_expired_staff"
+    DELIVERY_REPORT = "delivery_report"
+    SURVEY_DETRACTOR = "survey_detractor"
+    STAFF_NUDGE = "staff_nudge"
+    DAILY_DIGEST = "daily_digest"
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxMessage:
     id: int
     audience: Audience
     chat_id: int | None
-    kind: str
+    kind: str  # a Kind, or a kind this version does not know (a row from another version)
     order_id: int | None
     payload: dict[str, Any]
     attempts: int
@@ -35,7 +67,7 @@ async def enqueue(
     db: aiosqlite.Connection,
     *,
     audience: Audience,
-    kind: str,
+    kind: Kind,
     now: datetime,
     chat_id: int | None = None,
     order_id: int | None = None,
@@ -46,6 +78,7 @@ async def enqueue(
     """Queue a message inside the caller's transaction. A repeated dedupe_key is a no-op."""
     if audience == "customer" and chat_id is None:
         raise ValueError("a customer message needs the customer's chat id")
+    kind = Kind(kind)  # a misspelled kind fails here, in the change's transaction, not later
     cur = await db.execute(
         "INSERT INTO outbox (audience, chat_id, kind, order_id, payload, dedupe_key,"
         " created_at, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

@@ -16,6 +16,7 @@ from domain.actors import SYSTEM
 from domain.clock import from_db, to_db
 from domain.models import Status
 from domain.orders import apply_transition, load_order
+from domain.outbox import Kind
 from domain.quiet_hours import EVENING_MARGIN
 from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
 from domain.store import Store
@@ -105,13 +106,15 @@ async def expire_unpaid(store: Store, policy: Policy) -> int:
                     policy,
                     now,
                     chat_id=order.user_id,
-                    kind="payment_expired",
+                    kind=Kind.PAYMENT_EXPIRED,
                     order_id=order.id,
                     dedupe_key=f"payment_expired:{order.id}",
                 )
             expired.append(order.id)
         if expired:
-            await enqueue_staff(db, now, kind="payment_expired_staff", payload={"orders": expired})
+            await enqueue_staff(
+                db, now, kind=Kind.PAYMENT_EXPIRED_STAFF, payload={"orders": expired}
+            )
     return len(expired)
 
 
@@ -131,7 +134,7 @@ async def last_reminders(store: Store, policy: Policy) -> int:
             plan = payment_plan(since, policy)
             if plan.last is not None and plan.last > now:
                 continue
-            outcome = await _remind(db, policy, now, row, "payment_last", plan, plan.last)
+            outcome = await _remind(db, policy, now, row, Kind.PAYMENT_LAST, plan, plan.last)
             await _log(db, "pay_last", row["id"], row["since"], now, outcome)
             await _log(db, "pay_first", row["id"], row["since"], now, "superseded")
             handled += 1
@@ -146,7 +149,7 @@ async def first_reminders(store: Store, policy: Policy) -> int:
         rows = await _awaiting(db, until, policy.batch, "pay_first")
         for row in rows:
             plan = payment_plan(from_db(row["since"]), policy)
-            outcome = await _remind(db, policy, now, row, "payment_reminder", plan, plan.first)
+            outcome = await _remind(db, policy, now, row, Kind.PAYMENT_REMINDER, plan, plan.first)
             await _log(db, "pay_first", row["id"], row["since"], now, outcome)
     return len(rows)
 
@@ -156,7 +159,7 @@ async def _remind(
     policy: Policy,
     now: datetime,
     row: aiosqlite.Row,
-    kind: str,
+    kind: Kind,
     plan: PaymentPlan,
     planned: datetime | None,
 ) -> str:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from domain import outbox
+from domain.outbox import Kind
 from domain.quiet_hours import QuietHours
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -50,7 +51,7 @@ async def enqueue_customer(
     now: datetime,
     *,
     chat_id: int,
-    kind: str,
+    kind: Kind,
     order_id: int | None = None,
     payload: dict[str, object] | None = None,
     dedupe_key: str | None = None,
@@ -76,7 +77,7 @@ async def enqueue_staff(
     db: aiosqlite.Connection,
     now: datetime,
     *,
-    kind: str,
+    kind: Kind,
     order_id: int | None = None,
     payload: dict[str, object] | None = None,
     dedupe_key: str | None = None,

@@ -20,6 +20,7 @@ import aiosqlite
 from domain.clock import from_db, to_db
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.orders import normalize_number
+from domain.outbox import Kind
 from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
 from domain.store import Store, fetchall, fetchone
 from domain.validation import clean_text
@@ -89,7 +90,7 @@ async def start_surveys(store: Store, policy: Policy) -> int:
                     policy,
                     now,
                     chat_id=row["user_id"],
-                    kind="survey",
+                    kind=Kind.SURVEY,
                     order_id=row["id"],
                     dedupe_key=f"survey:{row['id']}",
                 )
@@ -166,7 +167,7 @@ async def record_score(
             await enqueue_staff(
                 db,
                 now,
-                kind="survey_detractor",
+                kind=Kind.SURVEY_DETRACTOR,
                 order_id=survey.order_id,
                 dedupe_key=_detractor_key(survey.order_id),
                 not_before=now + window,

@@ -2,6 +2,6 @@
 the scheduled follow-up's (follow_up.py). Importing this package registers every renderer."""
 
 from bot.notices import follow_up, orders
-from bot.notices.registry import RENDERERS, NoticeKit, Renderer
+from bot.notices.registry import RENDERERS, NoticeKit, Renderer, check_complete
 
-__all__ = ["RENDERERS", "NoticeKit", "Renderer", "follow_up", "orders"]
+__all__ = ["RENDERERS", "NoticeKit", "Renderer", "check_complete", "follow_up", "orders"]

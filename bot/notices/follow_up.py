@@ -20,7 +20,7 @@ from domain.clock import from_db
 from domain.customers import language_of
 from domain.models import Order, PaymentMethod, PaymentStatus, Status
 from domain.orders import load_order
-from domain.outbox import OutboxMessage
+from domain.outbox import Kind, OutboxMessage
 from domain.preferences import get_preferences
 from domain.surveys import survey_of_order
 from handlers import keyboards
@@ -54,14 +54,14 @@ async def _order(kit: NoticeKit, message: OutboxMessage) -> Order:
 # ---------------------------------------------------------------- customers
 
 
-@renderer("payment_reminder")
+@renderer(Kind.PAYMENT_REMINDER)
 async def payment_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     return await _payment_reminder(kit, bot, chat_id, message, last=False)
 
 
-@renderer("payment_last")
+@renderer(Kind.PAYMENT_LAST)
 async def payment_last(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -105,7 +105,7 @@ async def _payment_reminder(
     )
 
 
-@renderer("payment_expired")
+@renderer(Kind.PAYMENT_EXPIRED)
 async def payment_expired(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -116,7 +116,7 @@ async def payment_expired(
     return await _send(bot, chat_id, text, keyboards.order_notice(kit.messages, lang, order))
 
 
-@renderer("cart_reminder")
+@renderer(Kind.CART_REMINDER)
 async def cart_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -131,7 +131,7 @@ async def cart_reminder(
     return await _send(bot, chat_id, text, keyboards.cart_reminder(kit.messages, lang))
 
 
-@renderer("delivery_check")
+@renderer(Kind.DELIVERY_CHECK)
 async def delivery_check(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -157,7 +157,7 @@ async def delivery_check(
     )
 
 
-@renderer("auto_delivered")
+@renderer(Kind.AUTO_DELIVERED)
 async def auto_delivered(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -170,7 +170,7 @@ async def auto_delivered(
     return await _send(bot, chat_id, text, keyboards.order_notice(kit.messages, lang, order))
 
 
-@renderer("survey")
+@renderer(Kind.SURVEY)
 async def survey(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     order = await _order(kit, message)
     current = await survey_of_order(kit.store, order.id)
@@ -189,7 +189,7 @@ async def survey(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage)
 # ---------------------------------------------------------------- staff group
 
 
-@renderer("payment_expired_staff")
+@renderer(Kind.PAYMENT_EXPIRED_STAFF)
 async def payment_expired_staff(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -205,7 +205,7 @@ async def payment_expired_staff(
     return await _send(bot, chat_id, text)
 
 
-@renderer("delivery_report")
+@renderer(Kind.DELIVERY_REPORT)
 async def delivery_report(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -223,7 +223,7 @@ async def delivery_report(
     )
 
 
-@renderer("survey_detractor")
+@renderer(Kind.SURVEY_DETRACTOR)
 async def survey_detractor(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -239,7 +239,7 @@ async def survey_detractor(
     )
 
 
-@renderer("staff_nudge")
+@renderer(Kind.STAFF_NUDGE)
 async def staff_nudge(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     """Orders listed when the nudge was queued and still at that stage when it is sent."""
     stage_status = {"verification": "placed", "packing": "verified", "shipment": "packed"}
@@ -278,7 +278,7 @@ async def staff_nudge(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMes
     return await _send(bot, chat_id, text, keyboards.staff_nudge(kit.messages, lang, numbers))
 
 
-@renderer("daily_digest")
+@renderer(Kind.DAILY_DIGEST)
 async def daily_digest(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:

@@ -16,7 +16,7 @@ from domain.customers import language_of
 from domain.invoices import invoice_for_order
 from domain.models import Status
 from domain.orders import load_order, set_staff_message
-from domain.outbox import OutboxMessage
+from domain.outbox import Kind, OutboxMessage
 from domain.timeline import Audience
 from handlers import keyboards
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 CARD_RECENT_EVENTS = 8  # the card shows the newest entries; /order <no> shows them all
 
 
-@renderer("order_card")
+@renderer(Kind.ORDER_CARD)
 async def order_card(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     """The order's one card in the staff group: posted once, then edited in place."""
     assert message.order_id is not None
@@ -64,7 +64,7 @@ async def order_card(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMess
     return sent.message_id
 
 
-@renderer("payment_proof")
+@renderer(Kind.PAYMENT_PROOF)
 async def payment_proof(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -89,7 +89,7 @@ async def payment_proof(
     return sent.message_id
 
 
-@renderer("status_changed")
+@renderer(Kind.STATUS_CHANGED)
 async def status_changed(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -127,7 +127,7 @@ async def _order_message(
     return sent.message_id
 
 
-@renderer("order_placed")
+@renderer(Kind.ORDER_PLACED)
 async def order_placed(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -147,7 +147,7 @@ async def order_placed(
     return await _order_message(kit, bot, chat_id, message, "order_placed", bank=kit.settings.bank)
 
 
-@renderer("order_cancelled")
+@renderer(Kind.ORDER_CANCELLED)
 async def order_cancelled(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -155,7 +155,7 @@ async def order_cancelled(
     return await _order_message(kit, bot, chat_id, message, "order_cancelled")
 
 
-@renderer("received_thanks")
+@renderer(Kind.RECEIVED_THANKS)
 async def received_thanks(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -181,7 +181,7 @@ def _under_card(order_message_id: int | None) -> ReplyParameters | None:
     return ReplyParameters(order_message_id, allow_sending_without_reply=True)
 
 
-@renderer("order_shipped")
+@renderer(Kind.ORDER_SHIPPED)
 async def order_shipped(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -230,7 +230,7 @@ async def _send_invoice(
     return sent.message_id
 
 
-@renderer("invoice")
+@renderer(Kind.INVOICE)
 async def invoice_to_customer(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -238,7 +238,7 @@ async def invoice_to_customer(
     return await _send_invoice(kit, bot, chat_id, message, staff=False)
 
 
-@renderer("invoice_staff")
+@renderer(Kind.INVOICE_STAFF)
 async def invoice_to_staff(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
@@ -246,7 +246,7 @@ async def invoice_to_staff(
     return await _send_invoice(kit, bot, chat_id, message, staff=True)
 
 
-@renderer("low_stock")
+@renderer(Kind.LOW_STOCK)
 async def low_stock(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     """One alert when a product drops to or below its threshold."""
     product = await get_product(kit.store, message.payload["sku"], active_only=False)

@@ -1,7 +1,7 @@
 """The outbox renderers' registry: one renderer per message kind, registered by decorator.
 
 bot/notices/__init__.py imports every module that registers, so importing `bot.notices`
-gives the complete table.
+gives the complete table; `check_complete` says whether every Kind has its renderer.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 
 from bot.settings import Settings
 from domain.couriers import CourierBook
-from domain.outbox import OutboxMessage
+from domain.outbox import Kind, OutboxMessage
 from domain.store import Store
 from messages import Messages
 
@@ -30,11 +30,15 @@ class NoticeKit:
 
 
 Renderer = Callable[[NoticeKit, Bot, int, OutboxMessage], Awaitable[int | None]]
-RENDERERS: dict[str, Renderer] = {}
+RENDERERS: dict[Kind, Renderer] = {}
 
 
-def renderer(kind: str) -> Callable[[Renderer], Renderer]:
+def renderer(kind: Kind) -> Callable[[Renderer], Renderer]:
+    """Register the one renderer of `kind` (a second one for the same kind is a bug)."""
+
     def register(func: Renderer) -> Renderer:
+        if kind in RENDERERS:
+            raise RuntimeError(f"two renderers for outbox kind {kind!r}")
         RENDERERS[kind] = func
         return func
 
@@ -43,3 +47,12 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
 
 def is_not_modified(exc: BadRequest) -> bool:
     return "not modified" in exc.message.lower()
+
+
+def check_complete() -> None:
+    """Every Kind the domain may queue has a renderer, and nothing else has one: a missing
+    renderer fails at start, not as a "failed" outbox row in production."""
+    missing = sorted(str(k) for k in set(Kind) - set(RENDERERS))
+    unknown = sorted(str(k) for k in set(RENDERERS) - set(Kind))
+    if missing or unknown:
+        raise RuntimeError(f"outbox renderers: missing {missing}, unknown {unknown}")

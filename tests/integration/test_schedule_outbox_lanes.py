@@ -12,9 +12,12 @@ from bot.notices import RENDERERS, NoticeKit
 from bot.sender import OutboxSender
 from bot.settings import Settings, courier_book
 from domain import outbox
-from domain.outbox import OutboxMessage
+from domain.outbox import Kind, OutboxMessage
 from domain.store import Store
 from messages import Messages
+
+# Any kind will do: each test puts its own renderer in for it.
+LANE_TEST = Kind.DAILY_DIGEST
 
 
 def sender_for(store: Store) -> OutboxSender:
@@ -28,7 +31,7 @@ async def queue(store: Store, audience: str, n: int, chat_id: int | None = None)
             db,
             audience=audience,  # type: ignore[arg-type]
             chat_id=chat_id,
-            kind="lane_test",
+            kind=LANE_TEST,
             payload={"n": n},
             now=store.now(),
         )
@@ -46,7 +49,7 @@ async def test_a_staff_backlog_does_not_hold_customer_messages(
         sent.append((chat_id, message.payload["n"]))
         return len(sent)
 
-    monkeypatch.setitem(RENDERERS, "lane_test", render)
+    monkeypatch.setitem(RENDERERS, LANE_TEST, render)
     sender = sender_for(store)
     await queue(store, "staff", 1)
     await queue(store, "customer", 2, chat_id=1001)
@@ -81,7 +84,7 @@ async def test_one_chat_in_order_many_chats_at_once(
         sent.append((chat_id, message.payload["n"]))
         return len(sent)
 
-    monkeypatch.setitem(RENDERERS, "lane_test", render)
+    monkeypatch.setitem(RENDERERS, LANE_TEST, render)
     for n in range(3):
         await queue(store, "customer", n, chat_id=1001)
     await queue(store, "customer", 9, chat_id=1002)
@@ -102,7 +105,7 @@ async def test_a_kick_during_a_drain_is_not_lost(
         sent.append(message.payload["n"])
         return len(sent)
 
-    monkeypatch.setitem(RENDERERS, "lane_test", render)
+    monkeypatch.setitem(RENDERERS, LANE_TEST, render)
     sender = sender_for(store)
     await queue(store, "customer", 1, chat_id=1001)
     first = asyncio.create_task(sender.run(None))  # type: ignore[arg-type]
@@ -115,3 +118,13 @@ async def test_a_kick_during_a_drain_is_not_lost(
     gate.set()
     assert await first == 2
     assert sent == [1, 2]
+
+
+async def test_a_misspelled_kind_is_refused_when_queued(store: Store) -> None:
+    """Not a "failed" row later: the change that queues it fails, and nothing is written."""
+    with pytest.raises(ValueError, match="order_crad"):
+        async with store.transaction() as db:
+            await outbox.enqueue(
+                db, audience="staff", kind="order_crad", now=store.now()  # type: ignore[arg-type]
+            )
+    assert await outbox.counts(store) == {}
