@@ -136,7 +136,8 @@ def _build_shop(
     couriers = courier_book(settings)
     invoices = issuer(settings)
     # The sender gets what its renderers need, not the Shop: the Shop only holds its kick.
-    sender = OutboxSender(NoticeKit(settings, store, messages, couriers))
+    schedule = policy_from(settings)
+    sender = OutboxSender(NoticeKit(settings, store, messages, couriers, schedule))
     shop = Shop(
         settings=settings,
         store=store,
@@ -144,7 +145,7 @@ def _build_shop(
         couriers=couriers,
         issuer=invoices,
         desk=OrderDesk(store, DeskPolicy(couriers, settings.invoice_at, invoices)),
-        schedule=policy_from(settings),
+        schedule=schedule,
         kick=functools.partial(sender.kick, job_queue),
     )
     bot_data.shop = shop

@@ -33,6 +33,19 @@ async def _close(db: aiosqlite.Connection, order_id: int, answer: str, now: date
     )
 
 
+async def open_check(store: Store, order: Order) -> int | None:
+    """Asked when the question is sent: how many times the customer has been asked about this
+    shipped order, while the check is open; None once the order moved on or they answered."""
+    if order.status != Status.SHIPPED:
+        return None
+    row = await store.fetchone(
+        "SELECT asks, answer FROM delivery_checks WHERE order_id = ?", (order.id,)
+    )
+    if row is None or row["answer"] is not None:
+        return None
+    return int(row["asks"])
+
+
 async def ask(store: Store, policy: Policy) -> int:
     """Orders shipped DELIVERY_CHECK_AFTER ago and never asked: ask (opted-out customers are
     not asked, but their clock towards automatic delivery starts all the same)."""

@@ -172,6 +172,23 @@ class Order(_Frozen):
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
 
+    @property
+    def shipped_at(self) -> datetime | None:
+        """When it was (last) marked shipped, from its events."""
+        return next(
+            (
+                e.at
+                for e in reversed(self.events)
+                if e.kind == "status" and e.to_status == Status.SHIPPED
+            ),
+            None,
+        )
+
+    @property
+    def called_off(self) -> bool:
+        """Cancelled or rejected: nothing more will be done for it."""
+        return self.status in (Status.CANCELLED, Status.REJECTED)
+
 
 class CheckoutDetails(_Frozen):
     """What the customer gave in the checkout conversation, already validated."""

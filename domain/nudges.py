@@ -9,6 +9,7 @@ waits for the customer, whom the payment reminders chase instead.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
@@ -100,6 +101,30 @@ async def nudge_staff(store: Store, policy: Policy) -> int:
             (RUN_NAME, to_db(now)),
         )
     return len(items)
+
+
+async def still_waiting(
+    store: Store, items: list[dict[str, Any]], policy: Policy
+) -> list[dict[str, Any]]:
+    """Asked when a nudge is sent: the orders it listed that are still at their stage, grouped
+    by stage with the stage's limit and how long each has waited (hours). Empty when every
+    order has moved on."""
+    now = store.now()
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        row = await store.fetchone("SELECT status FROM orders WHERE id = ?", (item["order_id"],))
+        if row is None or row["status"] != _status_of(item["stage"]):
+            continue
+        hours = int((now - from_db(item["since"])).total_seconds() // 3600)
+        groups.setdefault(item["stage"], []).append({"number": item["number"], "hours": hours})
+    return [
+        {
+            "stage": stage,
+            "limit_hours": int(_limit(policy, stage).total_seconds() // 3600),
+            "orders": orders,
+        }
+        for stage, orders in groups.items()
+    ]
 
 
 def _status_of(stage: str) -> str:

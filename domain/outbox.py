@@ -180,6 +180,17 @@ async def mark_unreachable(store: Store, chat_id: int, error: str) -> None:
         )
 
 
+async def newer_pending(store: Store, kind: Kind, order_id: int, after_id: int) -> bool:
+    """Whether a later message of this kind for the order waits to be sent (so this one may
+    be skipped: the later one says the same, newer)."""
+    row = await store.fetchone(
+        "SELECT 1 FROM outbox WHERE kind = ? AND state = 'pending'"
+        " AND order_id = ? AND id > ? LIMIT 1",
+        (kind, order_id, after_id),
+    )
+    return row is not None
+
+
 async def counts(store: Store) -> dict[str, int]:
     rows = await store.fetchall("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
     return {r["state"]: r["n"] for r in rows}

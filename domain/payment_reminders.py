@@ -14,7 +14,7 @@ import aiosqlite
 
 from domain.actors import SYSTEM
 from domain.clock import from_db, to_db
-from domain.models import Status
+from domain.models import Order, PaymentMethod, PaymentStatus, Status
 from domain.orders import apply_transition, load_order
 from domain.outbox import Kind
 from domain.quiet_hours import EVENING_MARGIN
@@ -38,6 +38,16 @@ SELECT o.id, o.user_id, o.since, c.reminders_enabled, c.reachable FROM (
 WHERE o.since <= :until {where}
 ORDER BY o.since, o.id LIMIT :limit
 """
+
+
+def still_awaiting(order: Order) -> bool:
+    """Asked again when a reminder is sent: one held overnight by quiet hours is dropped once
+    the order was paid, a receipt came in, or it was closed meanwhile."""
+    return (
+        order.status == Status.PLACED
+        and order.payment_method == PaymentMethod.TRANSFER
+        and order.payment_status == PaymentStatus.UNPAID
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,6 +108,11 @@ async def start_surveys(store: Store, policy: Policy) -> int:
     return len(rows)
 
 
+def is_open(survey: Survey, now: datetime) -> bool:
+    """Still asking for a score (asked again when the question is sent, after quiet hours)."""
+    return survey.state == "open" and now < survey.closes_at
+
+
 # ---------------------------------------------------------------- answers
 
 

@@ -2,27 +2,27 @@
 
 A reminder is checked again when it is sent, not only when it was queued: one held overnight
 by quiet hours is dropped if the order was paid, the cart emptied or the customer opted out
-meanwhile (the renderer then returns None and nothing is sent).
+meanwhile (the renderer then returns None and nothing is sent). Whether it is still due is
+the domain's answer (the module that queued it); a renderer loads, asks, renders and sends.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
 from bot.notices.registry import NoticeKit, renderer
 from domain import cart as carts
+from domain import delivery_checks, nudges, payment_reminders, surveys
 from domain.clock import from_db
 from domain.customers import language_of
-from domain.models import Order, PaymentMethod, PaymentStatus, Status
+from domain.models import Order
 from domain.orders import load_order
 from domain.outbox import Kind, OutboxMessage
 from domain.preferences import get_preferences
-from domain.surveys import survey_of_order
 from handlers import keyboards
 
 log = logging.getLogger(__name__)
@@ -37,13 +37,6 @@ async def _send(
 
 def _skip(message: OutboxMessage, why: str) -> None:
     log.info("outbox %s (%s) not sent: %s", message.id, message.kind, why)
-
-
-def shipped_at(order: Order) -> datetime | None:
-    return next(
-        (e.at for e in reversed(order.events) if e.kind == "status" and e.to_status == "shipped"),
-        None,
-    )
 
 
 async def _order(kit: NoticeKit, message: OutboxMessage) -> Order:
@@ -82,11 +75,7 @@ async def _payment_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage, *, last: bool
 ) -> int | None:
     order = await _order(kit, message)
-    if not (
-        order.status == Status.PLACED
-        and order.payment_method == PaymentMethod.TRANSFER
-        and order.payment_status == PaymentStatus.UNPAID
-    ):
+    if not payment_reminders.still_awaiting(order):
         _skip(message, "no longer awaiting payment")
         return None
     if await _opted_out(kit, chat_id, message, "reminders"):
@@ -136,10 +125,8 @@ async def delivery_check(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     order = await _order(kit, message)
-    check = await kit.store.fetchone(
-        "SELECT asks, answer FROM delivery_checks WHERE order_id = ?", (order.id,)
-    )
-    if order.status != Status.SHIPPED or check is None or check["answer"] is not None:
+    asks = await delivery_checks.open_check(kit.store, order)
+    if asks is None:
         _skip(message, "no longer on its way")
         return None
     if await _opted_out(kit, chat_id, message, "reminders"):
@@ -149,8 +136,8 @@ async def delivery_check(
         lang,
         "delivery_check_ask",
         order=order,
-        shipped_at=shipped_at(order),
-        again=check["asks"] > 1,
+        shipped_at=order.shipped_at,
+        again=asks > 1,
     )
     return await _send(
         bot, chat_id, text, keyboards.delivery_check(kit.messages, lang, order.number)
@@ -173,8 +160,8 @@ async def auto_delivered(
 @renderer(Kind.SURVEY)
 async def survey(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     order = await _order(kit, message)
-    current = await survey_of_order(kit.store, order.id)
-    if current is None or current.state != "open" or kit.store.now() >= current.closes_at:
+    current = await surveys.survey_of_order(kit.store, order.id)
+    if current is None or not surveys.is_open(current, kit.store.now()):
         _skip(message, "survey no longer open")
         return None
     if await _opted_out(kit, chat_id, message, "surveys"):
@@ -216,7 +203,7 @@ async def delivery_report(
         "nudge_delivery_report",
         order=order,
         answer=message.payload["answer"],
-        shipped_at=shipped_at(order),
+        shipped_at=order.shipped_at,
     )
     return await _send(
         bot, chat_id, text, keyboards.staff_nudge(kit.messages, lang, [order.number])
@@ -228,7 +215,7 @@ async def survey_detractor(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     order = await _order(kit, message)
-    current = await survey_of_order(kit.store, order.id)
+    current = await surveys.survey_of_order(kit.store, order.id)
     if current is None or current.score is None:
         _skip(message, "no score")
         return None
@@ -242,39 +229,13 @@ async def survey_detractor(
 @renderer(Kind.STAFF_NUDGE)
 async def staff_nudge(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     """Orders listed when the nudge was queued and still at that stage when it is sent."""
-    stage_status = {"verification": "placed", "packing": "verified", "shipment": "packed"}
-    limits = {
-        "verification": kit.settings.nudge_verification_after,
-        "packing": kit.settings.nudge_packing_after,
-        "shipment": kit.settings.nudge_shipment_after,
-    }
-    now = kit.store.now()
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for item in message.payload["items"]:
-        row = await kit.store.fetchone(
-            "SELECT status FROM orders WHERE id = ?", (item["order_id"],)
-        )
-        if row is None or row["status"] != stage_status[item["stage"]]:
-            continue
-        hours = int((now - from_db(item["since"])).total_seconds() // 3600)
-        groups.setdefault(item["stage"], []).append({"number": item["number"], "hours": hours})
+    groups = await nudges.still_waiting(kit.store, message.payload["items"], kit.schedule)
     if not groups:
         _skip(message, "every order listed has moved on")
         return None
     lang = kit.settings.default_language
-    text = kit.messages.render(
-        lang,
-        "nudge_staff",
-        groups=[
-            {
-                "stage": stage,
-                "limit_hours": int(limits[stage].total_seconds() // 3600),
-                "orders": items,
-            }
-            for stage, items in groups.items()
-        ],
-    )
-    numbers = [i["number"] for items in groups.values() for i in items]
+    text = kit.messages.render(lang, "nudge_staff", groups=groups)
+    numbers = [o["number"] for group in groups for o in group["orders"]]
     return await _send(bot, chat_id, text, keyboards.staff_nudge(kit.messages, lang, numbers))
 
 

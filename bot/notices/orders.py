@@ -11,10 +11,10 @@ from telegram.error import BadRequest
 
 from bot.invoice_pdf import render_invoice
 from bot.notices.registry import NoticeKit, is_not_modified, renderer
+from domain import outbox
 from domain.catalog import get_product
 from domain.customers import language_of
 from domain.invoices import invoice_for_order
-from domain.models import Status
 from domain.orders import load_order, set_staff_message
 from domain.outbox import Kind, OutboxMessage
 from domain.timeline import Audience
@@ -30,7 +30,9 @@ async def order_card(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMess
     """The order's one card in the staff group: posted once, then edited in place."""
     assert message.order_id is not None
     order = await load_order(kit.store.reader, message.order_id)
-    if order.staff_message_id is not None and await _newer_card_pending(kit, message):
+    if order.staff_message_id is not None and await outbox.newer_pending(
+        kit.store, Kind.ORDER_CARD, order.id, message.id
+    ):
         return None  # a later redraw is queued: save the group's rate limit for it
     lang = kit.settings.default_language
     # Edited in place for the order's whole life: always within the limit, or edits fail.
@@ -134,7 +136,7 @@ async def order_placed(
     """The order confirmation with the payment instructions (bank details as set now)."""
     assert message.order_id is not None
     order = await load_order(kit.store.reader, message.order_id)
-    if order.status in (Status.CANCELLED, Status.REJECTED):
+    if order.called_off:
         # Held up (the bot was down) until the order was closed: payment instructions for it
         # would mislead; the customer hears about the closing from its own message.
         log.info(
@@ -164,15 +166,6 @@ async def received_thanks(
 
 
 # ---------------------------------------------------------------- staff workflow
-
-
-async def _newer_card_pending(kit: NoticeKit, message: OutboxMessage) -> bool:
-    row = await kit.store.fetchone(
-        "SELECT 1 FROM outbox WHERE kind = 'order_card' AND state = 'pending'"
-        " AND order_id = ? AND id > ? LIMIT 1",
-        (message.order_id, message.id),
-    )
-    return row is not None
 
 
 def _under_card(order_message_id: int | None) -> ReplyParameters | None:

@@ -15,6 +15,7 @@ from telegram.error import BadRequest
 from bot.settings import Settings
 from domain.couriers import CourierBook
 from domain.outbox import Kind, OutboxMessage
+from domain.schedule_policy import Policy
 from domain.store import Store
 from messages import Messages
 
@@ -27,6 +28,7 @@ class NoticeKit:
     store: Store
     messages: Messages
     couriers: CourierBook
+    schedule: Policy  # the scheduled follow-up's limits (a nudge shows its stage's)
 
 
 Renderer = Callable[[NoticeKit, Bot, int, OutboxMessage], Awaitable[int | None]]

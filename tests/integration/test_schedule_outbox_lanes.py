@@ -10,7 +10,7 @@ import pytest
 
 from bot.notices import RENDERERS, NoticeKit
 from bot.sender import OutboxSender
-from bot.settings import Settings, courier_book
+from bot.settings import Settings, courier_book, policy_from
 from domain import outbox
 from domain.outbox import Kind, OutboxMessage
 from domain.store import Store
@@ -22,7 +22,9 @@ LANE_TEST = Kind.DAILY_DIGEST
 
 def sender_for(store: Store) -> OutboxSender:
     settings = Settings(_env_file=None, bot_token="1:a", staff_chat_id=-100)  # type: ignore[call-arg]
-    return OutboxSender(NoticeKit(settings, store, Messages(), courier_book(settings)))
+    return OutboxSender(
+        NoticeKit(settings, store, Messages(), courier_book(settings), policy_from(settings))
+    )
 
 
 async def queue(store: Store, audience: str, n: int, chat_id: int | None = None) -> None:

@@ -15,7 +15,7 @@ from telegram.ext import ExtBot
 from bot.notices import NoticeKit
 from bot.ratelimit import TelegramRateLimiter
 from bot.sender import OutboxSender
-from bot.settings import Settings, courier_book
+from bot.settings import Settings, courier_book, policy_from
 from domain import cart, surveys
 from domain.clock import FrozenClock
 from domain.delivery_checks import answer_check
@@ -74,7 +74,9 @@ async def world(
         database_path=tmp_path / "unused.db",
         shop_name="Toko Kopi Nusantara",
     )
-    sender = OutboxSender(NoticeKit(settings, seeded_store, Messages(), courier_book(settings)))
+    sender = OutboxSender(
+        NoticeKit(settings, seeded_store, Messages(), courier_book(settings), policy_from(settings))
+    )
     fake_tg.group(STAFF, "Toko — Pesanan", bot_is_admin=True)
     for user_id, lang in ((1001, "id"), (1002, "en"), (1003, "id")):
         fake_tg.user(user_id, f"C{user_id}", language_code=lang)

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.notices import NoticeKit
 from bot.sender import OutboxSender
-from bot.settings import Settings, courier_book
+from bot.settings import Settings, courier_book, policy_from
 from domain import outbox
 from domain.clock import FrozenClock, from_db
 from domain.models import Order
@@ -75,7 +75,9 @@ def make_sender(store: Store) -> OutboxSender:
         staff_chat_id=STAFF_CHAT,
         shop_name="Toko Kopi Nusantara",
     )
-    return OutboxSender(NoticeKit(settings, store, Messages(), courier_book(settings)))
+    return OutboxSender(
+        NoticeKit(settings, store, Messages(), courier_book(settings), policy_from(settings))
+    )
 
 
 async def states(store: Store) -> dict[str, int]:
