@@ -11,8 +11,7 @@ from handlers import callbacks as cb
 from handlers import keyboards as kb
 from handlers.common import Context
 from handlers.pressed import button
-from handlers.staff_common import Desk
-from handlers.staff_orders import command_text, show_usage
+from handlers.staff_common import Desk, command_text, show_usage
 
 STOCK_LIST_LIMIT = 30
 
