@@ -31,7 +31,6 @@ from domain import orders as order_service
 from domain.errors import InvalidInput
 from domain.validation import normalize_phone, validate_address, validate_name, validate_note
 from handlers import callbacks as cb
-from handlers import keyboards as kb
 from handlers.checkout_place import finished_checkout, place
 from handlers.checkout_steps import (
     ADDRESS,
@@ -55,6 +54,7 @@ from handlers.checkout_steps import (
     quit_empty,
 )
 from handlers.common import Context, Screen
+from handlers.keyboards import customer as kb
 from handlers.pressed import button as pressed
 from handlers.quantity import QTY, ask_quantity, typed_quantity
 

@@ -13,8 +13,8 @@ from domain import cart as carts
 from domain import orders as order_service
 from domain.errors import AlreadyPlaced, EmptyCart
 from domain.models import CheckoutDetails, PaymentMethod
-from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.keyboards import customer as kb
 from handlers.quantity import SKU
 
 NAME, PHONE, ADDRESS, SHIPPING, PAYMENT, NOTE, CONFIRM = (

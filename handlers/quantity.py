@@ -11,8 +11,8 @@ from domain import cart as carts
 from domain import catalog
 from domain.errors import DomainError, InvalidInput, OffSale
 from handlers import callbacks as cb
-from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.keyboards import customer as kb
 from handlers.pressed import button as pressed
 
 QTY = "qty"

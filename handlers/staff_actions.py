@@ -18,8 +18,8 @@ from domain.dedupe import MessageKey
 from domain.errors import DomainError, InvalidInput, StaleAction
 from domain.fulfilment import Fulfilment, Result
 from domain.staff_actions import TARGET, Action
-from handlers import keyboards as kb
 from handlers.common import Context
+from handlers.keyboards import staff as kb
 from handlers.staff_cards import ask, order_actions, set_markup, toast_done
 from handlers.staff_common import Desk, command_text, show_usage
 

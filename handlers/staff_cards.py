@@ -15,7 +15,7 @@ from domain.fulfilment import Result
 from domain.invoices import Invoice
 from domain.models import Order
 from domain.staff_actions import Action
-from handlers import keyboards as kb
+from handlers.keyboards import staff as kb
 from handlers.staff_common import Desk, log
 
 
