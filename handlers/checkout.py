@@ -3,14 +3,22 @@ an "other amount" quantity, and the six checkout steps with Back and /cancel.
 
 One conversation, not two, so a customer is in at most one prompt at a time. Its state and
 the draft (user_data) are kept by the SQLite persistence: a restart resumes the same step.
+
+The state is the current step, and the only record of it (PTB's model): each state lists
+its own step's handlers, which are told their step when the conversation is built. The
+draft holds the answers (handlers.checkout_steps); the screens asking each step are there too.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -19,142 +27,60 @@ from telegram.ext import (
 )
 
 from domain import cart as carts
-from domain import catalog
 from domain import orders as order_service
-from domain.errors import (
-    AlreadyPlaced,
-    DomainError,
-    EmptyCart,
-    InvalidInput,
-    OffSale,
-    OutOfStock,
-    StaleAction,
-)
-from domain.models import CheckoutDetails, PaymentMethod
+from domain.errors import InvalidInput
 from domain.validation import normalize_phone, validate_address, validate_name, validate_note
 from handlers import callbacks as cb
-from handlers import keyboards as kb
-from handlers.common import Context, Screen
-from handlers.pressed import button as pressed
-
-QTY, NAME, PHONE, ADDRESS, SHIPPING, PAYMENT, NOTE, CONFIRM = (
-    "qty",
-    "name",
-    "phone",
-    "address",
-    "shipping",
-    "payment",
-    "note",
-    "confirm",
+from handlers.checkout_place import finished_checkout, place
+from handlers.checkout_steps import (
+    ADDRESS,
+    CONFIRM,
+    DRAFT,
+    END,
+    KEY,
+    NAME,
+    NOTE,
+    PAYMENT,
+    PHONE,
+    SHIPPING,
+    State,
+    draft,
+    drop_draft,
+    keep,
+    payment_methods,
+    previous,
+    prompt,
+    quit_checkout,
+    quit_empty,
 )
-STEPS = [NAME, PHONE, ADDRESS, SHIPPING, PAYMENT, NOTE, CONFIRM]
-END = ConversationHandler.END
+from handlers.common import Context, Screen
+from handlers.keyboards import customer as kb
+from handlers.pressed import button as pressed
+from handlers.quantity import QTY, ask_quantity, typed_quantity
+
 PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
-DRAFT = "checkout"
-# The draft's idempotency key, made when checkout starts and persisted with the draft: the
-# order it places carries it, so Confirm pressed again (after a crash) finds that order.
-KEY = "key"
-# The number of the customer's last placed order, for a checkout button pressed after its
-# checkout ended (a double tap on Confirm, an old message).
-PLACED = "placed"
+NOT_TEXT = PRIVATE & (filters.Sticker.ALL | filters.VOICE | filters.LOCATION | filters.CONTACT)
 
+# The checkout's own buttons (handlers.keyboards builds them from the same classes).
+USE_SAVED = cb.CheckoutStep(step="use")
+SKIP = cb.CheckoutStep(step="skip")
+BACK = cb.CheckoutStep(step="back")
+CANCEL = cb.CheckoutStep(step="x")
+OK = cb.CheckoutStep(step="ok")
+ANY_BUTTON = (cb.CheckoutStep, cb.CheckoutShipping, cb.CheckoutPayment)
 
-def draft(context: Context) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
+# What a press does at a step: (screen, that step, the parsed button) → the next state.
+Act = Callable[[Screen, str, Any], Awaitable[State]]
+Handler = BaseHandler[Update, Context, State]
 
-
-def payment_methods(screen: Screen) -> list[PaymentMethod]:
-    methods = [PaymentMethod.TRANSFER]
-    if screen.deps.settings.cod_enabled:
-        methods.append(PaymentMethod.COD)
-    return methods
-
-
-async def prompt(screen: Screen, step: str) -> str | int:
-    """Ask for `step` and return it as the conversation's new state."""
-    messages, lang, data = screen.deps.messages, screen.lang, draft(screen.context)
-    data["step"] = step
-    if step == NAME:
-        saved = data.get("name") or screen.who.name
-        await screen.send(
-            screen.render("checkout_name"), kb.checkout_nav(messages, lang, use_saved=saved)
-        )
-    elif step == PHONE:
-        saved = data.get("phone") or screen.who.phone
-        await screen.send(screen.render("checkout_phone"), kb.share_phone(messages, lang, saved))
-    elif step == ADDRESS:
-        saved = data.get("address") or screen.who.address
-        await screen.send(
-            screen.render("checkout_address"), kb.checkout_nav(messages, lang, use_saved=saved)
-        )
-    elif step == SHIPPING:
-        await screen.send(
-            screen.render("checkout_shipping"),
-            kb.shipping(messages, lang, screen.deps.settings.shipping_options),
-        )
-    elif step == PAYMENT:
-        await screen.send(
-            screen.render("checkout_payment", bank=screen.deps.settings.bank),
-            kb.payment(messages, lang, payment_methods(screen)),
-        )
-    elif step == NOTE:
-        await screen.send(
-            screen.render("checkout_note"), kb.checkout_nav(messages, lang, skip=True)
-        )
-    else:
-        content = await carts.get_cart(screen.deps.store, screen.who.user_id)
-        if content.is_empty:
-            return await quit_empty(screen)
-        shipping = screen.deps.settings.shipping(data[SHIPPING])
-        if shipping is None:  # the shop changed its shipping options meanwhile
-            return await prompt(screen, SHIPPING)
-        await screen.send(
-            screen.render(
-                "checkout_summary", cart=content, shipping=shipping, details=details_of(data)
-            ),
-            kb.confirm(messages, lang),
-        )
-    return step
-
-
-def details_of(data: dict[str, Any]) -> CheckoutDetails:
-    return CheckoutDetails(
-        name=data["name"],
-        phone=data["phone"],
-        address=data["address"],
-        shipping_code=data["shipping"],
-        payment_method=PaymentMethod(data["payment"]),
-        note=data.get("note") or None,
-    )
-
-
-async def quit_empty(screen: Screen) -> int:
-    """The cart is empty: because this checkout's order was placed already (the bot went
-    down before it could say so), or there is nothing to order."""
-    key = draft(screen.context).get(KEY)
-    placed = None
-    if key:
-        placed = await order_service.placed_by_checkout_key(
-            screen.deps.store, screen.who.user_id, key
-        )
-    if placed is not None:
-        screen.deps.kick()  # its confirmation, if still queued
-        await screen.fail(AlreadyPlaced(number=placed.number))
-    else:
-        await screen.fail(EmptyCart())
-    screen.context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    return END
-
-
-async def advance(screen: Screen, step: str) -> str | int:
-    return await prompt(screen, STEPS[STEPS.index(step) + 1])
+__all__ = ["conversation", "finished_checkout"]  # bot.app adds both
 
 
 # ---------------------------------------------------------------- entering
 
 
-async def start_checkout(update: Update, context: Context) -> str | int:
+async def start_checkout(update: Update, context: Context) -> State:
     screen = await Screen.of(update, context)
     await screen.answer()
     content = await carts.get_cart(screen.deps.store, screen.who.user_id)
@@ -165,246 +91,154 @@ async def start_checkout(update: Update, context: Context) -> str | int:
 
 
 @pressed(cb.CartCheckout)
-async def checkout_button(update: Update, context: Context, _: cb.CartCheckout) -> str | int:
+async def checkout_button(update: Update, context: Context, _: cb.CartCheckout) -> State:
     """The cart's Checkout button. Parsed like any other: PTB hands a press without data to
     every pattern, so even an exact pattern lets forged data through."""
     return await start_checkout(update, context)
 
 
-@pressed(cb.AskQuantity)
-async def ask_quantity(update: Update, context: Context, data: cb.AskQuantity) -> str | int:
+# ---------------------------------------------------------------- typed at a step
+
+
+async def typed(
+    update: Update, context: Context, *, step: str, read: Callable[[str], Any] | None
+) -> State:
+    """Text at `step`: `read` checks it; at a step that wants a button, say so, ask again."""
     screen = await Screen.of(update, context)
-    sku = data.sku
-    product = await catalog.get_product(screen.deps.store, sku)
-    if product is None:
-        await screen.answer(screen.deps.messages.error(screen.lang, "product_gone"), alert=True)
-        return END
-    await screen.answer()
-    context.user_data["qty_sku"] = sku  # type: ignore[index]
-    await screen.send(screen.render("ask_qty", product=product))
-    return QTY
-
-
-async def typed_quantity(update: Update, context: Context) -> str | int:
-    screen = await Screen.of(update, context)
-    sku = context.user_data.get("qty_sku", "")  # type: ignore[union-attr]
-    text = update.effective_message.text or ""  # type: ignore[union-attr]
-    try:
-        content = await carts.add_to_cart(screen.deps.store, screen.who.user_id, sku, text)
-    except InvalidInput as exc:
-        await screen.fail(exc)
-        return QTY
-    except OffSale as exc:
-        await screen.fail(exc)
-        return END
-    except DomainError:
-        await screen.send(screen.deps.messages.error(screen.lang, "product_gone"))
-        return END
-    context.user_data.pop("qty_sku", None)  # type: ignore[union-attr]
-    line = next(x for x in content.lines if x.sku == sku)
-    await screen.send(
-        screen.render(
-            "added", quantity=int(text.strip().lstrip("+")), name=line.name, cart=content
-        ),
-        kb.cart(screen.deps.messages, screen.lang, content),
-    )
-    return END
-
-
-# ---------------------------------------------------------------- typed steps
-
-
-async def typed(update: Update, context: Context) -> str | int:
-    """Text at a step that wants text; at a step that wants a button, say so and ask again."""
-    screen = await Screen.of(update, context)
-    data = draft(context)
-    step = data.get("step", NAME)
     text = update.effective_message.text or ""  # type: ignore[union-attr]
     # The phone step's reply keyboard sends its Back and Cancel buttons as text.
     if text == screen.deps.messages.button(screen.lang, "back"):
-        return await back_command(update, context)
+        return await step_back(screen, step)
     if text == screen.deps.messages.button(screen.lang, "cancel_checkout"):
-        return await cancel(update, context)
-    validators = {
-        NAME: validate_name,
-        PHONE: normalize_phone,
-        ADDRESS: validate_address,
-        NOTE: validate_note,
-    }
-    if step not in validators:
+        return await quit_checkout(screen)
+    if read is None:
         await screen.send(screen.render("checkout_choose"))
         return await prompt(screen, step)
     try:
-        data[step] = validators[step](text)
+        value = read(text)
     except InvalidInput as exc:
         await screen.fail(exc)
         return step
-    if step == PHONE:
-        await screen.send(
-            screen.render("checkout_phone_ok", phone=data[PHONE]), ReplyKeyboardRemove()
-        )
-    return await advance(screen, step)
+    return await keep(screen, step, value)
 
 
-async def shared_contact(update: Update, context: Context) -> str | int:
+async def shared_contact(update: Update, context: Context) -> State:
     screen = await Screen.of(update, context)
     contact = update.effective_message.contact  # type: ignore[union-attr]
     try:
-        draft(context)[PHONE] = normalize_phone(contact.phone_number)  # type: ignore[union-attr]
+        phone = normalize_phone(contact.phone_number)  # type: ignore[union-attr]
     except InvalidInput as exc:
         await screen.fail(exc)
         return PHONE
-    await screen.send(
-        screen.render("checkout_phone_ok", phone=draft(context)[PHONE]), ReplyKeyboardRemove()
-    )
-    return await advance(screen, PHONE)
+    return await keep(screen, PHONE, phone)
 
 
-# ---------------------------------------------------------------- buttons
+async def step_back(screen: Screen, step: str) -> State:
+    """/back, or Back typed: the step before; before the first one, checkout ends."""
+    return await quit_checkout(screen) if step == NAME else await previous(screen, step)
 
 
-@pressed(cb.CheckoutStep, cb.CheckoutShipping, cb.CheckoutPayment)
-async def button(
-    update: Update,
-    context: Context,
-    pressed_data: cb.CheckoutStep | cb.CheckoutShipping | cb.CheckoutPayment,
-) -> str | int:
-    """co:use | co:skip | co:ship:<code> | co:pay:<method> | co:back | co:x | co:ok.
+async def back_command(update: Update, context: Context, *, step: str) -> State:
+    return await step_back(await Screen.of(update, context), step)
 
-    A button that does not belong to the current step is from an older message: say so and
-    ask the current step again.
-    """
+
+async def cancel(update: Update, context: Context) -> int:
+    return await quit_checkout(await Screen.of(update, context))
+
+
+async def not_text(update: Update, context: Context, *, step: str) -> State:
+    """A sticker, photo or the like where a step wants text or a button."""
     screen = await Screen.of(update, context)
-    data = draft(context)
-    step = data.get("step", NAME)
-    match pressed_data:
-        case cb.CheckoutShipping(code=arg):
-            action = "ship"
-        case cb.CheckoutPayment(method=arg):
-            action = "pay"
-        case cb.CheckoutStep(step=action):
-            arg = ""
-    await screen.answer()
-    if action == "x":
-        return await cancel(update, context)
-    if action == "back":
-        if step == NAME:
-            context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-            content = await carts.get_cart(screen.deps.store, screen.who.user_id)
-            await screen.send(
-                screen.render("cart", cart=content),
-                kb.cart(screen.deps.messages, screen.lang, content),
-            )
-            return END
-        return await prompt(screen, STEPS[STEPS.index(step) - 1])
-    if action == "use" and step in (NAME, PHONE, ADDRESS):
-        saved = data.get(step) or getattr(screen.who, step)
-        if saved:
-            data[step] = saved
-            if step == PHONE:
-                await screen.send(
-                    screen.render("checkout_phone_ok", phone=saved), ReplyKeyboardRemove()
-                )
-            return await advance(screen, step)
-    elif action == "ship" and step == SHIPPING and screen.deps.settings.shipping(arg):
-        data[SHIPPING] = arg
-        return await advance(screen, step)
-    elif action == "pay" and step == PAYMENT and arg in payment_methods(screen):
-        data[PAYMENT] = arg
-        return await advance(screen, step)
-    elif action == "skip" and step == NOTE:
-        data[NOTE] = None
-        return await advance(screen, step)
-    elif action == "ok" and step == CONFIRM:
-        return await place(screen)
+    await screen.send(screen.render("checkout_choose"))
+    return QTY if step == QTY else await prompt(screen, step)
+
+
+# ---------------------------------------------------------------- pressed at a step
+
+
+async def use_saved(screen: Screen, step: str, data: cb.CheckoutStep) -> State:
+    saved = draft(screen.context).get(step) or getattr(screen.who, step)
+    return await keep(screen, step, saved) if saved else await stale(screen, step, data)
+
+
+async def chose_shipping(screen: Screen, step: str, data: cb.CheckoutShipping) -> State:
+    if not screen.deps.settings.shipping(data.code):
+        return await stale(screen, step, data)
+    return await keep(screen, step, data.code)
+
+
+async def chose_payment(screen: Screen, step: str, data: cb.CheckoutPayment) -> State:
+    if data.method not in payment_methods(screen):
+        return await stale(screen, step, data)
+    return await keep(screen, step, data.method)
+
+
+async def skipped_note(screen: Screen, step: str, _: cb.CheckoutStep) -> State:
+    return await keep(screen, step, None)
+
+
+async def confirmed(screen: Screen, step: str, _: cb.CheckoutStep) -> State:
+    return await place(screen)
+
+
+async def pressed_back(screen: Screen, step: str, _: cb.CheckoutStep) -> State:
+    """Back: the step before; at the first step, the cart again."""
+    if step != NAME:
+        return await previous(screen, step)
+    drop_draft(screen.context)
+    content = await carts.get_cart(screen.deps.store, screen.who.user_id)
+    keyboard = kb.cart(screen.deps.messages, screen.lang, content)
+    await screen.send(screen.render("cart", cart=content), keyboard)
+    return END
+
+
+async def pressed_cancel(screen: Screen, step: str, _: cb.CheckoutStep) -> State:
+    return await quit_checkout(screen)
+
+
+async def stale(screen: Screen, step: str, _: object) -> State:
+    """A button that does not belong to this step is from an older message (or asks for
+    what is no longer offered): say so and ask the current step again."""
     await screen.send(screen.render("checkout_stale"))
     return await prompt(screen, step)
 
 
-async def place(screen: Screen) -> str | int:
-    data = draft(screen.context)
-    shipping = screen.deps.settings.shipping(data.get(SHIPPING, ""))
-    if shipping is None:
-        await screen.send(screen.deps.messages.error(screen.lang, "shipping_invalid"))
-        return await prompt(screen, SHIPPING)
-    # A draft saved before checkout keys existed gets one now.
-    key = data.setdefault(KEY, order_service.new_checkout_key())
-    try:
-        placement = await order_service.place_checkout(
-            screen.deps.store, screen.who.user_id, details_of(data), shipping, key
-        )
-    except (OutOfStock, EmptyCart) as exc:
-        await screen.send(screen.error_text(exc))
-        screen.context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-        return END
-    order = placement.order
-    screen.context.user_data[PLACED] = order.number  # type: ignore[index]
-    # The confirmation with the payment details was queued with the order: the outbox sends
-    # it (exactly once, even across a crash). Here the summary, whose Confirm button was just
-    # pressed, becomes a short acknowledgement without buttons.
-    screen.deps.kick()
-    if placement.already_placed:
-        await screen.show(screen.error_text(AlreadyPlaced(number=order.number)))
-    else:
-        await screen.show(screen.render("order_placed_ack", order=order))
-    # Dropped last: should answering fail, Confirm pressed again still finds the order.
-    screen.context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    return END
+# ---------------------------------------------------------------- the script
 
 
-@pressed(cb.CheckoutStep, cb.CheckoutShipping, cb.CheckoutPayment)
-async def finished_checkout_button(
-    update: Update,
-    context: Context,
-    _: cb.CheckoutStep | cb.CheckoutShipping | cb.CheckoutPayment,
-) -> None:
-    """A checkout button pressed when no checkout is open: after an order was placed this is
-    a second tap on Confirm (or an old summary), so say the order exists."""
-    screen = await Screen.of(update, context)
-    number = context.user_data.get(PLACED)  # type: ignore[union-attr]
-    if number:
-        await screen.fail(AlreadyPlaced(number=number))
-    else:
-        await screen.fail(StaleAction())
+def on_press(step: str, act: Act, *buttons: cb.Callback | type[cb.Callback]) -> Handler:
+    """A press at `step` of one of `buttons` (one exact button, or any of a kind)."""
+    kinds = tuple(dict.fromkeys(b if isinstance(b, type) else type(b) for b in buttons))
+    pattern = "|".join(
+        b.pattern() if isinstance(b, type) else f"^{re.escape(b.pack())}$" for b in buttons
+    )
+
+    @pressed(*kinds)
+    async def run(update: Update, context: Context, data: Any) -> State:
+        screen = await Screen.of(update, context)
+        await screen.answer()
+        return await act(screen, step, data)
+
+    return CallbackQueryHandler(run, pattern=pattern)
 
 
-def finished_checkout() -> CallbackQueryHandler:  # type: ignore[type-arg]
-    """Registered right after the conversation: it sees the checkout buttons the conversation
-    did not take (no checkout open)."""
-    return CallbackQueryHandler(finished_checkout_button, pattern=cb.pattern(cb.CHECKOUT))
+def on_text(step: str, read: Callable[[str], Any] | None = None) -> Handler:
+    """Text typed at `step`, checked by `read` (None: the step wants a button)."""
+    return MessageHandler(TEXT, functools.partial(typed, step=step, read=read))
 
 
-async def cancel(update: Update, context: Context) -> int:
-    screen = await Screen.of(update, context)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    context.user_data.pop("qty_sku", None)  # type: ignore[union-attr]
-    await screen.send(screen.render("checkout_cancelled"), ReplyKeyboardRemove())
-    return END
-
-
-async def back_command(update: Update, context: Context) -> str | int:
-    screen = await Screen.of(update, context)
-    step = draft(context).get("step", NAME)
-    if step == NAME:
-        return await cancel(update, context)
-    return await prompt(screen, STEPS[STEPS.index(step) - 1])
-
-
-async def not_text(update: Update, context: Context) -> str | int:
-    """A sticker, photo or the like where a step wants text or a button."""
-    screen = await Screen.of(update, context)
-    await screen.send(screen.render("checkout_choose"))
-    step = draft(context).get("step")
-    return await prompt(screen, step) if step else QTY
+def at_every_step(step: str) -> list[Handler]:
+    """Back, Cancel and /back; any other checkout button is stale; a sticker is not text."""
+    return [
+        on_press(step, pressed_back, BACK),
+        on_press(step, pressed_cancel, CANCEL),
+        on_press(step, stale, *ANY_BUTTON),
+        CommandHandler("back", functools.partial(back_command, step=step), filters=PRIVATE),
+        MessageHandler(NOT_TEXT, functools.partial(not_text, step=step)),
+    ]
 
 
 def conversation() -> ConversationHandler:  # type: ignore[type-arg]
-    buttons = CallbackQueryHandler(button, pattern=cb.pattern(cb.CHECKOUT))
-    step_handlers = [
-        MessageHandler(TEXT, typed),
-        buttons,
-        CommandHandler("back", back_command, filters=PRIVATE),
-    ]
     return ConversationHandler(
         name="shopping",
         persistent=True,
@@ -416,20 +250,46 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
         ],
         states={
             QTY: [MessageHandler(TEXT, typed_quantity)],
-            NAME: step_handlers,
-            PHONE: [MessageHandler(PRIVATE & filters.CONTACT, shared_contact), *step_handlers],
-            ADDRESS: step_handlers,
-            SHIPPING: step_handlers,
-            PAYMENT: step_handlers,
-            NOTE: step_handlers,
-            CONFIRM: step_handlers,
+            NAME: [
+                on_text(NAME, validate_name),
+                on_press(NAME, use_saved, USE_SAVED),
+                *at_every_step(NAME),
+            ],
+            PHONE: [
+                MessageHandler(PRIVATE & filters.CONTACT, shared_contact),
+                on_text(PHONE, normalize_phone),
+                on_press(PHONE, use_saved, USE_SAVED),
+                *at_every_step(PHONE),
+            ],
+            ADDRESS: [
+                on_text(ADDRESS, validate_address),
+                on_press(ADDRESS, use_saved, USE_SAVED),
+                *at_every_step(ADDRESS),
+            ],
+            SHIPPING: [
+                on_press(SHIPPING, chose_shipping, cb.CheckoutShipping),
+                on_text(SHIPPING),
+                *at_every_step(SHIPPING),
+            ],
+            PAYMENT: [
+                on_press(PAYMENT, chose_payment, cb.CheckoutPayment),
+                on_text(PAYMENT),
+                *at_every_step(PAYMENT),
+            ],
+            NOTE: [
+                on_text(NOTE, validate_note),
+                on_press(NOTE, skipped_note, SKIP),
+                *at_every_step(NOTE),
+            ],
+            CONFIRM: [
+                on_press(CONFIRM, confirmed, OK),
+                on_text(CONFIRM),
+                *at_every_step(CONFIRM),
+            ],
         },
         fallbacks=[
             CommandHandler("cancel", cancel, filters=PRIVATE),
-            MessageHandler(
-                PRIVATE
-                & (filters.Sticker.ALL | filters.VOICE | filters.LOCATION | filters.CONTACT),
-                not_text,
-            ),
+            # Only the quantity prompt gets here: every step lists its own.
+            MessageHandler(NOT_TEXT, functools.partial(not_text, step=QTY)),
         ],
     )

@@ -1,11 +1,13 @@
-"""What every customer handler does: know the customer, answer in their language, show screens."""
+"""What every customer handler does: know the customer, answer in their language, show screens;
+and what it shares with the staff's Desk (handlers.staff_common)."""
 
 from __future__ import annotations
 
 import html as html_lib
 import logging
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -37,7 +39,49 @@ async def customer(update: Update, context: Context) -> Customer:
     )
 
 
-class Screen:
+class ChatView:
+    """What a customer's Screen and the staff's Desk share: texts in the chat's language,
+    domain errors as sentences, answers to pressed buttons. A subclass sets `update`,
+    `context`, `deps` and `lang`, and says where an error goes as a message (`say`)."""
+
+    update: Update
+    context: Context
+    deps: Shop
+    lang: str
+    # Error codes that read differently in this chat (code → the error template's name).
+    error_names: ClassVar[Mapping[str, str]] = {}
+
+    def render(self, name: str, /, **ctx: Any) -> str:
+        return self.deps.messages.render(self.lang, name, **ctx)
+
+    def error_text(self, error: DomainError) -> str:
+        code = self.error_names.get(error.code, error.code)
+        return self.deps.messages.error(self.lang, code, **error.context)
+
+    async def say(self, text: str) -> Message:
+        raise NotImplementedError
+
+    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer the pressed button (stops the spinner; `text` as a toast or an alert);
+        harmless when already answered."""
+        query = self.update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer(plain(text) if text else None, show_alert=alert)
+        except BadRequest as exc:  # answered already, or too old: nothing to do
+            log.debug("callback answer refused: %s", exc)
+
+    async def fail(self, error: DomainError) -> None:
+        """A domain error as a message in the chat (and an alert on a pressed button)."""
+        text = self.error_text(error)
+        if self.update.callback_query is not None:
+            await self.answer(text, alert=True)
+        else:
+            await self.say(text)
+
+
+class Screen(ChatView):
     """A handler's view of the chat: renders templates in the customer's language and shows
     them (editing the pressed message in place where it can)."""
 
@@ -51,12 +95,6 @@ class Screen:
     @classmethod
     async def of(cls, update: Update, context: Context) -> Screen:
         return cls(update, context, await customer(update, context))
-
-    def render(self, name: str, /, **ctx: Any) -> str:
-        return self.deps.messages.render(self.lang, name, **ctx)
-
-    def error_text(self, error: DomainError) -> str:
-        return self.deps.messages.error(self.lang, error.code, **error.context)
 
     async def send(self, text: str, markup: Markup = None) -> Message:
         chat = self.update.effective_chat
@@ -82,26 +120,11 @@ class Screen:
                 log.info("could not edit message, sending a new one: %s", exc)
         await self.send(text, markup)
 
-    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
-        """Answer the pressed button (stops the spinner); harmless when already answered."""
-        query = self.update.callback_query
-        if query is None:
-            return
-        try:
-            await query.answer(text, show_alert=alert)
-        except BadRequest as exc:  # answered already, or too old: nothing to do
-            log.debug("callback answer refused: %s", exc)
-
-    async def fail(self, error: DomainError) -> None:
-        """A domain error as a message in the chat (and an alert on a pressed button)."""
-        text = self.error_text(error)
-        if self.update.callback_query is not None:
-            await self.answer(_plain(text), alert=True)
-        else:
-            await self.send(text)
+    async def say(self, text: str) -> Message:
+        return await self.send(text)
 
 
-def _plain(html: str) -> str:
-    """Alert popups show no markup: strip our simple tags and unescape (≤ 200 chars)."""
-    text = html_lib.unescape(re.sub(r"<[^>]+>", "", html))
-    return text if len(text) <= 200 else text[:199] + "…"
+def plain(text: str) -> str:
+    """Button answers show no markup: strip our tags, unescape, ≤ 200 characters."""
+    out = html_lib.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+    return out if len(out) <= 200 else out[:199] + "…"

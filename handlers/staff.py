@@ -3,15 +3,18 @@ command menu Telegram shows there."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers import callbacks as cb
-from handlers import received, staff_lists, staff_orders
+from handlers import received, staff_actions, staff_lists, staff_orders
+from handlers.common import Context
 from messages import Messages
 
 if TYPE_CHECKING:
@@ -20,18 +23,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Command → handler, in the order the menu shows them.
-COMMANDS = {
+COMMANDS: dict[str, Callable[[Update, Context], Awaitable[None]]] = {
     "queue": staff_lists.queue_command,
     "order": staff_orders.order_command,
     "find": staff_lists.find_command,
-    "verify": staff_orders.verify_command,
-    "reject": staff_orders.reject_command,
-    "pack": staff_orders.pack_command,
-    "ship": staff_orders.ship_command,
-    "invoice": staff_orders.invoice_command,
-    "deliver": staff_orders.deliver_command,
-    "cancelorder": staff_orders.cancel_command,
-    "note": staff_orders.note_command,
+    **{
+        spec.command: functools.partial(staff_actions.typed_command, action=action)
+        for action, spec in staff_actions.ACTIONS.items()
+    },
     "stock": staff_lists.stock_command,
     "restock": staff_lists.restock_command,
 }

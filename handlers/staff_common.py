@@ -1,10 +1,9 @@
-"""What every staff handler does: check the chat, know who acts, answer in the group."""
+"""What every staff handler does: check the chat, know who acts, answer in the group, read
+the words of a typed command."""
 
 from __future__ import annotations
 
-import html as html_lib
 import logging
-import re
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
@@ -13,8 +12,7 @@ from telegram.error import BadRequest
 
 from domain.actors import Actor
 from domain.dedupe import MessageKey
-from domain.errors import DomainError
-from handlers.common import Context
+from handlers.common import ChatView, Context
 from handlers.context import Shop
 
 log = logging.getLogger("handlers.staff")
@@ -30,9 +28,11 @@ STAFF_ERRORS = {
 ANONYMOUS_ADMIN = 1087968824
 
 
-class Desk:
+class Desk(ChatView):
     """A staff handler's view of the update: the staff group's language, the acting person,
     replies in the group and answers to pressed buttons."""
+
+    error_names = STAFF_ERRORS
 
     def __init__(self, update: Update, context: Context) -> None:
         self.update = update
@@ -78,13 +78,6 @@ class Desk:
             return None
         return (message.chat.id, message.message_id)
 
-    def render(self, name: str, /, **ctx: Any) -> str:
-        return self.deps.messages.render(self.lang, name, **ctx)
-
-    def error_text(self, error: DomainError) -> str:
-        code = STAFF_ERRORS.get(error.code, error.code)
-        return self.deps.messages.error(self.lang, code, **error.context)
-
     async def reply(self, text: str, markup: Any = None) -> Message:
         """A message in the chat, as a reply to the staff message that asked."""
         chat_id = self.chat_id
@@ -108,22 +101,6 @@ class Desk:
         await self.answer(self.render("staff_toast", kind="refused"), alert=True)
         return False
 
-    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
-        query = self.update.callback_query
-        if query is None:
-            return
-        try:
-            await query.answer(plain(text) if text else None, show_alert=alert)
-        except BadRequest as exc:  # answered already, or too old
-            log.debug("callback answer refused: %s", exc)
-
-    async def fail(self, error: DomainError) -> None:
-        text = self.error_text(error)
-        if self.update.callback_query is not None:
-            await self.answer(text, alert=True)
-        else:
-            await self.reply(text)
-
     async def edit(self, message_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
         """Edit one of the bot's messages in this chat; an unchanged one is fine."""
         chat_id = self.chat_id
@@ -140,11 +117,24 @@ class Desk:
             if "not modified" not in exc.message.lower():
                 log.info("could not edit message %s: %s", message_id, exc)
 
+    async def say(self, text: str) -> Message:
+        return await self.reply(text)
+
     def kick(self) -> None:
         self.deps.kick()
 
 
-def plain(text: str) -> str:
-    """Button answers show no markup: strip our tags, unescape, ≤ 200 characters."""
-    out = html_lib.unescape(re.sub(r"<[^>]+>", "", text)).strip()
-    return out if len(out) <= 200 else out[:199] + "…"
+def command_text(update: Update, parts: int) -> list[str]:
+    """The command's words after `/cmd`: `parts - 1` words, then the rest verbatim (a reason
+    keeps its line breaks and anything else typed)."""
+    message = update.effective_message
+    text = (message.text or "") if message else ""
+    return text.split(None, parts)[1:]
+
+
+async def show_usage(desk: Desk, command: str) -> None:
+    await desk.reply(
+        desk.render(
+            "staff_usage", command=command, couriers=desk.deps.couriers.names()
+        )
+    )

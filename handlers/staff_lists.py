@@ -7,11 +7,10 @@ from telegram import Update
 from domain import search, stock, worklist
 from domain.errors import DomainError, InvalidInput
 from handlers import callbacks as cb
-from handlers import keyboards as kb
 from handlers.common import Context
+from handlers.keyboards import staff as kb
 from handlers.pressed import button
-from handlers.staff_common import Desk
-from handlers.staff_orders import command_text, show_usage
+from handlers.staff_common import Desk, command_text, show_usage
 
 STOCK_LIST_LIMIT = 30
 

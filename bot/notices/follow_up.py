@@ -23,7 +23,8 @@ from domain.models import Order
 from domain.orders import load_order
 from domain.outbox import Kind, OutboxMessage
 from domain.preferences import get_preferences
-from handlers import keyboards
+from handlers.keyboards import follow_up as notice_kb
+from handlers.keyboards import staff as staff_kb
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ async def _payment_reminder(
         last=last,
     )
     return await _send(
-        bot, chat_id, text, keyboards.payment_reminder(kit.messages, lang, order.number)
+        bot, chat_id, text, notice_kb.payment_reminder(kit.messages, lang, order.number)
     )
 
 
@@ -102,7 +103,7 @@ async def payment_expired(
     order = await _order(kit, message)
     lang = await language_of(kit.store, chat_id, kit.settings.default_language)
     text = kit.messages.render(lang, "reminder_payment_expired", order=order)
-    return await _send(bot, chat_id, text, keyboards.order_notice(kit.messages, lang, order))
+    return await _send(bot, chat_id, text, notice_kb.order_notice(kit.messages, lang, order))
 
 
 @renderer(Kind.CART_REMINDER)
@@ -117,7 +118,7 @@ async def cart_reminder(
         return None
     lang = await language_of(kit.store, chat_id, kit.settings.default_language)
     text = kit.messages.render(lang, "reminder_cart", cart=content)
-    return await _send(bot, chat_id, text, keyboards.cart_reminder(kit.messages, lang))
+    return await _send(bot, chat_id, text, notice_kb.cart_reminder(kit.messages, lang))
 
 
 @renderer(Kind.DELIVERY_CHECK)
@@ -140,7 +141,7 @@ async def delivery_check(
         again=asks > 1,
     )
     return await _send(
-        bot, chat_id, text, keyboards.delivery_check(kit.messages, lang, order.number)
+        bot, chat_id, text, notice_kb.delivery_check(kit.messages, lang, order.number)
     )
 
 
@@ -154,7 +155,7 @@ async def auto_delivered(
     text = kit.messages.render(
         lang, "delivery_check_auto", order=order, shop_name=kit.settings.shop_name
     )
-    return await _send(bot, chat_id, text, keyboards.order_notice(kit.messages, lang, order))
+    return await _send(bot, chat_id, text, notice_kb.order_notice(kit.messages, lang, order))
 
 
 @renderer(Kind.SURVEY)
@@ -169,7 +170,7 @@ async def survey(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage)
     lang = await language_of(kit.store, chat_id, kit.settings.default_language)
     text = kit.messages.render(lang, "survey_ask", order=order, shop_name=kit.settings.shop_name)
     return await _send(
-        bot, chat_id, text, keyboards.survey_scores(kit.messages, lang, order.number)
+        bot, chat_id, text, notice_kb.survey_scores(kit.messages, lang, order.number)
     )
 
 
@@ -205,9 +206,7 @@ async def delivery_report(
         answer=message.payload["answer"],
         shipped_at=order.shipped_at,
     )
-    return await _send(
-        bot, chat_id, text, keyboards.staff_nudge(kit.messages, lang, [order.number])
-    )
+    return await _send(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, [order.number]))
 
 
 @renderer(Kind.SURVEY_DETRACTOR)
@@ -221,9 +220,7 @@ async def survey_detractor(
         return None
     lang = kit.settings.default_language
     text = kit.messages.render(lang, "survey_detractor", order=order, survey=current)
-    return await _send(
-        bot, chat_id, text, keyboards.staff_nudge(kit.messages, lang, [order.number])
-    )
+    return await _send(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, [order.number]))
 
 
 @renderer(Kind.STAFF_NUDGE)
@@ -236,7 +233,7 @@ async def staff_nudge(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMes
     lang = kit.settings.default_language
     text = kit.messages.render(lang, "nudge_staff", groups=groups)
     numbers = [o["number"] for group in groups for o in group["orders"]]
-    return await _send(bot, chat_id, text, keyboards.staff_nudge(kit.messages, lang, numbers))
+    return await _send(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, numbers))
 
 
 @renderer(Kind.DAILY_DIGEST)

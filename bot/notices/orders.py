@@ -18,7 +18,8 @@ from domain.invoices import invoice_for_order
 from domain.orders import load_order, set_staff_message
 from domain.outbox import Kind, OutboxMessage
 from domain.timeline import Audience
-from handlers import keyboards
+from handlers.keyboards import follow_up as notice_kb
+from handlers.keyboards import staff as staff_kb
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ async def order_card(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMess
         audience=Audience.STAFF,
         recent=CARD_RECENT_EVENTS,
     )
-    markup = keyboards.staff_order_actions(kit.messages, lang, order)
+    markup = staff_kb.staff_order_actions(kit.messages, lang, order)
     if order.staff_message_id is not None:
         try:
             await bot.edit_message_text(
@@ -106,7 +107,7 @@ async def status_changed(
         to=message.payload["to"],
         note=message.payload.get("note"),
     )
-    markup = keyboards.order_notice(kit.messages, lang, order)
+    markup = notice_kb.order_notice(kit.messages, lang, order)
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     return sent.message_id
 
@@ -124,7 +125,7 @@ async def _order_message(
     order = await load_order(kit.store.reader, message.order_id)
     lang = await language_of(kit.store, chat_id, kit.settings.default_language)
     text = kit.messages.render(lang, template, order=order, **ctx)
-    markup = keyboards.order_notice(kit.messages, lang, order)
+    markup = notice_kb.order_notice(kit.messages, lang, order)
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     return sent.message_id
 
@@ -190,7 +191,7 @@ async def order_shipped(
         tracking_url=url,
         corrected=bool(message.payload.get("corrected")),
     )
-    markup = keyboards.shipped_notice(kit.messages, lang, order, url)
+    markup = notice_kb.shipped_notice(kit.messages, lang, order, url)
     sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     return sent.message_id
 

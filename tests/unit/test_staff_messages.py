@@ -26,8 +26,8 @@ from domain.models import (
 from domain.stock import Movement, Restocked
 from domain.timeline import Audience
 from domain.worklist import OPEN, QueueItem, QueuePage
-from handlers import keyboards as kb
-from handlers.staff_common import plain
+from handlers.common import plain
+from handlers.keyboards import staff as kb
 from messages import Messages
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
