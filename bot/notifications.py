@@ -16,7 +16,8 @@ from domain.catalog import get_product
 from domain.customers import language_of
 from domain.invoices import invoice_for_order
 from domain.models import Status
-from domain.orders import load_order, set_staff_message
+from domain.order_reads import load_order
+from domain.orders import set_staff_message
 from domain.outbox import OutboxMessage
 from domain.timeline import Audience
 from handlers import keyboards

@@ -19,7 +19,7 @@ from domain import cart as carts
 from domain.clock import from_db
 from domain.customers import language_of
 from domain.models import Order, PaymentMethod, PaymentStatus, Status
-from domain.orders import load_order
+from domain.order_reads import load_order
 from domain.preferences import get_preferences
 from domain.surveys import survey_of_order
 from handlers import keyboards
