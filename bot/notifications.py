@@ -10,7 +10,6 @@ from telegram import Bot, InputFile, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.invoice_pdf import render_invoice
 from bot.workflow import courier_book
 from domain.catalog import get_product
 from domain.customers import language_of
@@ -21,6 +20,7 @@ from domain.orders import set_staff_message
 from domain.outbox import OutboxMessage
 from domain.timeline import Audience
 from handlers import keyboards
+from messages.invoice_pdf import render_invoice
 
 if TYPE_CHECKING:
     from bot.deps import Deps
