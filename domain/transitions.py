@@ -21,6 +21,7 @@ from domain.actors import Actor
 from domain.clock import from_db, to_db
 from domain.errors import AlreadyDone, NotFound, StaleAction, TransitionNotAllowed
 from domain.models import (
+    CALLED_OFF,
     STORED_EVENT_KINDS,
     EventKind,
     Order,
@@ -149,7 +150,7 @@ async def apply_transition(
     lines = await fetchall(
         db, "SELECT sku, quantity FROM order_lines WHERE order_id = ?", (order.id,)
     )
-    if to in (Status.CANCELLED, Status.REJECTED) and current in lifecycle.HOLDS_RESERVATION:
+    if to in CALLED_OFF and current in lifecycle.HOLDS_RESERVATION:
         await stock.release(db, lines)
     elif to == Status.SHIPPED:
         await stock.take_off_shelf(db, lines)
