@@ -91,6 +91,16 @@ async def customer_order(store: Store, user_id: int, number: str) -> Order:
     return await load_order(store.reader, row["id"])
 
 
+async def by_checkout_key(
+    db: aiosqlite.Connection, user_id: int, checkout_key: str
+) -> Order | None:
+    """The customer's order placed by this checkout (its idempotency key), if any."""
+    row = await fetchone(
+        db, "SELECT id FROM orders WHERE checkout_key = ? AND user_id = ?", (checkout_key, user_id)
+    )
+    return None if row is None else await load_order(db, row["id"])
+
+
 async def customer_orders(
     store: Store, user_id: int, *, limit: int = 10, offset: int = 0
 ) -> tuple[list[Order], int]:

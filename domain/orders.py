@@ -25,8 +25,8 @@ from domain.models import (
     ShippingOption,
     Status,
 )
-from domain.order_reads import customer_order, load_order
-from domain.store import Store, fetchall, fetchone
+from domain.order_reads import by_checkout_key, customer_order, load_order
+from domain.store import Store, fetchall
 from domain.transitions import (
     apply_transition,
     queue_card,
@@ -62,10 +62,7 @@ class Placement:
 
 async def placed_by_checkout_key(store: Store, user_id: int, checkout_key: str) -> Order | None:
     """The customer's order this checkout placed already, if any."""
-    row = await store.fetchone(
-        "SELECT id FROM orders WHERE checkout_key = ? AND user_id = ?", (checkout_key, user_id)
-    )
-    return None if row is None else await load_order(store.reader, row["id"])
+    return await by_checkout_key(store.reader, user_id, checkout_key)
 
 
 async def place_order(
@@ -104,13 +101,9 @@ async def place_checkout(
     now = store.now()
     async with store.transaction() as db:
         if checkout_key is not None:
-            placed = await fetchone(
-                db,
-                "SELECT id FROM orders WHERE checkout_key = ? AND user_id = ?",
-                (checkout_key, user_id),
-            )
+            placed = await by_checkout_key(db, user_id, checkout_key)
             if placed is not None:
-                return Placement(await load_order(db, placed["id"]), already_placed=True)
+                return Placement(placed, already_placed=True)
         lines = await fetchall(
             db,
             "SELECT c.sku, c.quantity, p.name, p.price, p.active, p.stock - p.reserved AS avail"
