@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from domain.models import Customer
-from domain.store import Store
+from domain.store import Store, fetchone
 
 LANGUAGES = ("id", "en")
 
@@ -79,6 +79,11 @@ async def set_language(store: Store, user_id: int, language: str) -> None:
         )
 
 
-async def language_of(store: Store, user_id: int, default: str) -> str:
-    row = await store.fetchone("SELECT language FROM customers WHERE user_id = ?", (user_id,))
+async def language_of(
+    source: Store | aiosqlite.Connection, user_id: int, default: str
+) -> str:
+    """The customer's language; `default` for someone not (yet) known. Given a connection,
+    reads inside that transaction (an invoice issued with the order's change)."""
+    db = source.reader if isinstance(source, Store) else source
+    row = await fetchone(db, "SELECT language FROM customers WHERE user_id = ?", (user_id,))
     return row["language"] if row else default

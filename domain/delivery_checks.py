@@ -17,10 +17,11 @@ from domain.actors import SYSTEM, Actor
 from domain.clock import to_db
 from domain.errors import AlreadyDone, NotFound
 from domain.models import Order, Status
-from domain.orders import customer_order, load_order, mark_delivered
+from domain.order_reads import customer_order, load_order
 from domain.outbox import Kind
 from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
 from domain.store import Store, fetchall, fetchone
+from domain.transitions import mark_delivered
 
 Answer = Literal["received", "not_yet", "problem"]
 ANSWERS: tuple[Answer, ...] = ("received", "not_yet", "problem")

@@ -13,27 +13,27 @@ from typing import Literal
 
 import aiosqlite
 
-from domain import dedupe, invoices, lifecycle, outbox
+from domain import dedupe, invoices, outbox
 from domain.actors import Actor
-from domain.clock import from_db, to_db
+from domain.clock import to_db
 from domain.couriers import CourierBook, validate_tracking
-from domain.errors import AlreadyDone, InvalidInput, NotFound, TransitionNotAllowed
+from domain.customers import language_of
+from domain.errors import InvalidInput, NotFound
 from domain.invoices import Invoice, Issuer
 from domain.models import EventKind, Order, PaymentMethod, PaymentStatus, Status
-from domain.orders import (
+from domain.order_reads import load_order, normalize_number, order_by_number
+from domain.staff_actions import INVOICEABLE
+from domain.store import Store, fetchone
+from domain.transitions import (
     apply_transition,
-    load_order,
+    expect,
     mark_delivered,
-    normalize_number,
-    order_by_number,
     queue_card,
     queue_customer_message,
     queue_status_notice,
     record_event,
     set_payment_status,
 )
-from domain.staff_actions import INVOICEABLE, allowed_actions
-from domain.store import Store, fetchone
 from domain.validation import NOTE_MAX, clean_text
 
 InvoiceAt = Literal["verification", "shipment", "manual"]
@@ -72,44 +72,6 @@ async def _order(db: aiosqlite.Connection, number: str) -> Order:
     return await order_by_number(db, text)
 
 
-async def _last_change(db: aiosqlite.Connection, order_id: int, to: Status) -> aiosqlite.Row | None:
-    return await fetchone(
-        db,
-        "SELECT actor_name, at FROM order_events WHERE order_id = ? AND kind = 'status'"
-        " AND to_status = ? ORDER BY id DESC LIMIT 1",
-        (order_id, to),
-    )
-
-
-async def expect(db: aiosqlite.Connection, order: Order, to: Status) -> None:
-    """Raise what a person must hear when `order` cannot go to `to` now.
-
-    Someone got there first (now or earlier, even if the order moved on since): AlreadyDone
-    naming them and when. Otherwise TransitionNotAllowed with what can be done instead.
-    """
-    if order.status == to or not lifecycle.can_transition(order.status, to):
-        done = await _last_change(db, order.id, to)
-        if done is not None:
-            raise AlreadyDone(
-                number=order.number,
-                status=to,
-                actor_name=done["actor_name"],
-                at=from_db(done["at"]),
-                current=order.status,
-            )
-        raise TransitionNotAllowed(
-            number=order.number,
-            status=order.status,
-            wanted=to,
-            allowed=[str(a) for a in allowed_actions(order.status)],
-        )
-
-
-async def _language(db: aiosqlite.Connection, user_id: int, default: str = "id") -> str:
-    row = await fetchone(db, "SELECT language FROM customers WHERE user_id = ?", (user_id,))
-    return row["language"] if row else default
-
-
 class OrderDesk:
     """The staff desk: the use cases staff run on an order, with the shop's policy."""
 
@@ -132,7 +94,7 @@ class OrderDesk:
         self, db: aiosqlite.Connection, order_id: int, actor: Actor, now: datetime
     ) -> tuple[Invoice, bool]:
         order = await load_order(db, order_id)
-        language = await _language(db, order.user_id)
+        language = await language_of(db, order.user_id, "id")
         invoice, created = await invoices.issue(db, order, actor, now, self.policy.issuer, language)
         await self._send_invoice(db, order, invoice, now, resent=not created)
         if created:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.models import PaymentStatus, Status
+from domain.models import AWAITING_SHIPMENT, PaymentStatus, Status
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.PLACED: frozenset({Status.VERIFIED, Status.REJECTED, Status.CANCELLED}),
@@ -27,8 +27,8 @@ PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
 # The customer may cancel on their own until the parcel is packed.
 CUSTOMER_CANCELLABLE: frozenset[Status] = frozenset({Status.PLACED, Status.VERIFIED})
 
-# Statuses holding reserved (not yet shipped) stock.
-HOLDS_RESERVATION: frozenset[Status] = frozenset({Status.PLACED, Status.VERIFIED, Status.PACKED})
+# Statuses holding reserved stock: it leaves the shelf with the parcel.
+HOLDS_RESERVATION: frozenset[Status] = AWAITING_SHIPMENT
 
 TERMINAL: frozenset[Status] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 

@@ -18,6 +18,12 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
+# Not yet handed to the courier: its stock is still reserved, a tracking number is to come.
+AWAITING_SHIPMENT: frozenset[Status] = frozenset({Status.PLACED, Status.VERIFIED, Status.PACKED})
+# Ended without a delivery: turned down by the shop or cancelled.
+CALLED_OFF: frozenset[Status] = frozenset({Status.CANCELLED, Status.REJECTED})
+
+
 class PaymentStatus(StrEnum):
     UNPAID = "unpaid"
     PROOF_SUBMITTED = "proof_submitted"
@@ -173,13 +179,31 @@ class Order(_Frozen):
         return sum(line.quantity for line in self.lines)
 
     @property
+    def awaiting_shipment(self) -> bool:
+        return self.status in AWAITING_SHIPMENT
+
+    @property
+    def refund_due(self) -> bool:
+        """Paid, and it will not be delivered: the shop owes the customer their money."""
+        return self.payment_status == PaymentStatus.PAID and self.status in CALLED_OFF
+
+    @property
+    def refund_may_be_due(self) -> bool:
+        """Called off after the customer paid or sent a receipt not checked yet: they hear
+        that a payment made will be refunded (staff act on `refund_due`, once it is checked)."""
+        return self.status in CALLED_OFF and self.payment_status in (
+            PaymentStatus.PROOF_SUBMITTED,
+            PaymentStatus.PAID,
+        )
+
+    @property
     def shipped_at(self) -> datetime | None:
-        """When it was (last) marked shipped, from its events."""
+        """When it was (last) handed to the courier, from its timeline."""
         return next(
             (
                 e.at
                 for e in reversed(self.events)
-                if e.kind == "status" and e.to_status == Status.SHIPPED
+                if e.kind == EventKind.STATUS and e.to_status == Status.SHIPPED
             ),
             None,
         )
@@ -187,7 +211,7 @@ class Order(_Frozen):
     @property
     def called_off(self) -> bool:
         """Cancelled or rejected: nothing more will be done for it."""
-        return self.status in (Status.CANCELLED, Status.REJECTED)
+        return self.status in CALLED_OFF
 
 
 class CheckoutDetails(_Frozen):

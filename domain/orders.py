@@ -1,40 +1,39 @@
-"""Orders: placing one from the cart, reading them, and moving them through the lifecycle."""
+"""Orders: placing one from the cart, the customer's own cancel, the transfer receipt.
+
+Reads are in domain/order_reads.py, status changes go through domain/transitions.py and
+stock moves in domain/stock.py.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import aiosqlite
 
-from domain import lifecycle, outbox, stock, timeline
+from domain import lifecycle, outbox, stock
 from domain.actors import Actor
-from domain.clock import from_db, to_db
-from domain.errors import (
-    AlreadyDone,
-    EmptyCart,
-    InvalidInput,
-    NotFound,
-    OffSale,
-    OutOfStock,
-    StaleAction,
-    TransitionNotAllowed,
-)
+from domain.clock import to_db
+from domain.errors import EmptyCart, InvalidInput, NotFound, StaleAction, TransitionNotAllowed
 from domain.models import (
-    STORED_EVENT_KINDS,
     CheckoutDetails,
     EventKind,
     Order,
-    OrderEvent,
-    OrderLine,
     PaymentMethod,
     PaymentStatus,
     ShippingOption,
     Status,
 )
-from domain.store import Store, fetchall, fetchone
+from domain.order_reads import by_checkout_key, customer_order, load_order
+from domain.store import Store, fetchall
+from domain.transitions import (
+    apply_transition,
+    queue_card,
+    queue_customer_message,
+    record_event,
+    set_payment_status,
+)
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 NUMBER_LENGTH = 6
@@ -42,113 +41,6 @@ NUMBER_LENGTH = 6
 
 def new_order_number() -> str:
     return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_LENGTH))
-
-
-def normalize_number(text: str) -> str:
-    """What a person types (`#k7q3mx`, ` K7Q3MX `) → the stored form."""
-    return text.strip().lstrip("#").upper()
-
-
-# ---------------------------------------------------------------- reading
-
-
-async def load_order(db: aiosqlite.Connection, order_id: int) -> Order:
-    row = await fetchone(db, "SELECT * FROM orders WHERE id = ?", (order_id,))
-    if row is None:
-        raise NotFound(order_id=order_id)
-    lines = await fetchall(
-        db, "SELECT * FROM order_lines WHERE order_id = ? ORDER BY rowid", (order_id,)
-    )
-    events = await fetchall(
-        db, "SELECT * FROM order_events WHERE order_id = ? ORDER BY id", (order_id,)
-    )
-    return Order(
-        id=row["id"],
-        number=row["number"],
-        user_id=row["user_id"],
-        status=Status(row["status"]),
-        payment_status=PaymentStatus(row["payment_status"]),
-        payment_method=PaymentMethod(row["payment_method"]),
-        customer_name=row["customer_name"],
-        phone=row["phone"],
-        address=row["address"],
-        shipping_code=row["shipping_code"],
-        shipping_name=row["shipping_name"],
-        shipping_fee=row["shipping_fee"],
-        note=row["note"],
-        subtotal=row["subtotal"],
-        total=row["total"],
-        created_at=from_db(row["created_at"]),
-        updated_at=from_db(row["updated_at"]),
-        payment_proof_file_id=row["payment_proof_file_id"],
-        courier=row["courier"],
-        tracking_number=row["tracking_number"],
-        invoice_number=row["invoice_number"],
-        staff_message_id=row["staff_message_id"],
-        lines=tuple(
-            OrderLine(
-                sku=r["sku"], name=r["name"], unit_price=r["unit_price"], quantity=r["quantity"]
-            )
-            for r in lines
-        ),
-        events=tuple(
-            OrderEvent(
-                at=from_db(e["at"]),
-                actor_id=e["actor_id"],
-                actor_name=e["actor_name"],
-                kind=e["kind"],
-                from_status=e["from_status"],
-                to_status=e["to_status"],
-                note=e["note"],
-            )
-            for e in events
-        ),
-    )
-
-
-async def order_by_number(db: aiosqlite.Connection, number: str) -> Order:
-    row = await fetchone(db, "SELECT id FROM orders WHERE number = ?", (normalize_number(number),))
-    if row is None:
-        raise NotFound(number=number)
-    return await load_order(db, row["id"])
-
-
-async def customer_order(store: Store, user_id: int, number: str) -> Order:
-    """One of the customer's own orders. Someone else's answers exactly like a missing one."""
-    row = await store.fetchone(
-        "SELECT id FROM orders WHERE number = ? AND user_id = ?",
-        (normalize_number(number), user_id),
-    )
-    if row is None:
-        raise NotFound(number=number)
-    return await load_order(store.reader, row["id"])
-
-
-async def customer_orders(
-    store: Store, user_id: int, *, limit: int = 10, offset: int = 0
-) -> tuple[list[Order], int]:
-    """A page of the customer's orders, newest first, and how many there are in all."""
-    count = await store.fetchone("SELECT COUNT(*) AS n FROM orders WHERE user_id = ?", (user_id,))
-    rows = await store.fetchall(
-        "SELECT id FROM orders WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
-        (user_id, limit, offset),
-    )
-    return [await load_order(store.reader, r["id"]) for r in rows], (count["n"] if count else 0)
-
-
-async def track(store: Store, user_id: int, query: str) -> Order:
-    """By order number or tracking number, among the customer's own orders only."""
-    text = query.strip()
-    if not text or len(text) > 40:
-        raise NotFound(number=text[:40])
-    row = await store.fetchone(
-        "SELECT id FROM orders WHERE user_id = ? AND (number = ? OR tracking_number = ?)"
-        " ORDER BY id DESC LIMIT 1",
-        (user_id, normalize_number(text), text.upper()),
-    )
-    if row is None:
-        raise NotFound(number=text)
-    return await load_order(store.reader, row["id"])
 
 
 # ---------------------------------------------------------------- placing
@@ -170,10 +62,7 @@ class Placement:
 
 async def placed_by_checkout_key(store: Store, user_id: int, checkout_key: str) -> Order | None:
     """The customer's order this checkout placed already, if any."""
-    row = await store.fetchone(
-        "SELECT id FROM orders WHERE checkout_key = ? AND user_id = ?", (checkout_key, user_id)
-    )
-    return None if row is None else await load_order(store.reader, row["id"])
+    return await by_checkout_key(store.reader, user_id, checkout_key)
 
 
 async def place_order(
@@ -212,13 +101,9 @@ async def place_checkout(
     now = store.now()
     async with store.transaction() as db:
         if checkout_key is not None:
-            placed = await fetchone(
-                db,
-                "SELECT id FROM orders WHERE checkout_key = ? AND user_id = ?",
-                (checkout_key, user_id),
-            )
+            placed = await by_checkout_key(db, user_id, checkout_key)
             if placed is not None:
-                return Placement(await load_order(db, placed["id"]), already_placed=True)
+                return Placement(placed, already_placed=True)
         lines = await fetchall(
             db,
             "SELECT c.sku, c.quantity, p.name, p.price, p.active, p.stock - p.reserved AS avail"
@@ -228,22 +113,7 @@ async def place_checkout(
         )
         if not lines:
             raise EmptyCart()
-        for line in lines:
-            # Compare-and-set on availability: the CHECK constraint backs it up.
-            cur = await db.execute(
-                "UPDATE products SET reserved = reserved + ?"
-                " WHERE sku = ? AND active = 1 AND stock - reserved >= ?",
-                (line["quantity"], line["sku"], line["quantity"]),
-            )
-            if cur.rowcount != 1:
-                if not line["active"]:
-                    raise OffSale(sku=line["sku"], name=line["name"])
-                raise OutOfStock(
-                    sku=line["sku"],
-                    name=line["name"],
-                    available=max(line["avail"], 0),
-                    requested=line["quantity"],
-                )
+        await stock.reserve(db, lines)
         subtotal = sum(line["price"] * line["quantity"] for line in lines)
         order_id = await _insert_order(
             db, user_id, details, shipping, subtotal, now, checkout_key
@@ -325,185 +195,6 @@ async def _insert_order(
         if cur.rowcount == 1 and cur.lastrowid is not None:
             return cur.lastrowid
     raise RuntimeError("could not find a free order number")  # 32^6 ≈ 10^9: never in practice
-
-
-async def record_event(
-    db: aiosqlite.Connection,
-    order_id: int,
-    now: datetime,
-    actor: Actor,
-    kind: EventKind,
-    from_status: str | None,
-    to_status: str | None,
-    note: str | None,
-) -> None:
-    """One entry on the order's timeline. Its audience is AUDIENCE[kind] (domain/timeline.py)."""
-    if kind not in STORED_EVENT_KINDS:
-        raise ValueError(f"not a stored event kind: {kind!r}")
-    await db.execute(
-        "INSERT INTO order_events (order_id, at, actor_id, actor_name, kind, from_status,"
-        " to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (order_id, to_db(now), actor.id, actor.name, kind, from_status, to_status, note),
-    )
-
-
-# ---------------------------------------------------------------- lifecycle
-
-
-async def _already_done(db: aiosqlite.Connection, order: Order, to: Status) -> AlreadyDone:
-    """Who made this change first, and when (for "already verified by X at HH:MM")."""
-    row = await fetchone(
-        db,
-        "SELECT actor_name, at FROM order_events WHERE order_id = ? AND kind = 'status'"
-        " AND to_status = ? ORDER BY id DESC LIMIT 1",
-        (order.id, to),
-    )
-    return AlreadyDone(
-        number=order.number,
-        status=to,
-        actor_name=row["actor_name"] if row else "?",
-        at=from_db(row["at"]) if row else None,
-    )
-
-
-async def apply_transition(
-    db: aiosqlite.Connection,
-    order: Order,
-    to: Status,
-    actor: Actor,
-    now: datetime,
-    *,
-    note: str | None = None,
-    notify_customer: bool = True,
-) -> None:
-    """Compare-and-set `order.status → to` inside the caller's transaction.
-
-    Writes the event, moves stock (released on cancel/reject, taken off the shelf on
-    shipment), refreshes the staff card and, unless told not to, queues the customer's notice.
-    Raises AlreadyDone if someone already made this very change, StaleAction if the order
-    moved elsewhere meanwhile, TransitionNotAllowed if the table forbids it.
-    """
-    row = await fetchone(db, "SELECT status FROM orders WHERE id = ?", (order.id,))
-    if row is None:
-        raise NotFound(number=order.number)
-    current = Status(row["status"])
-    if current != order.status:
-        if current == to:
-            raise await _already_done(db, order, to)
-        raise StaleAction(number=order.number, status=current)
-    if not lifecycle.can_transition(current, to):
-        if current == to:
-            raise await _already_done(db, order, to)
-        raise TransitionNotAllowed(
-            number=order.number,
-            status=current,
-            wanted=to,
-            allowed=sorted(lifecycle.next_statuses(current)),
-        )
-    stamp = to_db(now)
-    cur = await db.execute(
-        "UPDATE orders SET status = ?, updated_at = ?, status_changed_at = ?"
-        " WHERE id = ? AND status = ?",
-        (to, stamp, stamp, order.id, current),
-    )
-    if cur.rowcount != 1:
-        raise StaleAction(number=order.number, status=current)
-    lines = await fetchall(
-        db, "SELECT sku, quantity FROM order_lines WHERE order_id = ?", (order.id,)
-    )
-    if to in (Status.CANCELLED, Status.REJECTED) and current in lifecycle.HOLDS_RESERVATION:
-        await db.executemany(
-            "UPDATE products SET reserved = reserved - ? WHERE sku = ?",
-            [(x["quantity"], x["sku"]) for x in lines],
-        )
-    elif to == Status.SHIPPED:
-        await db.executemany(
-            "UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE sku = ?",
-            [(x["quantity"], x["quantity"], x["sku"]) for x in lines],
-        )
-    # Released stock re-arms a low-stock alert; the alert itself is raised at placement.
-    await stock.check_levels(db, [x["sku"] for x in lines], now)
-    await record_event(db, order.id, now, actor, EventKind.STATUS, current, to, note)
-    await queue_card(db, order.id, now)
-    if notify_customer:
-        # Only a text the customer may read goes with the notice (a reason, not a staff note).
-        told = timeline.note_for(timeline.Audience.CUSTOMER, EventKind.STATUS, to, note)
-        await queue_status_notice(db, order, current, to, now, told)
-
-
-async def queue_card(db: aiosqlite.Connection, order_id: int, now: datetime) -> None:
-    """Redraw the order's card in the staff group (inside the caller's transaction)."""
-    await outbox.enqueue(db, audience="staff", kind="order_card", order_id=order_id, now=now)
-
-
-async def queue_status_notice(
-    db: aiosqlite.Connection,
-    order: Order,
-    from_status: Status,
-    to: Status,
-    now: datetime,
-    note: str | None = None,
-) -> None:
-    """Tell the customer their order moved on (inside the caller's transaction)."""
-    await queue_customer_message(
-        db, order, "status_changed", now, {"from": from_status, "to": to, "note": note}
-    )
-
-
-async def queue_customer_message(
-    db: aiosqlite.Connection,
-    order: Order,
-    kind: str,
-    now: datetime,
-    payload: dict[str, Any] | None = None,
-) -> None:
-    """A message about `order` to its customer (inside the caller's transaction)."""
-    await outbox.enqueue(
-        db, audience="customer", chat_id=order.user_id, kind=kind, order_id=order.id,
-        now=now, payload=payload,
-    )
-
-
-async def set_payment_status(
-    db: aiosqlite.Connection,
-    order: Order,
-    to: PaymentStatus,
-    actor: Actor,
-    now: datetime,
-    *,
-    note: str | None = None,
-) -> None:
-    row = await fetchone(db, "SELECT payment_status FROM orders WHERE id = ?", (order.id,))
-    if row is None:
-        raise NotFound(number=order.number)
-    current = PaymentStatus(row["payment_status"])
-    if not lifecycle.can_change_payment(current, to):
-        raise TransitionNotAllowed(
-            number=order.number,
-            status=current,
-            wanted=to,
-            allowed=sorted(lifecycle.PAYMENT_TRANSITIONS[current]),
-        )
-    await db.execute(
-        "UPDATE orders SET payment_status = ?, updated_at = ? WHERE id = ? AND payment_status = ?",
-        (to, to_db(now), order.id, current),
-    )
-    await record_event(db, order.id, now, actor, EventKind.PAYMENT, current, to, note)
-
-
-async def mark_delivered(
-    db: aiosqlite.Connection,
-    order: Order,
-    actor: Actor,
-    now: datetime,
-    *,
-    notify_customer: bool = True,
-) -> None:
-    """Delivered, inside the caller's transaction; cash on delivery is paid by then."""
-    await apply_transition(db, order, Status.DELIVERED, actor, now,
-                           notify_customer=notify_customer)
-    if order.payment_method == PaymentMethod.COD and order.payment_status != PaymentStatus.PAID:
-        await set_payment_status(db, order, PaymentStatus.PAID, actor, now, note="COD")
 
 
 async def cancel_by_customer(store: Store, user_id: int, number: str, name: str) -> Order:

@@ -15,11 +15,12 @@ import aiosqlite
 from domain.actors import SYSTEM
 from domain.clock import from_db, to_db
 from domain.models import Order, PaymentMethod, PaymentStatus, Status
-from domain.orders import apply_transition, load_order
+from domain.order_reads import load_order
 from domain.outbox import Kind
 from domain.quiet_hours import EVENING_MARGIN
 from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
 from domain.store import Store
+from domain.transitions import apply_transition
 
 # The first reminder is dropped when the last one would follow it this closely (say, both
 # held to the same morning by quiet hours): one reminder is enough.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from domain.couriers import normalize_tracking
 from domain.errors import InvalidInput
 from domain.models import Order
-from domain.orders import load_order, normalize_number
+from domain.order_reads import load_order, normalize_number
 from domain.store import Store
 
 LIMIT = 10

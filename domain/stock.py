@@ -1,13 +1,17 @@
-"""Stock by hand and stock alerts: restock with who and how much, low-stock announcements.
+"""Every movement of stock, and stock alerts: the only module that writes products.stock
+and products.reserved (after Saleor's warehouse/management.py).
 
-Reservation, release and commit of stock belong to the order lifecycle (domain/orders.py);
-after each of them `check_levels` decides whether the staff group must hear about a product.
+- an order placed reserves its lines (`reserve`, compare-and-set on what is available);
+- cancelled or rejected before shipping, it releases them (`release`);
+- shipped, it takes them off the shelf (`take_off_shelf`: on hand and reserved both drop);
+- staff restock by hand (`restock`, with who and how much).
+After each, `check_levels` decides whether the staff group must hear about a product.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +21,7 @@ from domain import dedupe, outbox
 from domain.actors import Actor
 from domain.catalog import product_from_row
 from domain.clock import from_db, to_db
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, OffSale, OutOfStock
 from domain.models import Product
 from domain.store import Store, fetchall, fetchone
 
@@ -54,6 +58,46 @@ def parse_restock_quantity(raw: str) -> int:
 def may_change_stock(user_id: int | None, admin_ids: Collection[int]) -> bool:
     """Without STAFF_ADMIN_IDS every staff member may; with it, only those listed."""
     return not admin_ids or (user_id is not None and user_id in admin_ids)
+
+
+async def reserve(db: aiosqlite.Connection, lines: Sequence[aiosqlite.Row]) -> None:
+    """Hold each line's quantity for a new order, inside the caller's transaction.
+
+    `lines` carry sku, quantity, and for the error: name, active, avail (stock − reserved).
+    Compare-and-set on availability, backed by the CHECK (reserved <= stock) constraint.
+    Raises OffSale or OutOfStock for the first line that ran short (the caller rolls back).
+    """
+    for line in lines:
+        cur = await db.execute(
+            "UPDATE products SET reserved = reserved + ?"
+            " WHERE sku = ? AND active = 1 AND stock - reserved >= ?",
+            (line["quantity"], line["sku"], line["quantity"]),
+        )
+        if cur.rowcount != 1:
+            if not line["active"]:
+                raise OffSale(sku=line["sku"], name=line["name"])
+            raise OutOfStock(
+                sku=line["sku"],
+                name=line["name"],
+                available=max(line["avail"], 0),
+                requested=line["quantity"],
+            )
+
+
+async def release(db: aiosqlite.Connection, lines: Iterable[aiosqlite.Row]) -> None:
+    """Give back what an order held (cancelled or rejected before shipping)."""
+    await db.executemany(
+        "UPDATE products SET reserved = reserved - ? WHERE sku = ?",
+        [(x["quantity"], x["sku"]) for x in lines],
+    )
+
+
+async def take_off_shelf(db: aiosqlite.Connection, lines: Iterable[aiosqlite.Row]) -> None:
+    """The parcel left: its units are no longer on hand, nor held."""
+    await db.executemany(
+        "UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE sku = ?",
+        [(x["quantity"], x["quantity"], x["sku"]) for x in lines],
+    )
 
 
 async def check_levels(db: aiosqlite.Connection, skus: Iterable[str], now: datetime) -> list[str]:

@@ -19,7 +19,7 @@ import aiosqlite
 
 from domain.clock import from_db, to_db
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.orders import normalize_number
+from domain.order_reads import normalize_number
 from domain.outbox import Kind
 from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
 from domain.store import Store, fetchall, fetchone

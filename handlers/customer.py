@@ -14,7 +14,7 @@ from telegram.ext import (
 )
 
 from domain import cart as carts
-from domain import catalog
+from domain import catalog, order_reads
 from domain import orders as order_service
 from domain.customers import set_language
 from domain.errors import DomainError, NotFound, StaleAction
@@ -200,7 +200,7 @@ async def cart_button(
 
 
 async def show_orders(screen: Screen, page: int) -> None:
-    items, total = await order_service.customer_orders(
+    items, total = await order_reads.customer_orders(
         screen.deps.store, screen.who.user_id, limit=ORDERS_PAGE, offset=page * ORDERS_PAGE
     )
     pages = max((total + ORDERS_PAGE - 1) // ORDERS_PAGE, 1)
@@ -215,7 +215,7 @@ async def orders_command(update: Update, context: Context) -> None:
 
 
 async def show_order(screen: Screen, number: str) -> None:
-    order = await order_service.customer_order(screen.deps.store, screen.who.user_id, number)
+    order = await order_reads.customer_order(screen.deps.store, screen.who.user_id, number)
     await screen.show(
         screen.deps.messages.render_order(
             screen.lang,
@@ -248,7 +248,7 @@ async def orders_button(
             await show_order(screen, data.number)
             await screen.answer()
         elif isinstance(data, cb.OrderCancel):
-            order = await order_service.customer_order(
+            order = await order_reads.customer_order(
                 screen.deps.store, screen.who.user_id, data.number
             )
             await screen.answer()
@@ -278,7 +278,7 @@ async def track_command(update: Update, context: Context) -> None:
         await screen.send(screen.render("track_usage", example="K7Q3MX"))
         return
     try:
-        order = await order_service.track(
+        order = await order_reads.track(
             screen.deps.store, screen.who.user_id, " ".join(context.args)
         )
     except DomainError as exc:

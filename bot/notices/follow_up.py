@@ -20,7 +20,7 @@ from domain import delivery_checks, nudges, payment_reminders, surveys
 from domain.clock import from_db
 from domain.customers import language_of
 from domain.models import Order
-from domain.orders import load_order
+from domain.order_reads import load_order
 from domain.outbox import Kind, OutboxMessage
 from domain.preferences import get_preferences
 from handlers.keyboards import follow_up as notice_kb

@@ -9,17 +9,18 @@ from telegram import Bot, InputFile, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.invoice_pdf import render_invoice
 from bot.notices.registry import NoticeKit, is_not_modified, renderer
 from domain import outbox
 from domain.catalog import get_product
 from domain.customers import language_of
 from domain.invoices import invoice_for_order
-from domain.orders import load_order, set_staff_message
+from domain.order_reads import load_order
+from domain.orders import set_staff_message
 from domain.outbox import Kind, OutboxMessage
 from domain.timeline import Audience
 from handlers.keyboards import follow_up as notice_kb
 from handlers.keyboards import staff as staff_kb
+from messages.invoice_pdf import render_invoice
 
 log = logging.getLogger(__name__)
 

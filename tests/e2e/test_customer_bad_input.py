@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain import cart, catalog, customers, orders
+from domain import cart, catalog, customers, order_reads, orders
 from domain.catalog_import import import_catalog
 from domain.models import CheckoutDetails, Order, PaymentMethod, ShippingOption
 from tests.e2e.harness import RunningBot, data_starting
@@ -59,7 +59,7 @@ async def test_forged_order_number_answers_like_a_missing_one(shop: RunningBot) 
     query = await tg.press_raw(intruder, intruder.id, menu.message_id,
                                f"o:cancelyes:{order.number}")
     assert "tidak ditemukan" in ((await tg.wait_callback_answer(query)).text or "")
-    still = await orders.customer_order(shop.store, owner.id, order.number)
+    still = await order_reads.customer_order(shop.store, owner.id, order.number)
     assert still.status == "placed"
 
     await tg.send_text(intruder, f"/track {order.number}")
@@ -150,7 +150,7 @@ async def test_last_units_go_to_the_first_confirm(shop: RunningBot) -> None:
     assert "tersisa 0" in text_of(refusal)
     product = await catalog.get_product(shop.store, "BATIK-TULIS-S")
     assert product is not None and product.reserved == 4 and product.stock == 4
-    _, count = await orders.customer_orders(shop.store, second.id)
+    _, count = await order_reads.customer_orders(shop.store, second.id)
     assert count == 0
 
 

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from domain import cart, customers, orders
+from domain import cart, customers, order_reads, orders
 from domain.catalog_import import import_catalog
 from domain.models import CheckoutDetails, Order, PaymentMethod, ShippingOption, Status
 from tests.e2e.harness import RunningBot
@@ -87,7 +87,7 @@ async def test_forged_customer_buttons_answer_out_of_date(
     assert "OverflowError" not in caplog.text and "Traceback" not in caplog.text
     no_errors(caplog)
     # Nothing changed: the order is still placed, the cart still empty.
-    still = await orders.customer_order(shop.store, ani.id, order.number)
+    still = await order_reads.customer_order(shop.store, ani.id, order.number)
     assert still.status == Status.PLACED
     assert (await cart.get_cart(shop.store, ani.id)).is_empty
     tg.assert_clean()
@@ -123,7 +123,7 @@ async def test_forged_staff_buttons_answer_out_of_date_in_the_group(
 
     assert len(button_lines(caplog)) == len(forged)
     no_errors(caplog)
-    still = await orders.order_by_number(shop.store.reader, order.number)
+    still = await order_reads.order_by_number(shop.store.reader, order.number)
     assert still.status == Status.PLACED
     assert card.callback_data() == [f"st:{c}:{order.number}" for c in "vrxn"]
     tg.assert_clean()

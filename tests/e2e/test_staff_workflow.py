@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pypdf
 import pytest
 
-from domain import orders
+from domain import order_reads
 from domain.models import PaymentStatus, Status
 from tests.e2e.harness import RunningBot
 from tests.fakebotapi import FakeBotApi, FakeMessage, FakeUser
@@ -85,7 +85,7 @@ async def test_an_orders_whole_life_run_by_two_staff_members(shop: RunningBot) -
     answers = [await tg.wait_callback_answer(q) for q in (first, second)]
     assert "Terverifikasi" in (answers[0].text or "")
     assert answers[1].show_alert and "sudah diverifikasi oleh Sari" in (answers[1].text or "")
-    order = await orders.order_by_number(shop.store.reader, number)
+    order = await order_reads.order_by_number(shop.store.reader, number)
     assert [e.to_status for e in order.events if e.kind == "status"] == ["placed", "verified"]
     assert order.payment_status == PaymentStatus.PAID
     await tg.wait_edit(card, lambda m: f"st:p:{number}" in m.callback_data())
@@ -134,7 +134,7 @@ async def test_an_orders_whole_life_run_by_two_staff_members(shop: RunningBot) -
     await tg.press(budi, shipped, f"rcv:{number}")
     await tg.wait_bot_message(budi, has("Terima kasih", number))
     await tg.wait_edit(card, has("Diterima"))
-    final = await orders.order_by_number(shop.store.reader, number)
+    final = await order_reads.order_by_number(shop.store.reader, number)
     assert final.status == Status.DELIVERED
 
     # /order shows the whole timeline with who did what.
@@ -260,7 +260,7 @@ async def test_staff_commands_and_buttons_outside_the_group_are_refused(
     answer = await tg.wait_callback_answer(query)
     assert answer.show_alert and "grup staf" in (answer.text or "")
 
-    order = await orders.order_by_number(shop.store.reader, number)
+    order = await order_reads.order_by_number(shop.store.reader, number)
     assert order.status == Status.PLACED
     stock = await shop.store.fetchone("SELECT stock FROM products WHERE sku = 'KOPI-GAYO-250'")
     assert stock is not None and stock["stock"] == 40

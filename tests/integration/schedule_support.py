@@ -10,10 +10,12 @@ from domain import cart, customers
 from domain.actors import Actor
 from domain.clock import from_db
 from domain.models import CheckoutDetails, Order, PaymentMethod, ShippingOption, Status
-from domain.orders import apply_transition, load_order, place_order
+from domain.order_reads import load_order
+from domain.orders import place_order
 from domain.schedule import run_due
 from domain.schedule_policy import Policy
 from domain.store import Store
+from domain.transitions import apply_transition
 
 STAFF = Actor(777, "Rina")
 SHIP = ShippingOption(code="reg", name="JNE REG", fee=15_000)

@@ -32,17 +32,10 @@ from domain.models import (
     ShippingOption,
     Status,
 )
-from domain.orders import (
-    apply_transition,
-    cancel_by_customer,
-    customer_order,
-    customer_orders,
-    load_order,
-    place_order,
-    submit_payment_proof,
-    track,
-)
+from domain.order_reads import customer_order, customer_orders, load_order, track
+from domain.orders import cancel_by_customer, place_order, submit_payment_proof
 from domain.store import Store
+from domain.transitions import apply_transition
 from messages import Messages
 from tests.conftest import START, CustomerFactory, make_customer
 

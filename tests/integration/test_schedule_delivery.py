@@ -11,7 +11,7 @@ from domain.clock import FrozenClock
 from domain.delivery_checks import answer_check
 from domain.errors import AlreadyDone, NotFound
 from domain.models import Order, PaymentMethod, PaymentStatus, Status
-from domain.orders import load_order
+from domain.order_reads import load_order
 from domain.store import Store
 from tests.integration.schedule_support import move, not_before, opt_out, outbox, place, run
 

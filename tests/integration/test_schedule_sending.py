@@ -20,9 +20,10 @@ from domain import cart, surveys
 from domain.clock import FrozenClock
 from domain.delivery_checks import answer_check
 from domain.models import PaymentMethod, PaymentStatus, Status
-from domain.orders import load_order, set_payment_status
+from domain.order_reads import load_order
 from domain.quiet_hours import QuietHours
 from domain.store import Store
+from domain.transitions import set_payment_status
 from messages import Messages
 from tests.fakebotapi import FakeBotApi, FakeMessage
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401  (fixture)

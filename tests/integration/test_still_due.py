@@ -10,9 +10,11 @@ from domain import delivery_checks, nudges, outbox, payment_reminders, surveys
 from domain.clock import FrozenClock
 from domain.delivery_checks import answer_check
 from domain.models import PaymentMethod, Status
-from domain.orders import apply_transition, load_order, submit_payment_proof
+from domain.order_reads import load_order
+from domain.orders import submit_payment_proof
 from domain.outbox import Kind
 from domain.store import Store
+from domain.transitions import apply_transition
 from tests.integration.schedule_support import STAFF, move, place, policy, run
 from tests.integration.schedule_support import outbox as queued
 

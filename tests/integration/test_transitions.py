@@ -12,8 +12,9 @@ import pytest
 from domain.actors import Actor
 from domain.errors import AlreadyDone, StaleAction, TransitionNotAllowed
 from domain.models import Order, PaymentStatus, Status
-from domain.orders import apply_transition, load_order, set_payment_status
+from domain.order_reads import load_order
 from domain.store import Store
+from domain.transitions import apply_transition, set_payment_status
 from tests.integration.test_checkout import buy, snapshot, stock_of
 from tests.unit.test_lifecycle import ALLOWED, PAYMENT_ALLOWED
 

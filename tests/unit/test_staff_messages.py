@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pypdf
 import pytest
 
-from bot.invoice_pdf import latin1, render_invoice
 from bot.notices.orders import CARD_RECENT_EVENTS
 from domain.couriers import DEFAULT_COURIERS
 from domain.errors import AlreadyDone, TransitionNotAllowed
@@ -29,6 +28,7 @@ from domain.worklist import OPEN, QueueItem, QueuePage
 from handlers.common import plain
 from handlers.keyboards import staff as kb
 from messages import Messages
+from messages.invoice_pdf import latin1, render_invoice
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
 NASTY = "<b>bold</b> & <script>x</script> 😀"

@@ -24,9 +24,9 @@ from domain.models import (
     PaymentStatus,
     Status,
 )
-from domain.orders import record_event
 from domain.store import Store
 from domain.timeline import AUDIENCE, Audience, customer_timeline, events_for, for_customer
+from domain.transitions import record_event
 from messages import Messages
 from tests.fakebotapi import parse_html
 from tests.unit import test_messages, test_schedule_templates

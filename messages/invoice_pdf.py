@@ -18,8 +18,8 @@ from fpdf.enums import XPos, YPos
 
 from domain.invoices import Invoice, InvoiceContent
 from domain.validation import format_phone
-from messages import Messages
 from messages.formatting import BABEL_LOCALES, rupiah
+from messages.render import Messages
 
 _FOLD = {
     "×": "x",
