@@ -22,6 +22,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.invoices import Invoice, Issuer
 from domain.models import EventKind, Order, PaymentMethod, PaymentStatus, Status
 from domain.order_reads import load_order, normalize_number, order_by_number
+from domain.outbox import Kind
 from domain.staff_actions import INVOICEABLE
 from domain.store import Store, fetchone
 from domain.transitions import (
@@ -85,9 +86,14 @@ class OrderDesk:
         self, db: aiosqlite.Connection, order: Order, invoice: Invoice, now: datetime, resent: bool
     ) -> None:
         payload = {"number": invoice.number, "resent": resent}
-        await queue_customer_message(db, order, "invoice", now, payload)
+        await queue_customer_message(db, order, Kind.INVOICE, now, payload)
         await outbox.enqueue(
-            db, audience="staff", kind="invoice_staff", order_id=order.id, now=now, payload=payload
+            db,
+            audience="staff",
+            kind=Kind.INVOICE_STAFF,
+            order_id=order.id,
+            now=now,
+            payload=payload,
         )
 
     async def _issue(
@@ -187,7 +193,7 @@ class OrderDesk:
             await expect(db, order, Status.DELIVERED)
             await mark_delivered(db, order, actor, now, notify_customer=user_id is None)
             if user_id is not None:  # their own press: thank them (queued, survives a crash)
-                await queue_customer_message(db, order, "received_thanks", now)
+                await queue_customer_message(db, order, Kind.RECEIVED_THANKS, now)
             return Result(await load_order(db, order.id))
 
     async def ship(
@@ -222,7 +228,7 @@ class OrderDesk:
                 (courier.name, resi, order.id),
             )
             await apply_transition(db, order, Status.SHIPPED, actor, now, notify_customer=False)
-            await queue_customer_message(db, order, "order_shipped", now)
+            await queue_customer_message(db, order, Kind.ORDER_SHIPPED, now)
             invoice = await self._auto_invoice(db, order.id, actor, now, "shipment")
             return Result(await load_order(db, order.id), invoice)
 
@@ -244,7 +250,7 @@ class OrderDesk:
             db, order.id, now, actor, EventKind.NOTE, None, None, f"{old} → {courier} {resi or '-'}"
         )
         await queue_card(db, order.id, now)
-        await queue_customer_message(db, order, "order_shipped", now, {"corrected": True})
+        await queue_customer_message(db, order, Kind.ORDER_SHIPPED, now, {"corrected": True})
         return Result(await load_order(db, order.id))
 
     # ------------------------------------------------------------ notes and cards

@@ -26,6 +26,7 @@ from domain.models import (
     Status,
 )
 from domain.order_reads import by_checkout_key, customer_order, load_order
+from domain.outbox import Kind
 from domain.store import Store, fetchall
 from domain.transitions import (
     apply_transition,
@@ -146,7 +147,7 @@ async def place_checkout(
             db,
             audience="customer",
             chat_id=user_id,
-            kind="order_placed",
+            kind=Kind.ORDER_PLACED,
             order_id=order_id,
             now=now,
             dedupe_key=f"order_placed:{order_id}",
@@ -212,7 +213,7 @@ async def cancel_by_customer(store: Store, user_id: int, number: str, name: str)
         await apply_transition(
             db, order, Status.CANCELLED, Actor(user_id, name), now, notify_customer=False
         )
-        await queue_customer_message(db, order, "order_cancelled", now)
+        await queue_customer_message(db, order, Kind.ORDER_CANCELLED, now)
         return await load_order(db, order.id)
 
 
@@ -250,7 +251,7 @@ async def submit_payment_proof(
         await outbox.enqueue(
             db,
             audience="staff",
-            kind="payment_proof",
+            kind=Kind.PAYMENT_PROOF,
             order_id=order.id,
             now=now,
             payload={"file_id": file_id},

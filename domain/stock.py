@@ -23,6 +23,7 @@ from domain.catalog import product_from_row
 from domain.clock import from_db, to_db
 from domain.errors import InvalidInput, OffSale, OutOfStock
 from domain.models import Product
+from domain.outbox import Kind
 from domain.store import Store, fetchall, fetchone
 
 MAX_RESTOCK = 10_000  # in one go; more is a typing error for a small shop
@@ -122,7 +123,7 @@ async def check_levels(db: aiosqlite.Connection, skus: Iterable[str], now: datet
             await outbox.enqueue(
                 db,
                 audience="staff",
-                kind="low_stock",
+                kind=Kind.LOW_STOCK,
                 now=now,
                 payload={
                     "sku": sku,

@@ -29,6 +29,7 @@ from domain.models import (
     PaymentStatus,
     Status,
 )
+from domain.outbox import Kind
 from domain.staff_actions import allowed_actions
 from domain.store import fetchall, fetchone
 
@@ -211,7 +212,7 @@ async def mark_delivered(
 
 async def queue_card(db: aiosqlite.Connection, order_id: int, now: datetime) -> None:
     """Redraw the order's card in the staff group (inside the caller's transaction)."""
-    await outbox.enqueue(db, audience="staff", kind="order_card", order_id=order_id, now=now)
+    await outbox.enqueue(db, audience="staff", kind=Kind.ORDER_CARD, order_id=order_id, now=now)
 
 
 async def queue_status_notice(
@@ -224,14 +225,14 @@ async def queue_status_notice(
 ) -> None:
     """Tell the customer their order moved on (inside the caller's transaction)."""
     await queue_customer_message(
-        db, order, "status_changed", now, {"from": from_status, "to": to, "note": note}
+        db, order, Kind.STATUS_CHANGED, now, {"from": from_status, "to": to, "note": note}
     )
 
 
 async def queue_customer_message(
     db: aiosqlite.Connection,
     order: Order,
-    kind: str,
+    kind: Kind,
     now: datetime,
     payload: dict[str, Any] | None = None,
 ) -> None:
