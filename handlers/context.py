@@ -1,10 +1,11 @@
 """The shop's services as handlers and jobs see them.
 
 Built once by the composition root (bot/app.py) and reached through python-telegram-bot's
-custom context (`ContextTypes(context=ShopContext, bot_data=BotData)`, as in PTB's
+custom context (`ContextTypes(context=ShopContext, bot_data=<a BotData>)`, as in PTB's
 contexttypesbot example): `context.shop.store`, `.messages`, `.desk`… — typed attributes, no
-string keys, and nothing rebuilt per update. Handlers import nothing from bot/ at run time:
-`Settings` is named here for type checkers only.
+string keys, and nothing rebuilt per update. bot_data is an object, not a dict: bot/app.py
+sets `shop` (and keeps its outbox sender there) once, before the first update. Handlers
+import nothing from bot/ at run time: `Settings` is named here for type checkers only.
 """
 
 from __future__ import annotations
