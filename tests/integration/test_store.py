@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from domain import store as store_module
 from domain.clock import FrozenClock
 from domain.store import BUSY_TIMEOUT_MS, Store, migrations
+from domain.store import sqlite as store_module
 from tests.conftest import START
 
 ISSUE_2_TABLES = (

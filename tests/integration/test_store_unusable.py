@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from domain import store as store_module
 from domain.clock import FrozenClock
 from domain.store import Store, StoreUnusable, file_fault, migrations
+from domain.store import sqlite as store_module
 
 
 def sqlite_threads() -> list[threading.Thread]:
