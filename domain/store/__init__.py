@@ -9,6 +9,7 @@ repository set here, and nothing outside.
 
 from domain.store.sqlite import (
     BUSY_TIMEOUT_MS,
+    Connection,
     Store,
     StoreUnusable,
     fetchall,
@@ -19,6 +20,7 @@ from domain.store.sqlite import (
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "Connection",
     "Store",
     "StoreUnusable",
     "fetchall",

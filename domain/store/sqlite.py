@@ -24,6 +24,8 @@ import aiosqlite
 from domain.clock import Clock, to_db, utc_now
 
 BUSY_TIMEOUT_MS = 30_000
+# What a transaction or the reader hands to repositories; services name it, never aiosqlite.
+Connection = aiosqlite.Connection
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 # SQLite's primary result codes that mean "this file cannot be the store" rather than a bug.
