@@ -5,7 +5,8 @@
 Places `orders` orders, then `desks` staff desks (each its own Store on one SQLite file, as
 several staff pressing at once, or several processes) carry every order through verify →
 pack → ship → deliver, all at once, for throughput; then one desk alone carries 200 more, for
-each action's p50/p99 latency without queueing behind the others. Last it checks the race: two desks pressing the same button on the same order, one wins every time.
+each action's p50/p99 latency without queueing behind the others. Last it checks the race:
+two desks pressing the same button on the same order, one wins every time.
 The invoice is issued at shipment (the default), so "ship" includes numbering it.
 """
 
@@ -109,7 +110,8 @@ async def main(n: int, k: int) -> None:
               f"{actions / elapsed:.0f} actions/s; all delivered: {delivered_all}")
         print("one desk alone, latency per action:")
         for step in STEPS:
-            print(f"  {step:8} p50 {ms(times[step], 50):6.1f} ms   p99 {ms(times[step], 99):6.1f} ms")
+            p50, p99 = ms(times[step], 50), ms(times[step], 99)
+            print(f"  {step:8} p50 {p50:6.1f} ms   p99 {p99:6.1f} ms")
         for number in contested:
             await desks[0].verify(number, Actor(1, "Staf"), "dicek")
         one_winner, double = await race(desks, contested)
