@@ -27,8 +27,9 @@ from domain.customers import language_of
 from domain.fulfilment import OrderDesk
 from domain.fulfilment import Policy as DeskPolicy
 from domain.store import Store
-from handlers import checkout, customer, delivery_check, preferences, setup, staff, survey
+from handlers import checkout, customer, delivery_check, preferences, setup, survey
 from handlers.context import BotData, Shop, ShopContext
+from handlers.staff import register as staff
 from messages import Messages
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def build_application(
     customer.register(app)
     # Scheduled follow-up: survey (after checkout: its typed steps come first), delivery
     # check answers, /settings, /nps in the staff group, and the periodic job.
-    survey.register(app, settings.staff_chat_id)
+    survey.register(app)
     delivery_check.register(app)
     preferences.register(app)
     setup.register(app)

@@ -18,7 +18,7 @@ from telegram import Update
 from domain.errors import StaleAction
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
-from handlers.staff_common import Desk
+from handlers.staff.desk import Desk
 
 log = logging.getLogger("handlers.buttons")
 
