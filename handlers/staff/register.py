@@ -13,7 +13,6 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers import callbacks as cb
-from handlers import received
 from handlers.common import Context
 from handlers.staff import actions, lists, orders, reports
 from messages import Messages
@@ -57,7 +56,6 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
             CommandHandler(list(COMMANDS), lists.refuse, filters=~staff),
             CallbackQueryHandler(orders.staff_button, pattern=cb.pattern(cb.STAFF)),
             CallbackQueryHandler(lists.queue_button, pattern=cb.pattern(cb.STAFF_QUEUE)),
-            CallbackQueryHandler(received.received_button, pattern=cb.pattern(cb.RECEIVED)),
             MessageHandler(
                 staff & filters.REPLY & filters.TEXT & ~filters.COMMAND, orders.prompt_reply
             ),

@@ -12,7 +12,6 @@ import contextlib
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -23,9 +22,9 @@ from telegram.ext import (
 from domain import surveys
 from domain.errors import DomainError, InvalidInput, NotFound
 from handlers import callbacks as cb
-from handlers import customer
-from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.customer import menu
+from handlers.keyboards import customer as kb
 from handlers.pressed import button
 
 COMMENT = "comment"
@@ -100,7 +99,7 @@ async def comment_text(update: Update, context: Context) -> str | int:
 
 async def _not_a_comment(update: Update, context: Context) -> int:
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
-    await customer.not_understood(update, context)
+    await menu.not_understood(update, context)
     return END
 
 
@@ -154,7 +153,3 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
         states={COMMENT: [MessageHandler(TEXT, comment_text)]},
         fallbacks=[CommandHandler("cancel", cancel_comment, filters=PRIVATE)],
     )
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(conversation())
