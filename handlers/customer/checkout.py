@@ -63,7 +63,7 @@ PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
 NOT_TEXT = PRIVATE & (filters.Sticker.ALL | filters.VOICE | filters.LOCATION | filters.CONTACT)
 
-# The checkout's own buttons (handlers.keyboards builds them from the same classes).
+# The checkout's own buttons (handlers.keyboards.customer builds them from the same classes).
 USE_SAVED = cb.CheckoutStep(step="use")
 SKIP = cb.CheckoutStep(step="skip")
 BACK = cb.CheckoutStep(step="back")

@@ -208,7 +208,7 @@ def contexts(name: str, a: big.Alphabet) -> list[dict[str, Any]]:
 
 def render(lang: str, name: str, ctx: dict[str, Any]) -> list[tuple[str, int]]:
     """The texts the bot sends for this template and context, the way it renders them."""
-    if name == "order_detail":  # handlers/customer.py
+    if name == "order_detail":  # handlers/customer/orders.py
         return [
             (
                 M.render_order(
