@@ -16,8 +16,6 @@ from handlers.keyboards import follow_up as notice_kb
 from handlers.pressed import button
 
 ORDERS_PAGE = 8
-
-
 CUSTOMER_RECENT_EVENTS = 12  # an order's view shows its newest updates, and how many more
 
 
