@@ -27,8 +27,10 @@ from domain.customers import language_of
 from domain.fulfilment import OrderDesk
 from domain.fulfilment import Policy as DeskPolicy
 from domain.store import Store
-from handlers import checkout, customer, delivery_check, preferences, setup, staff, survey
+from handlers import setup
 from handlers.context import BotData, Shop, ShopContext
+from handlers.customer import register as customer
+from handlers.staff import register as staff
 from messages import Messages
 
 log = logging.getLogger(__name__)
@@ -99,14 +101,7 @@ def build_application(
     shop = _build_shop(settings, store, messages, app.job_queue, app.bot_data)
     processor.on_burst = SlowDownNote(app.bot, shop)
 
-    app.add_handler(checkout.conversation())
-    app.add_handler(checkout.finished_checkout())  # Confirm tapped again after placing
-    customer.register(app)
-    # Scheduled follow-up: survey (after checkout: its typed steps come first), delivery
-    # check answers, /settings, /nps in the staff group, and the periodic job.
-    survey.register(app, settings.staff_chat_id)
-    delivery_check.register(app)
-    preferences.register(app)
+    customer.register(app)  # the private chat; its fallbacks come last
     setup.register(app)
     staff.register(app, settings)
     customer.register_fallbacks(app)

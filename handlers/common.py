@@ -1,5 +1,5 @@
 """What every customer handler does: know the customer, answer in their language, show screens;
-and what it shares with the staff's Desk (handlers.staff_common)."""
+and what it shares with the staff's Desk (handlers.staff.desk)."""
 
 from __future__ import annotations
 

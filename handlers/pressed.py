@@ -1,7 +1,7 @@
 """The one path a button press takes before its handler: strict parsing, or "out of date".
 
 `@button(KindA, KindB)` parses the pressed button's data as one of those kinds
-(handlers/callbacks.py) and passes it to the handler. Malformed or forged data never reaches
+(handlers/callbacks/) and passes it to the handler. Malformed or forged data never reaches
 the handler: the presser is told the button is out of date and one INFO line is logged (no
 traceback: it is input, not a fault).
 """
@@ -18,7 +18,7 @@ from telegram import Update
 from domain.errors import StaleAction
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
-from handlers.staff_common import Desk
+from handlers.staff.desk import Desk
 
 log = logging.getLogger("handlers.buttons")
 

@@ -31,7 +31,7 @@ from domain.validation import ADDRESS_MAX, MAX_PRICE, MAX_QUANTITY, NAME_MAX, NO
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 PRODUCT_NAME_MAX = 100  # catalog import
 DESCRIPTION_MAX = 800  # catalog import
-STAFF_NAME_MAX = 64  # handlers/staff_common.py: Desk.actor
+STAFF_NAME_MAX = 64  # handlers/staff/desk.py: Desk.actor
 SHIPPING_NAME_MAX = 60  # ShippingOption.name
 COURIER_NAME_MAX = 40  # Courier.name
 TRACKING_MAX = 30  # couriers.GENERIC_TRACKING

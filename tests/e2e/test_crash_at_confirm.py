@@ -19,7 +19,7 @@ from bot import retries
 from domain import orders
 from domain.cart import add_to_cart
 from domain.customers import ensure_customer
-from handlers import checkout
+from handlers.customer import checkout
 from tests.e2e.harness import RunningBot, make_settings
 from tests.fakebotapi import DROP, FakeBotApi, FakeMessage, FakeUser
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture

@@ -16,7 +16,7 @@ from domain.invoices import Invoice
 from domain.models import Cart, CheckoutDetails, Order, PaymentStatus, Status
 from domain.timeline import Audience, events_for
 from handlers.common import plain
-from handlers.customer import CUSTOMER_RECENT_EVENTS
+from handlers.customer.orders import CUSTOMER_RECENT_EVENTS
 from messages import Messages, budget
 from messages.budget import CAPTION_LIMIT, TEXT_LIMIT, clip, cut_html, largest, visible_length
 from tests import largest_order as big
@@ -208,7 +208,7 @@ def contexts(name: str, a: big.Alphabet) -> list[dict[str, Any]]:
 
 def render(lang: str, name: str, ctx: dict[str, Any]) -> list[tuple[str, int]]:
     """The texts the bot sends for this template and context, the way it renders them."""
-    if name == "order_detail":  # handlers/customer.py
+    if name == "order_detail":  # handlers/customer/orders.py
         return [
             (
                 M.render_order(

@@ -428,7 +428,7 @@ def test_template_renders(msgs: Messages, lang: str, name: str, texts: Texts) ->
 
 
 def detail(msgs: Messages, lang: str, o: Order) -> str:
-    """The customer's order view, rendered as handlers/customer.py does."""
+    """The customer's order view, rendered as handlers/customer/orders.py does."""
     return msgs.render_order(
         lang, "order_detail", order=o, audience=Audience.CUSTOMER, recent=12, tracking_url=None
     )

@@ -9,8 +9,8 @@ import pytest
 
 from domain.actors import Actor
 from domain.staff_actions import Action
-from handlers import staff
-from handlers.staff_actions import ACTIONS, Needs, Request
+from handlers.staff import register as staff
+from handlers.staff.actions import ACTIONS, Needs, Request
 
 
 class RecordingFlow:

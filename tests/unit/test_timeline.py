@@ -198,7 +198,7 @@ def _source(name: str) -> str:
 def test_no_staff_note_in_any_customer_message(lang: str, name: str) -> None:
     msgs = Messages()
     for ctx in CUSTOMER_CONTEXTS[name](PLAIN):
-        if name == "order_detail":  # the order view, as handlers/customer.py renders it
+        if name == "order_detail":  # the order view, as handlers/customer/orders.py renders it
             o = marked(ctx.pop("order"))
             ctx.pop("events"), ctx.pop("hidden")
             text = msgs.render_order(lang, name, order=o, audience=Audience.CUSTOMER, **ctx)

@@ -13,8 +13,8 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers import callbacks as cb
-from handlers import received, staff_actions, staff_lists, staff_orders
 from handlers.common import Context
+from handlers.staff import actions, lists, orders, reports
 from messages import Messages
 
 if TYPE_CHECKING:
@@ -22,17 +22,24 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Command → handler, in the order the menu shows them.
-COMMANDS: dict[str, Callable[[Update, Context], Awaitable[None]]] = {
-    "queue": staff_lists.queue_command,
-    "order": staff_orders.order_command,
-    "find": staff_lists.find_command,
+Command = Callable[[Update, Context], Awaitable[None]]
+
+# Command → handler, in the order the menu shows them. Typed elsewhere, they are refused.
+COMMANDS: dict[str, Command] = {
+    "queue": lists.queue_command,
+    "order": orders.order_command,
+    "find": lists.find_command,
     **{
-        spec.command: functools.partial(staff_actions.typed_command, action=action)
-        for action, spec in staff_actions.ACTIONS.items()
+        spec.command: functools.partial(actions.typed_command, action=action)
+        for action, spec in actions.ACTIONS.items()
     },
-    "stock": staff_lists.stock_command,
-    "restock": staff_lists.restock_command,
+    "stock": lists.stock_command,
+    "restock": lists.restock_command,
+}
+# Reports, after the commands in the menu. Typed elsewhere they are unknown commands, as
+# they have always been (no refusal, no warning in the log).
+REPORTS: dict[str, Command] = {
+    "nps": reports.nps_command,
 }
 
 
@@ -40,15 +47,17 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
     """Before the customer fallbacks: they would answer these as unknown commands."""
     staff = filters.Chat(chat_id=settings.staff_chat_id)
     app.add_handlers(
-        [CommandHandler(name, handler, filters=staff) for name, handler in COMMANDS.items()]
+        [
+            CommandHandler(name, handler, filters=staff)
+            for name, handler in (COMMANDS | REPORTS).items()
+        ]
         + [
-            CommandHandler(["help", "start"], staff_lists.help_command, filters=staff),
-            CommandHandler(list(COMMANDS), staff_lists.refuse, filters=~staff),
-            CallbackQueryHandler(staff_orders.staff_button, pattern=cb.pattern(cb.STAFF)),
-            CallbackQueryHandler(staff_lists.queue_button, pattern=cb.pattern(cb.STAFF_QUEUE)),
-            CallbackQueryHandler(received.received_button, pattern=cb.pattern(cb.RECEIVED)),
+            CommandHandler(["help", "start"], lists.help_command, filters=staff),
+            CommandHandler(list(COMMANDS), lists.refuse, filters=~staff),
+            CallbackQueryHandler(orders.staff_button, pattern=cb.pattern(cb.STAFF)),
+            CallbackQueryHandler(lists.queue_button, pattern=cb.pattern(cb.STAFF_QUEUE)),
             MessageHandler(
-                staff & filters.REPLY & filters.TEXT & ~filters.COMMAND, staff_orders.prompt_reply
+                staff & filters.REPLY & filters.TEXT & ~filters.COMMAND, orders.prompt_reply
             ),
         ]
     )
@@ -57,9 +66,9 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
 async def set_commands(bot: Bot, settings: Settings, messages: Messages) -> None:
     """The staff command menu, shown in the staff group only."""
     lang = settings.default_language
-    commands = [BotCommand(name, messages.button(lang, f"cmd_{name}")) for name in COMMANDS]
-    # /nps lives with the surveys (handlers.survey) but belongs in the staff menu.
-    commands.append(BotCommand("nps", messages.button(lang, "cmd_nps")))
+    commands = [
+        BotCommand(name, messages.button(lang, f"cmd_{name}")) for name in (*COMMANDS, *REPORTS)
+    ]
     commands.append(BotCommand("help", messages.button(lang, "cmd_staff_help")))
     try:
         await bot.set_my_commands(commands, scope=BotCommandScopeChat(settings.staff_chat_id))

@@ -1,5 +1,5 @@
 """Staff on orders in the group: /order (the detail), presses on a card's buttons and
-replies to the bot's questions. What each action does is in handlers.staff_actions; every
+replies to the bot's questions. What each action does is in handlers.staff.actions; every
 path ends in one OrderDesk call, and the card itself is redrawn by the outbox.
 """
 
@@ -13,9 +13,9 @@ from domain.staff_actions import Action
 from handlers import callbacks as cb
 from handlers.common import Context
 from handlers.pressed import button
-from handlers.staff_actions import ACTIONS, answer_prompt, press, press_courier
-from handlers.staff_cards import order_actions, parse_page, post_detail, redraw, set_markup
-from handlers.staff_common import Desk, command_text, show_usage
+from handlers.staff.actions import ACTIONS, answer_prompt, press, press_courier
+from handlers.staff.cards import order_actions, parse_page, post_detail, redraw, set_markup
+from handlers.staff.desk import Desk, command_text, show_usage
 
 # Errors after which the card on screen is out of date: redraw it.
 OVERTAKEN = (AlreadyDone, StaleAction, TransitionNotAllowed)

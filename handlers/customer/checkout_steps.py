@@ -1,5 +1,5 @@
 """The checkout's steps as screens: the draft that holds the answers, asking each step, and
-keeping an answer to move on. Which handlers a step takes is in handlers.checkout."""
+keeping an answer to move on. Which handlers a step takes is in handlers.customer.checkout."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from domain import orders as order_service
 from domain.errors import AlreadyPlaced, EmptyCart
 from domain.models import CheckoutDetails, PaymentMethod
 from handlers.common import Context, Screen
+from handlers.customer.quantity import SKU
 from handlers.keyboards import customer as kb
-from handlers.quantity import SKU
 
 NAME, PHONE, ADDRESS, SHIPPING, PAYMENT, NOTE, CONFIRM = (
     "name",

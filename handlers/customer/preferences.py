@@ -1,5 +1,5 @@
-"""/settings in the private chat: the customer turns reminders and surveys on or off.
-Status messages about their orders are not affected."""
+"""The customer's preferences in the private chat: /language, and /settings, where reminders
+and surveys are turned on or off (status messages about their orders are not affected)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ import re
 from typing import cast
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from domain.customers import set_language
 from domain.preferences import Topic, get_preferences, set_preference
 from handlers import callbacks as cb
-from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.keyboards import customer as kb
 from handlers.pressed import button
-
-PRIVATE = filters.ChatType.PRIVATE
 
 
 async def show(screen: Screen, *, edit: bool) -> None:
@@ -58,10 +56,21 @@ def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handlers(
-        [
-            CommandHandler("settings", settings_command, filters=PRIVATE),
-            CallbackQueryHandler(preference_button, pattern=cb.pattern(cb.PREFERENCES)),
-        ]
+# ---------------------------------------------------------------- language
+
+
+async def language_command(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    await screen.send(
+        screen.render("language_choose"), kb.languages(screen.deps.messages, screen.lang)
     )
+
+
+@button(cb.LanguageChoice)
+async def language_button(update: Update, context: Context, data: cb.LanguageChoice) -> None:
+    screen = await Screen.of(update, context)
+    choice = data.language
+    await set_language(screen.deps.store, screen.who.user_id, choice)
+    screen.lang = choice
+    await screen.answer()
+    await screen.show(screen.render("language_set"), kb.main_menu(screen.deps.messages, choice))

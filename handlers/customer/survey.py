@@ -1,5 +1,5 @@
-"""The feedback survey in the private chat (score buttons, then an optional typed comment)
-and `/nps [period]` in the staff group.
+"""The feedback survey in the private chat: score buttons, then an optional typed comment
+(the staff read the scores with `/nps`: handlers.staff.reports).
 
 The comment step is a small persistent conversation ("survey"), so a restart between the
 score and the comment loses nothing. Whether an answer counts is decided by the domain (one
@@ -9,12 +9,9 @@ survey per order, the customer's own, while open); the conversation only routes 
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -25,9 +22,9 @@ from telegram.ext import (
 from domain import surveys
 from domain.errors import DomainError, InvalidInput, NotFound
 from handlers import callbacks as cb
-from handlers import customer
-from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.customer import menu
+from handlers.keyboards import customer as kb
 from handlers.pressed import button
 
 COMMENT = "comment"
@@ -102,7 +99,7 @@ async def comment_text(update: Update, context: Context) -> str | int:
 
 async def _not_a_comment(update: Update, context: Context) -> int:
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
-    await customer.not_understood(update, context)
+    await menu.not_understood(update, context)
     return END
 
 
@@ -156,34 +153,3 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
         states={COMMENT: [MessageHandler(TEXT, comment_text)]},
         fallbacks=[CommandHandler("cancel", cancel_comment, filters=PRIVATE)],
     )
-
-
-# ---------------------------------------------------------------- /nps in the staff group
-
-
-async def nps_command(update: Update, context: Context) -> None:
-    d = context.shop
-    lang = d.settings.default_language
-    chat = update.effective_chat
-    assert chat is not None
-    now = d.store.now()
-    try:
-        since, until = surveys.parse_period(" ".join(context.args or []), now, d.settings.zone)
-    except DomainError as exc:
-        text = d.messages.error(lang, exc.code, **exc.context)
-    else:
-        report = await surveys.nps(d.store, since, until)
-        last_day = (until - timedelta(seconds=1)).astimezone(d.settings.zone)  # end excluded
-        text = d.messages.render(
-            lang,
-            "survey_nps",
-            report=report,
-            since=since.astimezone(d.settings.zone).date().isoformat() if since else None,
-            until=last_day.date().isoformat(),
-        )
-    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
-
-
-def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type-arg]
-    app.add_handler(conversation())
-    app.add_handler(CommandHandler("nps", nps_command, filters=filters.Chat(chat_id=staff_chat_id)))

@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
 
 from domain.delivery_checks import answer_check
 from domain.errors import DomainError
 from handlers import callbacks as cb
-from handlers import keyboards as kb
 from handlers.common import Context, Screen
+from handlers.keyboards import follow_up as kb
 from handlers.pressed import button
 
 
@@ -43,7 +42,3 @@ async def delivery_button(update: Update, context: Context, data: cb.DeliveryAns
     await screen.show(
         screen.render("delivery_check_answer", order=order, answer=answer, days=days), markup
     )
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CallbackQueryHandler(delivery_button, pattern=cb.pattern(cb.DELIVERY_CHECK)))

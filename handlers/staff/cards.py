@@ -15,7 +15,7 @@ from domain.invoices import Invoice
 from domain.models import Order
 from domain.staff_actions import Action
 from handlers.keyboards import staff as kb
-from handlers.staff_common import Desk, log
+from handlers.staff.desk import Desk, log
 
 
 def parse_page(word: str) -> int | None:

@@ -19,8 +19,8 @@ from domain.fulfilment import OrderDesk, Result
 from domain.staff_actions import TARGET, Action
 from handlers.common import Context
 from handlers.keyboards import staff as kb
-from handlers.staff_cards import ask, order_actions, set_markup, toast_done
-from handlers.staff_common import Desk, command_text, show_usage
+from handlers.staff.cards import ask, order_actions, set_markup, toast_done
+from handlers.staff.desk import Desk, command_text, show_usage
 
 
 class Needs(Enum):

@@ -1,6 +1,6 @@
 """The "other amount" prompt: a product's quantity typed instead of pressed. It is the first
-state of the checkout's conversation (handlers.checkout), so a customer is in one prompt at
-a time."""
+state of the checkout's conversation (handlers.customer.checkout), so a customer is in one
+prompt at a time."""
 
 from __future__ import annotations
 

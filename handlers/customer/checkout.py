@@ -6,7 +6,8 @@ the draft (user_data) are kept by the SQLite persistence: a restart resumes the 
 
 The state is the current step, and the only record of it (PTB's model): each state lists
 its own step's handlers, which are told their step when the conversation is built. The
-draft holds the answers (handlers.checkout_steps); the screens asking each step are there too.
+draft holds the answers (handlers.customer.checkout_steps); the screens asking each step are
+there too.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from domain import orders as order_service
 from domain.errors import InvalidInput
 from domain.validation import normalize_phone, validate_address, validate_name, validate_note
 from handlers import callbacks as cb
-from handlers.checkout_place import finished_checkout, place
-from handlers.checkout_steps import (
+from handlers.common import Context, Screen
+from handlers.customer.checkout_place import place
+from handlers.customer.checkout_steps import (
     ADDRESS,
     CONFIRM,
     DRAFT,
@@ -53,16 +55,15 @@ from handlers.checkout_steps import (
     quit_checkout,
     quit_empty,
 )
-from handlers.common import Context, Screen
+from handlers.customer.quantity import QTY, ask_quantity, typed_quantity
 from handlers.keyboards import customer as kb
 from handlers.pressed import button as pressed
-from handlers.quantity import QTY, ask_quantity, typed_quantity
 
 PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
 NOT_TEXT = PRIVATE & (filters.Sticker.ALL | filters.VOICE | filters.LOCATION | filters.CONTACT)
 
-# The checkout's own buttons (handlers.keyboards builds them from the same classes).
+# The checkout's own buttons (handlers.keyboards.customer builds them from the same classes).
 USE_SAVED = cb.CheckoutStep(step="use")
 SKIP = cb.CheckoutStep(step="skip")
 BACK = cb.CheckoutStep(step="back")
@@ -73,8 +74,6 @@ ANY_BUTTON = (cb.CheckoutStep, cb.CheckoutShipping, cb.CheckoutPayment)
 # What a press does at a step: (screen, that step, the parsed button) → the next state.
 Act = Callable[[Screen, str, Any], Awaitable[State]]
 Handler = BaseHandler[Update, Context, State]
-
-__all__ = ["conversation", "finished_checkout"]  # bot.app adds both
 
 
 # ---------------------------------------------------------------- entering

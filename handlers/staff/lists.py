@@ -10,7 +10,7 @@ from handlers import callbacks as cb
 from handlers.common import Context
 from handlers.keyboards import staff as kb
 from handlers.pressed import button
-from handlers.staff_common import Desk, command_text, show_usage
+from handlers.staff.desk import Desk, command_text, show_usage
 
 STOCK_LIST_LIMIT = 30
 

@@ -11,7 +11,8 @@ from telegram.ext import CallbackQueryHandler
 from domain import orders as order_service
 from domain.errors import AlreadyPlaced, EmptyCart, OutOfStock, StaleAction
 from handlers import callbacks as cb
-from handlers.checkout_steps import (
+from handlers.common import Context, Screen
+from handlers.customer.checkout_steps import (
     END,
     KEY,
     SHIPPING,
@@ -21,7 +22,6 @@ from handlers.checkout_steps import (
     drop_draft,
     prompt,
 )
-from handlers.common import Context, Screen
 from handlers.pressed import button as pressed
 
 # The number of the customer's last placed order, for a checkout button pressed after its

@@ -1,0 +1,140 @@
+"""The customer's orders: the list, one order (and cancelling it), /track, and a transfer
+receipt sent as a photo."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from domain import order_reads
+from domain import orders as order_service
+from domain.errors import DomainError, NotFound
+from domain.timeline import Audience
+from handlers import callbacks as cb
+from handlers.common import Context, Screen
+from handlers.keyboards import customer as kb
+from handlers.keyboards import follow_up as notice_kb
+from handlers.pressed import button
+
+ORDERS_PAGE = 8
+CUSTOMER_RECENT_EVENTS = 12  # an order's view shows its newest updates, and how many more
+
+
+def tracking_url(screen: Screen, courier: str | None, number: str | None) -> str | None:
+    """The courier's tracking link, when the staff workflow knows one."""
+    return screen.deps.couriers.tracking_url(courier, number) if courier and number else None
+
+
+async def show_orders(screen: Screen, page: int) -> None:
+    items, total = await order_reads.customer_orders(
+        screen.deps.store, screen.who.user_id, limit=ORDERS_PAGE, offset=page * ORDERS_PAGE
+    )
+    pages = max((total + ORDERS_PAGE - 1) // ORDERS_PAGE, 1)
+    await screen.show(
+        screen.render("orders_list", total=total),
+        kb.orders_list(screen.deps.messages, screen.lang, items, page, pages),
+    )
+
+
+async def orders_command(update: Update, context: Context) -> None:
+    await show_orders(await Screen.of(update, context), 0)
+
+
+async def show_order(screen: Screen, number: str) -> None:
+    order = await order_reads.customer_order(screen.deps.store, screen.who.user_id, number)
+    await screen.show(
+        screen.deps.messages.render_order(
+            screen.lang,
+            "order_detail",
+            order=order,
+            audience=Audience.CUSTOMER,  # staff notes stay internal
+            recent=CUSTOMER_RECENT_EVENTS,
+            tracking_url=tracking_url(screen, order.courier, order.tracking_number),
+        ),
+        kb.order_detail(screen.deps.messages, screen.lang, order),
+    )
+
+
+@button(cb.OrderList, cb.OrderView, cb.OrderCancel, cb.OrderCancelConfirm)
+async def orders_button(
+    update: Update,
+    context: Context,
+    data: cb.OrderList | cb.OrderView | cb.OrderCancel | cb.OrderCancelConfirm,
+) -> None:
+    """The list, one order, "cancel?" and "yes, cancel".
+
+    The number comes from the client: every lookup is limited to the presser's own orders.
+    """
+    screen = await Screen.of(update, context)
+    try:
+        if isinstance(data, cb.OrderList):
+            await screen.answer()
+            await show_orders(screen, data.page)
+        elif isinstance(data, cb.OrderView):
+            await show_order(screen, data.number)
+            await screen.answer()
+        elif isinstance(data, cb.OrderCancel):
+            order = await order_reads.customer_order(
+                screen.deps.store, screen.who.user_id, data.number
+            )
+            await screen.answer()
+            await screen.show(
+                screen.render("cancel_confirm", order=order),
+                kb.confirm_cancel(screen.deps.messages, screen.lang, order),
+            )
+        else:
+            order = await order_service.cancel_by_customer(
+                screen.deps.store,
+                screen.who.user_id,
+                data.number,
+                screen.who.name or screen.who.first_name,
+            )
+            # "Cancelled" itself was queued with the change (the outbox sends it); the
+            # question turns back into the order's view, now showing it cancelled.
+            screen.deps.kick()
+            await screen.answer()
+            await show_order(screen, order.number)
+    except DomainError as exc:
+        await screen.fail(exc)
+
+
+async def track_command(update: Update, context: Context) -> None:
+    screen = await Screen.of(update, context)
+    if not context.args:
+        await screen.send(screen.render("track_usage", example="K7Q3MX"))
+        return
+    try:
+        order = await order_reads.track(
+            screen.deps.store, screen.who.user_id, " ".join(context.args)
+        )
+    except DomainError as exc:
+        await screen.fail(exc)
+        return
+    await screen.send(
+        screen.render(
+            "track",
+            order=order,
+            tracking_url=tracking_url(screen, order.courier, order.tracking_number),
+        ),
+        notice_kb.order_notice(screen.deps.messages, screen.lang, order),
+    )
+
+
+async def payment_photo(update: Update, context: Context) -> None:
+    """A photo in the private chat is a transfer receipt for the open transfer order."""
+    screen = await Screen.of(update, context)
+    photos = update.effective_message.photo  # type: ignore[union-attr]
+    try:
+        order = await order_service.submit_payment_proof(
+            screen.deps.store,
+            screen.who.user_id,
+            photos[-1].file_id,
+            screen.who.name or screen.who.first_name,
+        )
+    except NotFound:
+        await screen.send(screen.deps.messages.error(screen.lang, "no_open_transfer"))
+        return
+    except DomainError as exc:
+        await screen.fail(exc)
+        return
+    screen.deps.kick()
+    await screen.send(screen.render("proof_received", order=order))
