@@ -7,7 +7,6 @@ its callback data is plain strings.
 
 from __future__ import annotations
 
-import json
 from copy import deepcopy
 from typing import Any
 
@@ -15,6 +14,8 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from domain.store import Store
+from domain.store import conversations as conversation_rows
+from domain.store.conversations import Scope
 
 
 class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -25,22 +26,17 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
         )
         self.store = store
 
-    async def _rows(self, scope: str) -> dict[int, dict[Any, Any]]:
+    async def _rows(self, scope: Scope) -> dict[int, dict[Any, Any]]:
         await self.store.ensure_open()
-        rows = await self.store.fetchall("SELECT id, data FROM ptb_data WHERE scope = ?", (scope,))
-        return {r["id"]: json.loads(r["data"]) for r in rows}
+        return await conversation_rows.data_of(self.store.reader, scope)
 
-    async def _put(self, scope: str, key: int, data: dict[Any, Any] | None) -> None:
+    async def _put(self, scope: Scope, key: int, data: dict[Any, Any] | None) -> None:
         await self.store.ensure_open()
         async with self.store.transaction() as db:
             if data:
-                await db.execute(
-                    "INSERT INTO ptb_data (scope, id, data) VALUES (?, ?, ?)"
-                    " ON CONFLICT (scope, id) DO UPDATE SET data = excluded.data",
-                    (scope, key, json.dumps(data, ensure_ascii=False)),
-                )
-            else:
-                await db.execute("DELETE FROM ptb_data WHERE scope = ? AND id = ?", (scope, key))
+                await conversation_rows.put_data(db, scope, key, data)
+            else:  # empty data is no data: no row
+                await conversation_rows.drop_data(db, scope, key)
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return await self._rows("user")
@@ -56,10 +52,7 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
 
     async def get_conversations(self, name: str) -> ConversationDict:
         await self.store.ensure_open()
-        rows = await self.store.fetchall(
-            "SELECT key, state FROM ptb_conversations WHERE name = ?", (name,)
-        )
-        return {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+        return await conversation_rows.states(self.store.reader, name)
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
@@ -67,16 +60,9 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
         await self.store.ensure_open()
         async with self.store.transaction() as db:
             if new_state is None:
-                await db.execute(
-                    "DELETE FROM ptb_conversations WHERE name = ? AND key = ?",
-                    (name, json.dumps(list(key))),
-                )
+                await conversation_rows.drop_state(db, name, key)
             else:
-                await db.execute(
-                    "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?)"
-                    " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
-                    (name, json.dumps(list(key)), json.dumps(new_state)),
-                )
+                await conversation_rows.put_state(db, name, key, new_state)
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
         await self._put("user", user_id, deepcopy(data))

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
-from domain.clock import to_db
 from domain.errors import DomainError
+from domain.store import Connection
+from domain.store import staff_messages as staff_message_rows
 
 MessageKey = tuple[int, int]  # (chat id, message id)
 
@@ -18,14 +17,9 @@ class AlreadyProcessed(DomainError):
     code = "already_processed"
 
 
-async def claim(db: aiosqlite.Connection, key: MessageKey | None, now: datetime) -> None:
+async def claim(db: Connection, key: MessageKey | None, now: datetime) -> None:
     """Record `key` as handled; AlreadyProcessed if it was. No key: nothing to remember."""
     if key is None:
         return
-    cur = await db.execute(
-        "INSERT INTO handled_messages (chat_id, message_id, handled_at) VALUES (?, ?, ?)"
-        " ON CONFLICT DO NOTHING",
-        (key[0], key[1], to_db(now)),
-    )
-    if cur.rowcount != 1:
+    if not await staff_message_rows.claim_handled(db, key[0], key[1], now):
         raise AlreadyProcessed()

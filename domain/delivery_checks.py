@@ -11,27 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-import aiosqlite
-
 from domain.actors import SYSTEM, Actor
-from domain.clock import to_db
 from domain.errors import AlreadyDone, NotFound
 from domain.models import Order, Status
 from domain.order_reads import customer_order, load_order
 from domain.outbox import Kind
 from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
-from domain.store import Store, fetchall, fetchone
+from domain.store import Connection, Store
+from domain.store import delivery_checks as check_rows
+from domain.store.delivery_checks import CheckDue
 from domain.transitions import mark_delivered
 
 Answer = Literal["received", "not_yet", "problem"]
 ANSWERS: tuple[Answer, ...] = ("received", "not_yet", "problem")
-
-
-async def _close(db: aiosqlite.Connection, order_id: int, answer: str, now: datetime) -> None:
-    await db.execute(
-        "UPDATE delivery_checks SET answer = ?, answered_at = ? WHERE order_id = ?",
-        (answer, to_db(now), order_id),
-    )
 
 
 async def open_check(store: Store, order: Order) -> int | None:
@@ -39,12 +31,11 @@ async def open_check(store: Store, order: Order) -> int | None:
     shipped order, while the check is open; None once the order moved on or they answered."""
     if order.status != Status.SHIPPED:
         return None
-    row = await store.fetchone(
-        "SELECT asks, answer FROM delivery_checks WHERE order_id = ?", (order.id,)
-    )
-    if row is None or row["answer"] is not None:
+    check = await check_rows.check_of(store.reader, order.id)
+    if check is None:
         return None
-    return int(row["asks"])
+    asks, answer = check
+    return asks if answer is None else None
 
 
 async def ask(store: Store, policy: Policy) -> int:
@@ -52,22 +43,11 @@ async def ask(store: Store, policy: Policy) -> int:
     not asked, but their clock towards automatic delivery starts all the same)."""
     now = store.now()
     async with store.transaction() as db:
-        rows = await fetchall(
-            db,
-            "SELECT o.id, o.user_id, c.reminders_enabled, c.reachable FROM orders o"
-            " JOIN customers c ON c.user_id = o.user_id"
-            " WHERE o.status = 'shipped' AND o.status_changed_at <= ?"
-            " AND NOT EXISTS (SELECT 1 FROM delivery_checks d WHERE d.order_id = o.id)"
-            " ORDER BY o.status_changed_at LIMIT ?",
-            (to_db(now - policy.delivery_check_after), policy.batch),
-        )
+        due = now - policy.delivery_check_after
+        rows = await check_rows.shipped_unasked(db, due, policy.batch)
         for row in rows:
             asked_at, sent = await _question(db, policy, now, row, asks=1)
-            await db.execute(
-                "INSERT INTO delivery_checks (order_id, user_id, asked_at, sent)"
-                " VALUES (?, ?, ?, ?)",
-                (row["id"], row["user_id"], to_db(asked_at), int(sent)),
-            )
+            await check_rows.add(db, row.id, row.user_id, asked_at, sent)
     return len(rows)
 
 
@@ -75,41 +55,31 @@ async def ask_again(store: Store, policy: Policy) -> int:
     """ "Not yet" a while ago and still shipped: ask once more."""
     now = store.now()
     async with store.transaction() as db:
-        rows = await fetchall(
-            db,
-            "SELECT d.order_id AS id, d.user_id, d.asks, o.status, c.reminders_enabled,"
-            " c.reachable FROM delivery_checks d JOIN orders o ON o.id = d.order_id"
-            " JOIN customers c ON c.user_id = d.user_id"
-            " WHERE d.answer = 'not_yet' AND d.answered_at <= ? ORDER BY d.answered_at LIMIT ?",
-            (to_db(now - policy.delivery_check_after), policy.batch),
-        )
+        due = now - policy.delivery_check_after
+        rows = await check_rows.not_yet_since(db, due, policy.batch)
         for row in rows:
-            if row["status"] != Status.SHIPPED:
-                await _close(db, row["id"], "closed", now)
+            if row.status != Status.SHIPPED:
+                await check_rows.close(db, row.id, "closed", now)
                 continue
-            asked_at, sent = await _question(db, policy, now, row, asks=row["asks"] + 1)
-            await db.execute(
-                "UPDATE delivery_checks SET answer = NULL, answered_at = NULL, asked_at = ?,"
-                " asks = asks + 1, sent = ? WHERE order_id = ?",
-                (to_db(asked_at), int(sent), row["id"]),
-            )
+            asked_at, sent = await _question(db, policy, now, row, asks=row.asks + 1)
+            await check_rows.reopen(db, row.id, asked_at, sent)
     return len(rows)
 
 
 async def _question(
-    db: aiosqlite.Connection, policy: Policy, now: datetime, row: aiosqlite.Row, *, asks: int
+    db: Connection, policy: Policy, now: datetime, row: CheckDue, *, asks: int
 ) -> tuple[datetime, bool]:
     """Queue the question if the customer takes reminders; when it goes out, and whether."""
-    if not (row["reachable"] and row["reminders_enabled"]):
+    if not (row.reachable and row.reminders_enabled):
         return now, False
     at = await enqueue_customer(
         db,
         policy,
         now,
-        chat_id=row["user_id"],
+        chat_id=row.user_id,
         kind=Kind.DELIVERY_CHECK,
-        order_id=row["id"],
-        dedupe_key=f"delivery_check:{row['id']}:{asks}",
+        order_id=row.id,
+        dedupe_key=f"delivery_check:{row.id}:{asks}",
     )
     return at, True
 
@@ -121,21 +91,15 @@ async def auto_deliver(store: Store, policy: Policy) -> int:
     wait = policy.auto_deliver_after - policy.delivery_check_after
     delivered = 0
     async with store.transaction() as db:
-        rows = await fetchall(
-            db,
-            "SELECT d.order_id AS id, o.status, c.reachable FROM delivery_checks d"
-            " JOIN orders o ON o.id = d.order_id JOIN customers c ON c.user_id = d.user_id"
-            " WHERE d.answer IS NULL AND d.asked_at <= ? ORDER BY d.asked_at LIMIT ?",
-            (to_db(now - wait), policy.batch),
-        )
-        for row in rows:
-            if row["status"] != Status.SHIPPED:
-                await _close(db, row["id"], "closed", now)
+        rows = await check_rows.unanswered_since(db, now - wait, policy.batch)
+        for order_id, status, reachable in rows:
+            if status != Status.SHIPPED:
+                await check_rows.close(db, order_id, "closed", now)
                 continue
-            order = await load_order(db, row["id"])
+            order = await load_order(db, order_id)
             await mark_delivered(db, order, SYSTEM, now, notify_customer=False)
-            await _close(db, order.id, "auto", now)
-            if row["reachable"]:
+            await check_rows.close(db, order.id, "auto", now)
+            if reachable:
                 # A status message: it goes to opted-out customers too, after quiet hours.
                 await enqueue_customer(
                     db,
@@ -164,24 +128,23 @@ async def answer_check(
     order = await customer_order(store, user_id, number)
     now = store.now()
     async with store.transaction() as db:
-        check = await fetchone(
-            db, "SELECT asks, answer FROM delivery_checks WHERE order_id = ?", (order.id,)
-        )
+        check = await check_rows.check_of(db, order.id)
         if check is None:
             raise NotFound(number=order.number)
         order = await load_order(db, order.id)
         if order.status != Status.SHIPPED:
             raise AlreadyDone(number=order.number, status=order.status)
+        asks, answered = check
         if chosen == "received":
             await mark_delivered(db, order, Actor(user_id, name), now, notify_customer=False)
-        elif check["answer"] != chosen:
+        elif answered != chosen:
             await enqueue_staff(
                 db,
                 now,
                 kind=Kind.DELIVERY_REPORT,
                 order_id=order.id,
                 payload={"answer": chosen},
-                dedupe_key=f"delivery_report:{order.id}:{chosen}:{check['asks']}",
+                dedupe_key=f"delivery_report:{order.id}:{chosen}:{asks}",
             )
-        await _close(db, order.id, chosen, now)
+        await check_rows.close(db, order.id, chosen, now)
         return await load_order(db, order.id), chosen

@@ -11,13 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
-from domain.clock import from_db, to_db
+from domain.clock import from_db
 from domain.models import Status
 from domain.outbox import Kind
 from domain.schedule_policy import Policy, enqueue_staff
-from domain.store import Store, fetchone
+from domain.store import Connection, Store
+from domain.store import schedule as schedule_rows
 
 # One message lists at most this many orders; the rest come in the next run.
 MAX_LISTED = 30
@@ -29,21 +28,6 @@ _STAGES: tuple[tuple[str, Status], ...] = (
     ("shipment", Status.PACKED),
 )
 
-_CANDIDATES = """
-SELECT * FROM (
-    SELECT o.id, o.number, o.staff_message_id,
-        CASE WHEN o.status = 'placed' THEN MAX(o.status_changed_at, COALESCE(
-            (SELECT MAX(e.at) FROM order_events e WHERE e.order_id = o.id AND e.kind = 'payment'),
-            o.status_changed_at)) ELSE o.status_changed_at END AS since
-    FROM orders o LEFT JOIN staff_nudges n ON n.order_id = o.id
-    WHERE o.status = :status AND o.status_changed_at <= :cutoff
-      AND (o.status <> 'placed' OR o.payment_method = 'cod'
-           OR o.payment_status IN ('proof_submitted', 'paid'))
-      AND (n.order_id IS NULL OR n.stage <> o.status OR n.nudged_at <= :again)
-) WHERE since <= :cutoff ORDER BY since, id LIMIT :limit
-"""
-
-
 def _limit(policy: Policy, stage: str) -> timedelta:
     return {
         "verification": policy.verification_limit,
@@ -52,9 +36,9 @@ def _limit(policy: Policy, stage: str) -> timedelta:
     }[stage]
 
 
-async def _throttled(db: aiosqlite.Connection, now: datetime, every: timedelta) -> bool:
-    row = await fetchone(db, "SELECT last_at FROM schedule_runs WHERE name = ?", (RUN_NAME,))
-    return row is not None and from_db(row["last_at"]) > now - every
+async def _throttled(db: Connection, now: datetime, every: timedelta) -> bool:
+    last = await schedule_rows.last_run(db, RUN_NAME)
+    return last is not None and last > now - every
 
 
 async def nudge_staff(store: Store, policy: Policy) -> int:
@@ -64,19 +48,15 @@ async def nudge_staff(store: Store, policy: Policy) -> int:
         if await _throttled(db, now, policy.nudge_every):
             return 0
         items: list[dict[str, object]] = []
+        listed: list[tuple[int, str]] = []  # (order id, status) as the nudge lists them
         for stage, status in _STAGES:
             limit = _limit(policy, stage)
-            async with db.execute(
-                _CANDIDATES,
-                {
-                    "status": status.value,
-                    "cutoff": to_db(now - limit),
-                    "again": to_db(now - policy.nudge_again_after),
-                    "limit": MAX_LISTED,
-                },
-            ) as cur:
-                rows = await cur.fetchall()
+            again = now - policy.nudge_again_after
+            rows = await schedule_rows.waiting_on_staff(
+                db, status.value, now - limit, again, MAX_LISTED
+            )
             for row in rows[: MAX_LISTED - len(items)]:
+                listed.append((row["id"], status.value))
                 items.append(
                     {
                         "order_id": row["id"],
@@ -89,17 +69,8 @@ async def nudge_staff(store: Store, policy: Policy) -> int:
         if not items:
             return 0
         await enqueue_staff(db, now, kind=Kind.STAFF_NUDGE, payload={"items": items})
-        await db.executemany(
-            "INSERT INTO staff_nudges (order_id, stage, nudged_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (order_id) DO UPDATE SET stage = excluded.stage,"
-            " nudged_at = excluded.nudged_at",
-            [(item["order_id"], _status_of(str(item["stage"])), to_db(now)) for item in items],
-        )
-        await db.execute(
-            "INSERT INTO schedule_runs (name, last_at) VALUES (?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET last_at = excluded.last_at",
-            (RUN_NAME, to_db(now)),
-        )
+        await schedule_rows.record_nudges(db, listed, now)
+        await schedule_rows.record_run(db, RUN_NAME, now)
     return len(items)
 
 
@@ -112,8 +83,8 @@ async def still_waiting(
     now = store.now()
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in items:
-        row = await store.fetchone("SELECT status FROM orders WHERE id = ?", (item["order_id"],))
-        if row is None or row["status"] != _status_of(item["stage"]):
+        status = await schedule_rows.order_status(store.reader, item["order_id"])
+        if status != _status_of(item["stage"]):
             continue
         hours = int((now - from_db(item["since"])).total_seconds() // 3600)
         groups.setdefault(item["stage"], []).append({"number": item["number"], "hours": hours})

@@ -6,18 +6,14 @@ send leaves the row pending, so it goes out after a restart.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
-import aiosqlite
-
-from domain.clock import from_db, to_db
-from domain.store import Store
-
-Audience = Literal["customer", "staff"]
+from domain.store import Connection, Store
+from domain.store import customer_contact as contact_rows
+from domain.store import outbox as outbox_rows
+from domain.store.outbox import Audience, OutboxMessage
 
 
 class Kind(StrEnum):
@@ -51,20 +47,8 @@ class Kind(StrEnum):
     DAILY_DIGEST = "daily_digest"
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxMessage:
-    id: int
-    audience: Audience
-    chat_id: int | None
-    kind: str  # a Kind, or a kind this version does not know (a row from another version)
-    order_id: int | None
-    payload: dict[str, Any]
-    attempts: int
-    not_before: datetime
-
-
 async def enqueue(
-    db: aiosqlite.Connection,
+    db: Connection,
     *,
     audience: Audience,
     kind: Kind,
@@ -79,34 +63,16 @@ async def enqueue(
     if audience == "customer" and chat_id is None:
         raise ValueError("a customer message needs the customer's chat id")
     kind = Kind(kind)  # a misspelled kind fails here, in the change's transaction, not later
-    cur = await db.execute(
-        "INSERT INTO outbox (audience, chat_id, kind, order_id, payload, dedupe_key,"
-        " created_at, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (dedupe_key) DO NOTHING",
-        (
-            audience,
-            chat_id,
-            kind,
-            order_id,
-            json.dumps(payload or {}, ensure_ascii=False),
-            dedupe_key,
-            to_db(now),
-            to_db(not_before or now),
-        ),
-    )
-    return cur.lastrowid if cur.rowcount else None
-
-
-def _message(row: aiosqlite.Row) -> OutboxMessage:
-    return OutboxMessage(
-        id=row["id"],
-        audience=row["audience"],
-        chat_id=row["chat_id"],
-        kind=row["kind"],
-        order_id=row["order_id"],
-        payload=json.loads(row["payload"]),
-        attempts=row["attempts"],
-        not_before=from_db(row["not_before"]),
+    return await outbox_rows.add(
+        db,
+        audience=audience,
+        kind=kind,
+        chat_id=chat_id,
+        order_id=order_id,
+        payload=payload or {},
+        dedupe_key=dedupe_key,
+        created_at=now,
+        not_before=not_before or now,
     )
 
 
@@ -115,85 +81,49 @@ async def due(
 ) -> list[OutboxMessage]:
     """Pending messages due now, oldest first; one audience's only if given (the sender
     drains the staff group, which is limited to 20 a minute, beside the customers)."""
-    where = "" if audience is None else " AND audience = ?"
-    rows = await store.fetchall(
-        "SELECT * FROM outbox WHERE state = 'pending' AND not_before <= ?"
-        + where
-        + " ORDER BY not_before, id LIMIT ?",
-        (store.now_db(), *([audience] if audience else []), limit),
-    )
-    return [_message(r) for r in rows]
+    return await outbox_rows.pending_due(store.reader, store.now(), limit, audience)
 
 
 async def next_due_at(store: Store) -> datetime | None:
-    row = await store.fetchone("SELECT MIN(not_before) AS t FROM outbox WHERE state = 'pending'")
-    return from_db(row["t"]) if row and row["t"] else None
+    return await outbox_rows.next_due_at(store.reader)
 
 
 async def mark_sent(store: Store, message_id: int, telegram_message_id: int | None) -> None:
     async with store.transaction() as db:
-        await db.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?, message_id = ?,"
-            " attempts = attempts + 1 WHERE id = ? AND state = 'pending'",
-            (store.now_db(), telegram_message_id, message_id),
-        )
+        await outbox_rows.mark_sent(db, message_id, telegram_message_id, store.now())
 
 
 async def mark_retry(store: Store, message_id: int, error: str, retry_at: datetime) -> None:
     async with store.transaction() as db:
-        await db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ?"
-            " WHERE id = ? AND state = 'pending'",
-            (error[:500], to_db(retry_at), message_id),
-        )
+        await outbox_rows.mark_retry(db, message_id, error, retry_at)
 
 
 async def postpone(store: Store, message_id: int, retry_at: datetime, error: str) -> None:
     """Wait without counting an attempt (Telegram's flood control asked us to)."""
     async with store.transaction() as db:
-        await db.execute(
-            "UPDATE outbox SET last_error = ?, not_before = ? WHERE id = ? AND state = 'pending'",
-            (error[:500], to_db(retry_at), message_id),
-        )
+        await outbox_rows.postpone(db, message_id, retry_at, error)
 
 
 async def mark_failed(store: Store, message_id: int, error: str) -> None:
     async with store.transaction() as db:
-        await db.execute(
-            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?"
-            " WHERE id = ? AND state = 'pending'",
-            (error[:500], message_id),
-        )
+        await outbox_rows.mark_failed(db, message_id, error)
 
 
 async def mark_unreachable(store: Store, chat_id: int, error: str) -> None:
     """The customer blocked the bot: drop their pending messages and remember it."""
     async with store.transaction() as db:
-        await db.execute(
-            "UPDATE outbox SET state = 'unreachable', last_error = ?"
-            " WHERE state = 'pending' AND audience = 'customer' AND chat_id = ?",
-            (error[:500], chat_id),
-        )
-        await db.execute(
-            "UPDATE customers SET reachable = 0, updated_at = ? WHERE user_id = ?",
-            (store.now_db(), chat_id),
-        )
+        await outbox_rows.drop_pending_for_customer(db, chat_id, error)
+        await contact_rows.mark_unreachable(db, chat_id, store.now())
 
 
 async def newer_pending(store: Store, kind: Kind, order_id: int, after_id: int) -> bool:
     """Whether a later message of this kind for the order waits to be sent (so this one may
     be skipped: the later one says the same, newer)."""
-    row = await store.fetchone(
-        "SELECT 1 FROM outbox WHERE kind = ? AND state = 'pending'"
-        " AND order_id = ? AND id > ? LIMIT 1",
-        (kind, order_id, after_id),
-    )
-    return row is not None
+    return await outbox_rows.pending_after(store.reader, kind, order_id, after_id)
 
 
 async def counts(store: Store) -> dict[str, int]:
-    rows = await store.fetchall("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
-    return {r["state"]: r["n"] for r in rows}
+    return await outbox_rows.counts_by_state(store.reader)
 
 
 MAX_ATTEMPTS = 8

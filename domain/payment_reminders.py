@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from domain.actors import SYSTEM
 from domain.clock import from_db, to_db
 from domain.models import Order, PaymentMethod, PaymentStatus, Status
@@ -19,27 +17,14 @@ from domain.order_reads import load_order
 from domain.outbox import Kind
 from domain.quiet_hours import EVENING_MARGIN
 from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
-from domain.store import Store
+from domain.store import Connection, Store
+from domain.store import schedule as schedule_rows
+from domain.store.schedule import AwaitingPayment
 from domain.transitions import apply_transition
 
 # The first reminder is dropped when the last one would follow it this closely (say, both
 # held to the same morning by quiet hours): one reminder is enough.
 MIN_GAP = timedelta(hours=2)
-
-# Orders waiting for the customer's transfer, with the moment the payment clock started.
-_AWAITING = """
-SELECT o.id, o.user_id, o.since, c.reminders_enabled, c.reachable FROM (
-    SELECT id, user_id, created_at, COALESCE(
-        (SELECT MAX(e.at) FROM order_events e WHERE e.order_id = orders.id AND e.kind = 'payment'),
-        created_at) AS since
-    FROM orders
-    WHERE status = 'placed' AND payment_method = 'transfer' AND payment_status = 'unpaid'
-      AND created_at <= :until
-) o JOIN customers c ON c.user_id = o.user_id
-WHERE o.since <= :until {where}
-ORDER BY o.since, o.id LIMIT :limit
-"""
-
 
 def still_awaiting(order: Order) -> bool:
     """Asked again when a reminder is sent: one held overnight by quiet hours is dropped once
@@ -74,44 +59,18 @@ def payment_plan(since: datetime, policy: Policy) -> PaymentPlan:
     return PaymentPlan(first, last, expires)
 
 
-async def _awaiting(
-    db: aiosqlite.Connection, until: datetime, limit: int, not_logged: str | None = None
-) -> list[aiosqlite.Row]:
-    """Orders awaiting payment whose clock started by `until` (and, if given, without a
-    schedule_log row of that kind for this payment clock)."""
-    where = "" if not_logged is None else _NOT_LOGGED
-    params = {"until": to_db(until), "limit": limit, "kind": not_logged}
-    async with db.execute(_AWAITING.format(where=where), params) as cur:
-        return list(await cur.fetchall())
-
-
-async def _log(
-    db: aiosqlite.Connection, kind: str, ref: int, version: str, now: datetime, outcome: str
-) -> None:
-    await db.execute(
-        "INSERT INTO schedule_log (kind, ref, version, done_at, outcome) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT DO NOTHING",
-        (kind, ref, version, to_db(now), outcome),
-    )
-
-
-_NOT_LOGGED = (
-    "AND NOT EXISTS (SELECT 1 FROM schedule_log l"
-    " WHERE l.kind = :kind AND l.ref = o.id AND l.version = o.since)"
-)
-
-
 async def expire_unpaid(store: Store, policy: Policy) -> int:
     """Cancel transfer orders unpaid for PAYMENT_EXPIRE_AFTER; one staff message per run."""
     now = store.now()
     async with store.transaction() as db:
-        rows = await _awaiting(db, now - policy.payment_expire_after, policy.batch)
+        until = now - policy.payment_expire_after
+        rows = await schedule_rows.awaiting_payment(db, until, policy.batch)
         expired: list[int] = []
         for row in rows:
-            order = await load_order(db, row["id"])
+            order = await load_order(db, row.id)
             # The customer hears it from the expiry message below (it explains why).
             await apply_transition(db, order, Status.CANCELLED, SYSTEM, now, notify_customer=False)
-            if row["reachable"]:
+            if row.reachable:
                 await enqueue_customer(
                     db,
                     policy,
@@ -138,16 +97,17 @@ async def last_reminders(store: Store, policy: Policy) -> int:
     handled = 0
     async with store.transaction() as db:
         # Not-yet-due candidates are skipped, not counted: read the whole (small) window.
-        for row in await _awaiting(db, until, policy.batch * 20, "pay_last"):
+        window = await schedule_rows.awaiting_payment(db, until, policy.batch * 20, "pay_last")
+        for row in window:
             if handled >= policy.batch:
                 break
-            since = from_db(row["since"])
+            since = from_db(row.since)
             plan = payment_plan(since, policy)
             if plan.last is not None and plan.last > now:
                 continue
             outcome = await _remind(db, policy, now, row, Kind.PAYMENT_LAST, plan, plan.last)
-            await _log(db, "pay_last", row["id"], row["since"], now, outcome)
-            await _log(db, "pay_first", row["id"], row["since"], now, "superseded")
+            await schedule_rows.log(db, "pay_last", row.id, row.since, now, outcome)
+            await schedule_rows.log(db, "pay_first", row.id, row.since, now, "superseded")
             handled += 1
     return handled
 
@@ -157,19 +117,19 @@ async def first_reminders(store: Store, policy: Policy) -> int:
     now = store.now()
     until = now - policy.payment_reminder_after
     async with store.transaction() as db:
-        rows = await _awaiting(db, until, policy.batch, "pay_first")
+        rows = await schedule_rows.awaiting_payment(db, until, policy.batch, "pay_first")
         for row in rows:
-            plan = payment_plan(from_db(row["since"]), policy)
+            plan = payment_plan(from_db(row.since), policy)
             outcome = await _remind(db, policy, now, row, Kind.PAYMENT_REMINDER, plan, plan.first)
-            await _log(db, "pay_first", row["id"], row["since"], now, outcome)
+            await schedule_rows.log(db, "pay_first", row.id, row.since, now, outcome)
     return len(rows)
 
 
 async def _remind(
-    db: aiosqlite.Connection,
+    db: Connection,
     policy: Policy,
     now: datetime,
-    row: aiosqlite.Row,
+    row: AwaitingPayment,
     kind: Kind,
     plan: PaymentPlan,
     planned: datetime | None,
@@ -177,18 +137,18 @@ async def _remind(
     """Queue one reminder unless the plan or the customer says no; returns the outcome."""
     if planned is None:
         return "not_needed"
-    if not row["reachable"]:
+    if not row.reachable:
         return "unreachable"
-    if not row["reminders_enabled"]:
+    if not row.reminders_enabled:
         return "opted_out"
     await enqueue_customer(
         db,
         policy,
         now,
-        chat_id=row["user_id"],
+        chat_id=row.user_id,
         kind=kind,
-        order_id=row["id"],
+        order_id=row.id,
         payload={"expires_at": to_db(plan.expires)},
-        dedupe_key=f"{kind}:{row['id']}:{row['since']}",
+        dedupe_key=f"{kind}:{row.id}:{row.since}",
     )
     return "sent"

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from domain.store import Store
+from domain.store import customer_contact as contact_rows
 
 Topic = Literal["reminders", "surveys"]
-_COLUMNS: dict[str, str] = {"reminders": "reminders_enabled", "surveys": "surveys_enabled"}
+_TOPICS: frozenset[str] = frozenset({"reminders", "surveys"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,21 +20,15 @@ class Preferences:
 
 
 async def get_preferences(store: Store, user_id: int) -> Preferences:
-    row = await store.fetchone(
-        "SELECT reminders_enabled, surveys_enabled FROM customers WHERE user_id = ?", (user_id,)
-    )
-    if row is None:
+    found = await contact_rows.switches(store.reader, user_id)
+    if found is None:
         return Preferences()
-    return Preferences(bool(row["reminders_enabled"]), bool(row["surveys_enabled"]))
+    return Preferences(*found)
 
 
 async def set_preference(store: Store, user_id: int, topic: Topic, enabled: bool) -> Preferences:
-    column = _COLUMNS.get(topic)
-    if column is None:
+    if topic not in _TOPICS:
         raise ValueError(f"unknown preference {topic!r}")
     async with store.transaction() as db:
-        await db.execute(
-            f"UPDATE customers SET {column} = ?, updated_at = ? WHERE user_id = ?",
-            (int(enabled), store.now_db(), user_id),
-        )
+        await contact_rows.set_switch(db, user_id, topic, enabled, store.now())
     return await get_preferences(store, user_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from domain.staff_actions import Action
 from domain.store import Store
+from domain.store import staff_messages as staff_message_rows
 
 PROMPTED: frozenset[Action] = frozenset(
     {Action.VERIFY, Action.REJECT, Action.CANCEL, Action.NOTE, Action.SHIP}
@@ -36,20 +37,14 @@ async def open_prompt(
     if action not in PROMPTED:
         raise ValueError(f"no prompt for {action}")
     async with store.transaction() as db:
-        await db.execute(
-            "INSERT INTO staff_prompts (chat_id, message_id, order_id, action, courier,"
-            " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (chat_id, message_id) DO NOTHING",
-            (chat_id, message_id, order_id, action, courier, created_by, store.now_db()),
+        await staff_message_rows.add_prompt(
+            db, chat_id, message_id, order_id, action, courier, created_by, store.now()
         )
     return Prompt(chat_id, message_id, order_id, action, courier)
 
 
 async def find_prompt(store: Store, chat_id: int, message_id: int) -> Prompt | None:
-    row = await store.fetchone(
-        "SELECT * FROM staff_prompts WHERE chat_id = ? AND message_id = ?",
-        (chat_id, message_id),
-    )
+    row = await staff_message_rows.prompt(store.reader, chat_id, message_id)
     if row is None:
         return None
     return Prompt(
@@ -65,8 +60,4 @@ async def find_prompt(store: Store, chat_id: int, message_id: int) -> Prompt | N
 async def close_prompt(store: Store, chat_id: int, message_id: int) -> None:
     """Answered or overtaken; kept, so a late reply hears that it is closed."""
     async with store.transaction() as db:
-        await db.execute(
-            "UPDATE staff_prompts SET closed_at = ? WHERE chat_id = ? AND message_id = ?"
-            " AND closed_at IS NULL",
-            (store.now_db(), chat_id, message_id),
-        )
+        await staff_message_rows.close_prompt(db, chat_id, message_id, store.now())

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from domain import outbox
 from domain.outbox import Kind
 from domain.quiet_hours import QuietHours
+from domain.store import Connection
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -46,7 +45,7 @@ class Policy:
 
 
 async def enqueue_customer(
-    db: aiosqlite.Connection,
+    db: Connection,
     policy: Policy,
     now: datetime,
     *,
@@ -74,7 +73,7 @@ async def enqueue_customer(
 
 
 async def enqueue_staff(
-    db: aiosqlite.Connection,
+    db: Connection,
     now: datetime,
     *,
     kind: Kind,

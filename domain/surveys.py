@@ -12,20 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
-from domain.clock import from_db, to_db
 from domain.errors import DomainError, InvalidInput, NotFound
 from domain.order_reads import normalize_number
 from domain.outbox import Kind
 from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
-from domain.store import Store, fetchall, fetchone
+from domain.store import Connection, Store
+from domain.store import outbox as outbox_rows
+from domain.store import surveys as survey_rows
+from domain.store.surveys import Category, Survey
 from domain.validation import clean_text
 
-Category = Literal["promoter", "passive", "detractor"]
 MAX_COMMENT = 500
 
 
@@ -35,20 +33,6 @@ class SurveyClosed(DomainError):
 
 class SurveyAnswered(DomainError):
     code = "survey_answered"  # context: number
-
-
-@dataclass(frozen=True, slots=True)
-class Survey:
-    order_id: int
-    number: str
-    user_id: int
-    state: str
-    sent_at: datetime
-    closes_at: datetime
-    score: int | None
-    category: Category | None
-    comment: str | None
-    answered_at: datetime | None
 
 
 def classify(score: int) -> Category:
@@ -67,19 +51,9 @@ async def start_surveys(store: Store, policy: Policy) -> int:
     'skipped' row instead, so they are not considered again)."""
     now = store.now()
     async with store.transaction() as db:
-        rows = await fetchall(
-            db,
-            "SELECT o.id, o.user_id, c.surveys_enabled, c.reachable FROM orders o"
-            " JOIN customers c ON c.user_id = o.user_id"
-            " WHERE o.status = 'delivered' AND o.status_changed_at <= ?"
-            " AND o.status_changed_at > ?"
-            " AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.order_id = o.id)"
-            " ORDER BY o.status_changed_at LIMIT ?",
-            (
-                to_db(now - policy.survey_after),
-                to_db(now - policy.survey_after - policy.survey_late_limit),
-                policy.batch,
-            ),
+        newest = now - policy.survey_after
+        rows = await survey_rows.delivered_unsurveyed(
+            db, newest, newest - policy.survey_late_limit, policy.batch
         )
         for row in rows:
             state, sent_at = "skipped", now
@@ -94,17 +68,8 @@ async def start_surveys(store: Store, policy: Policy) -> int:
                     order_id=row["id"],
                     dedupe_key=f"survey:{row['id']}",
                 )
-            await db.execute(
-                "INSERT INTO surveys (order_id, user_id, state, sent_at, closes_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (
-                    row["id"],
-                    row["user_id"],
-                    state,
-                    to_db(sent_at),
-                    to_db(sent_at + policy.survey_open_for),
-                ),
-            )
+            closes_at = sent_at + policy.survey_open_for
+            await survey_rows.add(db, row["id"], row["user_id"], state, sent_at, closes_at)
     return len(rows)
 
 
@@ -116,32 +81,12 @@ def is_open(survey: Survey, now: datetime) -> bool:
 # ---------------------------------------------------------------- answers
 
 
-def _survey(row: aiosqlite.Row) -> Survey:
-    return Survey(
-        order_id=row["order_id"],
-        number=row["number"],
-        user_id=row["user_id"],
-        state=row["state"],
-        sent_at=from_db(row["sent_at"]),
-        closes_at=from_db(row["closes_at"]),
-        score=row["score"],
-        category=row["category"],
-        comment=row["comment"],
-        answered_at=from_db(row["answered_at"]) if row["answered_at"] else None,
-    )
-
-
-async def _load(db: aiosqlite.Connection, user_id: int, number: str) -> Survey:
+async def _load(db: Connection, user_id: int, number: str) -> Survey:
     """The survey of one of this customer's orders; anyone else's answers as missing."""
-    row = await fetchone(
-        db,
-        "SELECT s.*, o.number FROM surveys s JOIN orders o ON o.id = s.order_id"
-        " WHERE o.number = ? AND s.user_id = ? AND o.user_id = ? AND s.state <> 'skipped'",
-        (normalize_number(number), user_id, user_id),
-    )
-    if row is None:
+    survey = await survey_rows.customer_survey(db, user_id, normalize_number(number))
+    if survey is None:
         raise NotFound(number=normalize_number(number)[:12])
-    return _survey(row)
+    return survey
 
 
 async def get_survey(store: Store, user_id: int, number: str) -> Survey:
@@ -162,11 +107,7 @@ async def record_score(
         if now >= survey.closes_at:
             raise SurveyClosed(number=survey.number)
         category = classify(value)
-        await db.execute(
-            "UPDATE surveys SET state = 'scored', score = ?, category = ?, answered_at = ?"
-            " WHERE order_id = ? AND state = 'open'",
-            (value, category, to_db(now), survey.order_id),
-        )
+        await survey_rows.score(db, survey.order_id, value, category, now)
         if category == "detractor":
             # Held for the comment; released by record_comment / skip_comment.
             await enqueue_staff(
@@ -192,7 +133,7 @@ def _detractor_key(order_id: int) -> str:
 
 
 async def _scored(
-    db: aiosqlite.Connection, user_id: int, number: str, now: datetime, window: timedelta
+    db: Connection, user_id: int, number: str, now: datetime, window: timedelta
 ) -> Survey:
     survey = await _load(db, user_id, number)
     if survey.state == "open":
@@ -217,11 +158,7 @@ async def record_comment(
     now = store.now()
     async with store.transaction() as db:
         survey = await _scored(db, user_id, number, now, window)
-        await db.execute(
-            "UPDATE surveys SET state = 'closed', comment = ?, commented_at = ?"
-            " WHERE order_id = ? AND state = 'scored'",
-            (comment, to_db(now), survey.order_id),
-        )
+        await survey_rows.close(db, survey.order_id, comment, now)
         await _release_detractor(db, survey.order_id, now)
         return await _load(db, user_id, number)
 
@@ -230,30 +167,18 @@ async def skip_comment(store: Store, user_id: int, number: str, *, window: timed
     now = store.now()
     async with store.transaction() as db:
         survey = await _scored(db, user_id, number, now, window)
-        await db.execute(
-            "UPDATE surveys SET state = 'closed' WHERE order_id = ? AND state = 'scored'",
-            (survey.order_id,),
-        )
+        await survey_rows.close(db, survey.order_id, None, now)
         await _release_detractor(db, survey.order_id, now)
         return await _load(db, user_id, number)
 
 
-async def _release_detractor(db: aiosqlite.Connection, order_id: int, now: datetime) -> None:
-    await db.execute(
-        "UPDATE outbox SET not_before = ? WHERE dedupe_key = ? AND state = 'pending'"
-        " AND not_before > ?",
-        (to_db(now), _detractor_key(order_id), to_db(now)),
-    )
+async def _release_detractor(db: Connection, order_id: int, now: datetime) -> None:
+    await outbox_rows.release_held(db, _detractor_key(order_id), now)
 
 
 async def survey_of_order(store: Store, order_id: int) -> Survey | None:
     """For the staff post about a detractor (and for renderers)."""
-    row = await store.fetchone(
-        "SELECT s.*, o.number FROM surveys s JOIN orders o ON o.id = s.order_id"
-        " WHERE s.order_id = ?",
-        (order_id,),
-    )
-    return _survey(row) if row else None
+    return await survey_rows.of_order(store.reader, order_id)
 
 
 # ---------------------------------------------------------------- Net Promoter Score
@@ -299,25 +224,9 @@ def nps_of(scores: list[int]) -> NpsReport:
 
 async def nps(store: Store, since: datetime | None, until: datetime) -> NpsReport:
     """Answers given in [since, until), and surveys sent in the same span."""
-    low = to_db(since) if since else ""
-    high = to_db(until)
-    counts = await store.fetchall(
-        "SELECT category, COUNT(*) AS n FROM surveys WHERE score IS NOT NULL"
-        " AND answered_at >= ? AND answered_at < ? GROUP BY category",
-        (low, high),
-    )
-    by = {r["category"]: r["n"] for r in counts}
-    sent = await store.fetchone(
-        "SELECT COUNT(*) AS n FROM surveys WHERE state <> 'skipped'"
-        " AND sent_at >= ? AND sent_at < ?",
-        (low, high),
-    )
-    return NpsReport(
-        by.get("promoter", 0),
-        by.get("passive", 0),
-        by.get("detractor", 0),
-        sent["n"] if sent else 0,
-    )
+    by = await survey_rows.answers_by_category(store.reader, since, until)
+    sent = await survey_rows.sent_between(store.reader, since, until)
+    return NpsReport(by.get("promoter", 0), by.get("passive", 0), by.get("detractor", 0), sent)
 
 
 def parse_period(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime | None, datetime]:

@@ -9,6 +9,7 @@ from domain.clock import from_db
 from domain.errors import InvalidInput
 from domain.models import PaymentMethod, PaymentStatus, Status
 from domain.store import Store
+from domain.store import reports as report_rows
 
 PAGE_SIZE = 10
 # The stages staff work through, in order; `/queue` with no word shows these.
@@ -82,28 +83,12 @@ class QueuePage:
 
 async def queue(store: Store, stages: tuple[Status, ...], page: int = 0) -> QueuePage:
     """A page of orders at `stages`: stage by stage, the longest waiting first."""
-    rows = await store.fetchall(
-        "SELECT status, COUNT(*) AS n FROM orders WHERE status IN"
-        f" ({','.join('?' * len(COUNTED))}) GROUP BY status",
-        COUNTED,
-    )
-    counts = {s: 0 for s in COUNTED} | {Status(r["status"]): r["n"] for r in rows}
-    marks = ",".join("?" * len(stages))
-    total_row = await store.fetchone(
-        f"SELECT COUNT(*) AS n FROM orders WHERE status IN ({marks})", stages
-    )
-    total = total_row["n"] if total_row else 0
+    found = await report_rows.count_by_status(store.reader, COUNTED)
+    counts = {s: 0 for s in COUNTED} | {Status(k): n for k, n in found.items()}
+    total = await report_rows.count_at(store.reader, stages)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(max(page, 0), pages - 1)
-    rank = " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(stages))
-    found = await store.fetchall(
-        "SELECT o.number, o.status, o.customer_name, o.total, o.payment_method,"
-        " o.payment_status, o.status_changed_at,"
-        " (SELECT SUM(quantity) FROM order_lines l WHERE l.order_id = o.id) AS items"
-        f" FROM orders o WHERE o.status IN ({marks})"
-        f" ORDER BY CASE o.status {rank} END, o.status_changed_at, o.id LIMIT ? OFFSET ?",
-        (*stages, PAGE_SIZE, page * PAGE_SIZE),
-    )
+    rows = await report_rows.queue_page(store.reader, stages, PAGE_SIZE, page * PAGE_SIZE)
     items = tuple(
         QueueItem(
             number=r["number"],
@@ -115,6 +100,6 @@ async def queue(store: Store, stages: tuple[Status, ...], page: int = 0) -> Queu
             waiting_since=from_db(r["status_changed_at"]),
             item_count=r["items"] or 0,
         )
-        for r in found
+        for r in rows
     )
     return QueuePage(stages, items, counts, page, pages, total)

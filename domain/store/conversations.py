@@ -1,0 +1,51 @@
+"""What python-telegram-bot persists between restarts, kept in the store: conversation states
+(ptb_conversations) and per-user and per-chat data (ptb_data), each stored as JSON text."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from domain.store import Connection, fetchall
+
+Scope = Literal["user", "chat"]
+ConversationKey = tuple[int | str, ...]  # as PTB makes them (chat, user, …)
+
+
+async def data_of(db: Connection, scope: Scope) -> dict[int, dict[Any, Any]]:
+    """Every stored user's (or chat's) data, by id."""
+    rows = await fetchall(db, "SELECT id, data FROM ptb_data WHERE scope = ?", (scope,))
+    return {r["id"]: json.loads(r["data"]) for r in rows}
+
+
+async def put_data(db: Connection, scope: Scope, key: int, data: dict[Any, Any]) -> None:
+    await db.execute(
+        "INSERT INTO ptb_data (scope, id, data) VALUES (?, ?, ?)"
+        " ON CONFLICT (scope, id) DO UPDATE SET data = excluded.data",
+        (scope, key, json.dumps(data, ensure_ascii=False)),
+    )
+
+
+async def drop_data(db: Connection, scope: Scope, key: int) -> None:
+    await db.execute("DELETE FROM ptb_data WHERE scope = ? AND id = ?", (scope, key))
+
+
+async def states(db: Connection, name: str) -> dict[ConversationKey, object]:
+    """The conversation's state per key (the key as a tuple, as PTB gives it)."""
+    rows = await fetchall(db, "SELECT key, state FROM ptb_conversations WHERE name = ?", (name,))
+    return {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+
+
+async def put_state(db: Connection, name: str, key: ConversationKey, state: object) -> None:
+    await db.execute(
+        "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?)"
+        " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+        (name, json.dumps(list(key)), json.dumps(state)),
+    )
+
+
+async def drop_state(db: Connection, name: str, key: ConversationKey) -> None:
+    await db.execute(
+        "DELETE FROM ptb_conversations WHERE name = ? AND key = ?",
+        (name, json.dumps(list(key))),
+    )

@@ -1,0 +1,164 @@
+"""The outbox table: messages waiting to be sent, and what became of each.
+
+Payloads are stored as JSON text and times in the store's form; callers hand in dicts and
+datetimes. Which kinds exist and who may be sent what are the domain's (domain/outbox.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import aiosqlite
+
+from domain.clock import from_db, to_db
+from domain.store import Connection, fetchall, fetchone
+
+Audience = Literal["customer", "staff"]
+_ERROR_CHARS = 500  # last_error keeps the start of a long error
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    id: int
+    audience: Audience
+    chat_id: int | None
+    kind: str  # a Kind, or a kind this version does not know (a row from another version)
+    order_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+    not_before: datetime
+
+
+async def add(
+    db: Connection,
+    *,
+    audience: Audience,
+    kind: str,
+    chat_id: int | None,
+    order_id: int | None,
+    payload: dict[str, Any],
+    dedupe_key: str | None,
+    created_at: datetime,
+    not_before: datetime,
+) -> int | None:
+    """The new row's id; None when a row with this dedupe_key exists (nothing is written)."""
+    cur = await db.execute(
+        "INSERT INTO outbox (audience, chat_id, kind, order_id, payload, dedupe_key,"
+        " created_at, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (dedupe_key) DO NOTHING",
+        (
+            audience,
+            chat_id,
+            kind,
+            order_id,
+            json.dumps(payload, ensure_ascii=False),
+            dedupe_key,
+            to_db(created_at),
+            to_db(not_before),
+        ),
+    )
+    return cur.lastrowid if cur.rowcount else None
+
+
+def _message(row: aiosqlite.Row) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        audience=row["audience"],
+        chat_id=row["chat_id"],
+        kind=row["kind"],
+        order_id=row["order_id"],
+        payload=json.loads(row["payload"]),
+        attempts=row["attempts"],
+        not_before=from_db(row["not_before"]),
+    )
+
+
+async def pending_due(
+    db: Connection, now: datetime, limit: int, audience: Audience | None = None
+) -> list[OutboxMessage]:
+    """Pending rows due at `now`, oldest first; one audience's only if given."""
+    where = "" if audience is None else " AND audience = ?"
+    rows = await fetchall(
+        db,
+        "SELECT * FROM outbox WHERE state = 'pending' AND not_before <= ?"
+        + where
+        + " ORDER BY not_before, id LIMIT ?",
+        (to_db(now), *([audience] if audience else []), limit),
+    )
+    return [_message(r) for r in rows]
+
+
+async def next_due_at(db: Connection) -> datetime | None:
+    row = await fetchone(db, "SELECT MIN(not_before) AS t FROM outbox WHERE state = 'pending'")
+    return from_db(row["t"]) if row and row["t"] else None
+
+
+async def mark_sent(
+    db: Connection, message_id: int, telegram_message_id: int | None, now: datetime
+) -> None:
+    await db.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ?, message_id = ?,"
+        " attempts = attempts + 1 WHERE id = ? AND state = 'pending'",
+        (to_db(now), telegram_message_id, message_id),
+    )
+
+
+async def mark_retry(db: Connection, message_id: int, error: str, retry_at: datetime) -> None:
+    await db.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ?"
+        " WHERE id = ? AND state = 'pending'",
+        (error[:_ERROR_CHARS], to_db(retry_at), message_id),
+    )
+
+
+async def postpone(db: Connection, message_id: int, retry_at: datetime, error: str) -> None:
+    """A new time without counting an attempt."""
+    await db.execute(
+        "UPDATE outbox SET last_error = ?, not_before = ? WHERE id = ? AND state = 'pending'",
+        (error[:_ERROR_CHARS], to_db(retry_at), message_id),
+    )
+
+
+async def mark_failed(db: Connection, message_id: int, error: str) -> None:
+    await db.execute(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?"
+        " WHERE id = ? AND state = 'pending'",
+        (error[:_ERROR_CHARS], message_id),
+    )
+
+
+async def drop_pending_for_customer(db: Connection, chat_id: int, error: str) -> None:
+    """The customer's pending messages become 'unreachable' (they are not sent)."""
+    await db.execute(
+        "UPDATE outbox SET state = 'unreachable', last_error = ?"
+        " WHERE state = 'pending' AND audience = 'customer' AND chat_id = ?",
+        (error[:_ERROR_CHARS], chat_id),
+    )
+
+
+async def release_held(db: Connection, dedupe_key: str, now: datetime) -> None:
+    """A pending row held for later (by dedupe_key) becomes due at `now`."""
+    await db.execute(
+        "UPDATE outbox SET not_before = ? WHERE dedupe_key = ? AND state = 'pending'"
+        " AND not_before > ?",
+        (to_db(now), dedupe_key, to_db(now)),
+    )
+
+
+async def pending_after(db: Connection, kind: str, order_id: int, after_id: int) -> bool:
+    """Whether a pending row of this kind for the order was queued after row `after_id`."""
+    row = await fetchone(
+        db,
+        "SELECT 1 FROM outbox WHERE kind = ? AND state = 'pending'"
+        " AND order_id = ? AND id > ? LIMIT 1",
+        (kind, order_id, after_id),
+    )
+    return row is not None
+
+
+async def counts_by_state(db: Connection) -> dict[str, int]:
+    rows = await fetchall(db, "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
+    return {r["state"]: r["n"] for r in rows}
