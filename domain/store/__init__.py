@@ -10,6 +10,7 @@ repository set here, and nothing outside.
 from domain.store.sqlite import (
     BUSY_TIMEOUT_MS,
     Connection,
+    Row,
     Store,
     StoreUnusable,
     fetchall,
@@ -21,6 +22,7 @@ from domain.store.sqlite import (
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "Connection",
+    "Row",
     "Store",
     "StoreUnusable",
     "fetchall",

@@ -26,6 +26,7 @@ from domain.clock import Clock, to_db, utc_now
 BUSY_TIMEOUT_MS = 30_000
 # What a transaction or the reader hands to repositories; services name it, never aiosqlite.
 Connection = aiosqlite.Connection
+Row = aiosqlite.Row  # what repositories read; they turn it into models or primitives
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 # SQLite's primary result codes that mean "this file cannot be the store" rather than a bug.
