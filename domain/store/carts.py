@@ -9,14 +9,19 @@ from aiosqlite import Row
 from domain.clock import to_db
 from domain.store.sqlite import Connection, fetchall, fetchone
 
+# A customer's lines with their products, oldest line first.
+_LINES = (
+    " FROM cart_items c JOIN products p ON p.sku = c.sku"
+    " WHERE c.user_id = ? ORDER BY c.added_at, c.sku"
+)
+
 
 async def lines(db: Connection, user_id: int) -> list[Row]:
     """sku, quantity, name, price, available (stock − reserved), active; oldest line first."""
     return await fetchall(
         db,
         "SELECT c.sku, c.quantity, p.name, p.price, p.stock - p.reserved AS available, p.active"
-        " FROM cart_items c JOIN products p ON p.sku = c.sku"
-        " WHERE c.user_id = ? ORDER BY c.added_at, c.sku",
+        + _LINES,
         (user_id,),
     )
 
@@ -26,8 +31,7 @@ async def lines_to_order(db: Connection, user_id: int) -> list[Row]:
     return await fetchall(
         db,
         "SELECT c.sku, c.quantity, p.name, p.price, p.active, p.stock - p.reserved AS avail"
-        " FROM cart_items c JOIN products p ON p.sku = c.sku"
-        " WHERE c.user_id = ? ORDER BY c.added_at, c.sku",
+        + _LINES,
         (user_id,),
     )
 
