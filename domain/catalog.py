@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-
-import aiosqlite
+from typing import Any
 
 from domain.models import Product
 from domain.store import Store
+from domain.store import products as product_rows
 
 PAGE_SIZE = 6
 
@@ -19,7 +20,7 @@ class Page:
     pages: int
 
 
-def product_from_row(row: aiosqlite.Row) -> Product:
+def product_from_row(row: Mapping[str, Any]) -> Product:
     return Product(
         sku=row["sku"],
         name=row["name"],
@@ -35,29 +36,19 @@ def product_from_row(row: aiosqlite.Row) -> Product:
 
 
 async def categories(store: Store) -> list[str]:
-    rows = await store.fetchall(
-        "SELECT DISTINCT category FROM products WHERE active = 1 ORDER BY category"
-    )
-    return [r["category"] for r in rows]
+    return await product_rows.active_categories(store.reader)
 
 
 async def products_in(store: Store, category: str, page: int = 0) -> Page:
-    row = await store.fetchone(
-        "SELECT COUNT(*) AS n FROM products WHERE active = 1 AND category = ?", (category,)
-    )
-    total = row["n"] if row else 0
+    total = await product_rows.count_active_in(store.reader, category)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(max(page, 0), pages - 1)
-    rows = await store.fetchall(
-        "SELECT * FROM products WHERE active = 1 AND category = ? ORDER BY name, sku"
-        " LIMIT ? OFFSET ?",
-        (category, PAGE_SIZE, page * PAGE_SIZE),
-    )
+    rows = await product_rows.active_page(store.reader, category, PAGE_SIZE, page * PAGE_SIZE)
     return Page(tuple(product_from_row(r) for r in rows), page, pages)
 
 
 async def get_product(store: Store, sku: str, *, active_only: bool = True) -> Product | None:
-    row = await store.fetchone("SELECT * FROM products WHERE sku = ?", (sku,))
+    row = await product_rows.by_sku(store.reader, sku)
     if row is None or (active_only and not row["active"]):
         return None
     return product_from_row(row)

@@ -13,6 +13,7 @@ import openpyxl
 
 from domain.errors import InvalidInput
 from domain.store import Store
+from domain.store import products as product_rows
 from domain.validation import clean_text, parse_rupiah
 
 REQUIRED_COLUMNS = ("sku", "name", "category", "price", "stock")
@@ -248,45 +249,35 @@ async def import_catalog(store: Store, source: str | list[Record]) -> ImportResu
     first, then all written in one transaction (or nothing, on any error)."""
     rows = parse_catalog(source) if isinstance(source, str) else parse_records(source)
     created = updated = 0
-    now = store.now_db()
+    now = store.now()
     async with store.transaction() as db:
         for row in rows:
-            async with db.execute("SELECT reserved FROM products WHERE sku = ?", (row.sku,)) as cur:
-                existing = await cur.fetchone()
-            if existing and existing["reserved"] > row.stock:
+            reserved = await product_rows.reserved_of(db, row.sku)
+            if reserved is not None and reserved > row.stock:
                 # Rolls back the whole import: stock may not drop below what orders hold.
                 raise ImportFailed(
                     [
                         RowError(
                             row.line,
                             f"stock {row.stock} is below the "
-                            f"{existing['reserved']} units held by open orders",
+                            f"{reserved} units held by open orders",
                         )
                     ]
                 )
-            await db.execute(
-                "INSERT INTO products (sku, name, category, price, stock, description, photo,"
-                " active, low_stock_threshold, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
-                " category = excluded.category, price = excluded.price,"
-                " stock = excluded.stock, description = excluded.description,"
-                " photo = excluded.photo, active = excluded.active,"
-                " low_stock_threshold = excluded.low_stock_threshold,"
-                " updated_at = excluded.updated_at",
-                (
-                    row.sku,
-                    row.name,
-                    row.category,
-                    row.price,
-                    row.stock,
-                    row.description,
-                    row.photo,
-                    int(row.active),
-                    row.low_stock_threshold,
-                    now,
-                ),
+            await product_rows.upsert(
+                db,
+                sku=row.sku,
+                name=row.name,
+                category=row.category,
+                price=row.price,
+                stock=row.stock,
+                description=row.description,
+                photo=row.photo,
+                active=row.active,
+                low_stock_threshold=row.low_stock_threshold,
+                now=now,
             )
-            if existing:
+            if reserved is not None:
                 updated += 1
             else:
                 created += 1

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import aiosqlite
+from collections.abc import Mapping
+from typing import Any
 
 from domain.models import Customer
-from domain.store import Store, fetchone
+from domain.store import Connection, Store
+from domain.store import customers as customer_rows
 
 LANGUAGES = ("id", "en")
 
@@ -18,7 +20,7 @@ def pick_language(language_code: str | None, default: str) -> str:
     return default
 
 
-def _customer(row: aiosqlite.Row) -> Customer:
+def _customer(row: Mapping[str, Any]) -> Customer:
     return Customer(
         user_id=row["user_id"],
         first_name=row["first_name"],
@@ -32,7 +34,7 @@ def _customer(row: aiosqlite.Row) -> Customer:
 
 
 async def get_customer(store: Store, user_id: int) -> Customer | None:
-    row = await store.fetchone("SELECT * FROM customers WHERE user_id = ?", (user_id,))
+    row = await customer_rows.by_id(store.reader, user_id)
     return _customer(row) if row else None
 
 
@@ -54,16 +56,10 @@ async def ensure_customer(
         and existing.username == username
     ):
         return existing
-    now = store.now_db()
+    now = store.now()
     language = pick_language(language_code, default_language)
     async with store.transaction() as db:
-        await db.execute(
-            "INSERT INTO customers (user_id, first_name, username, language, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name,"
-            " username = excluded.username, reachable = 1, updated_at = excluded.updated_at",
-            (user_id, first_name[:64], username, language, now, now),
-        )
+        await customer_rows.upsert_contact(db, user_id, first_name[:64], username, language, now)
     customer = await get_customer(store, user_id)
     assert customer is not None
     return customer
@@ -73,17 +69,14 @@ async def set_language(store: Store, user_id: int, language: str) -> None:
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}")
     async with store.transaction() as db:
-        await db.execute(
-            "UPDATE customers SET language = ?, updated_at = ? WHERE user_id = ?",
-            (language, store.now_db(), user_id),
-        )
+        await customer_rows.set_language(db, user_id, language, store.now())
 
 
 async def language_of(
-    source: Store | aiosqlite.Connection, user_id: int, default: str
+    source: Store | Connection, user_id: int, default: str
 ) -> str:
     """The customer's language; `default` for someone not (yet) known. Given a connection,
     reads inside that transaction (an invoice issued with the order's change)."""
     db = source.reader if isinstance(source, Store) else source
-    row = await fetchone(db, "SELECT language FROM customers WHERE user_id = ?", (user_id,))
-    return row["language"] if row else default
+    language = await customer_rows.language(db, user_id)
+    return default if language is None else language

@@ -11,11 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import aiosqlite
-
 from domain import dedupe, invoices, outbox
 from domain.actors import Actor
-from domain.clock import to_db
 from domain.couriers import CourierBook, validate_tracking
 from domain.customers import language_of
 from domain.errors import InvalidInput, NotFound
@@ -24,7 +21,8 @@ from domain.models import EventKind, Order, PaymentMethod, PaymentStatus, Status
 from domain.order_reads import load_order, normalize_number, order_by_number
 from domain.outbox import Kind
 from domain.staff_actions import INVOICEABLE
-from domain.store import Store, fetchone
+from domain.store import Connection, Store
+from domain.store import orders as order_rows
 from domain.transitions import (
     apply_transition,
     expect,
@@ -66,7 +64,7 @@ def staff_text(raw: str | None, *, required: bool) -> str | None:
     return text
 
 
-async def _order(db: aiosqlite.Connection, number: str) -> Order:
+async def _order(db: Connection, number: str) -> Order:
     text = normalize_number(number)
     if not text or len(text) > 20:
         raise NotFound(number=number[:20])
@@ -83,7 +81,7 @@ class OrderDesk:
     # ------------------------------------------------------------ invoices
 
     async def _send_invoice(
-        self, db: aiosqlite.Connection, order: Order, invoice: Invoice, now: datetime, resent: bool
+        self, db: Connection, order: Order, invoice: Invoice, now: datetime, resent: bool
     ) -> None:
         payload = {"number": invoice.number, "resent": resent}
         await queue_customer_message(db, order, Kind.INVOICE, now, payload)
@@ -97,7 +95,7 @@ class OrderDesk:
         )
 
     async def _issue(
-        self, db: aiosqlite.Connection, order_id: int, actor: Actor, now: datetime
+        self, db: Connection, order_id: int, actor: Actor, now: datetime
     ) -> tuple[Invoice, bool]:
         order = await load_order(db, order_id)
         language = await language_of(db, order.user_id, "id")
@@ -108,7 +106,7 @@ class OrderDesk:
         return invoice, created
 
     async def _auto_invoice(
-        self, db: aiosqlite.Connection, order_id: int, actor: Actor, now: datetime, stage: str
+        self, db: Connection, order_id: int, actor: Actor, now: datetime, stage: str
     ) -> Invoice | None:
         """Issue at the configured stage, once: an order that already has one keeps it."""
         if self.policy.invoice_at != stage:
@@ -210,23 +208,16 @@ class OrderDesk:
         async with self.store.transaction() as db:
             order = await _order(db, number)
             if resi is not None:
-                other = await fetchone(
-                    db,
-                    "SELECT number FROM orders WHERE tracking_number = ? AND id != ?",
-                    (resi, order.id),
-                )
+                other = await order_rows.number_with_tracking(db, resi, order.id)
                 if other is not None:
-                    raise InvalidInput("tracking_in_use", tracking=resi, number=other["number"])
+                    raise InvalidInput("tracking_in_use", tracking=resi, number=other)
             if order.status == Status.SHIPPED and (order.courier, order.tracking_number) != (
                 courier.name,
                 resi,
             ):
                 return await self._correct_shipment(db, order, actor, now, courier.name, resi)
             await expect(db, order, Status.SHIPPED)
-            await db.execute(
-                "UPDATE orders SET courier = ?, tracking_number = ? WHERE id = ?",
-                (courier.name, resi, order.id),
-            )
+            await order_rows.set_shipment(db, order.id, courier.name, resi)
             await apply_transition(db, order, Status.SHIPPED, actor, now, notify_customer=False)
             await queue_customer_message(db, order, Kind.ORDER_SHIPPED, now)
             invoice = await self._auto_invoice(db, order.id, actor, now, "shipment")
@@ -234,17 +225,14 @@ class OrderDesk:
 
     async def _correct_shipment(
         self,
-        db: aiosqlite.Connection,
+        db: Connection,
         order: Order,
         actor: Actor,
         now: datetime,
         courier: str,
         resi: str | None,
     ) -> Result:
-        await db.execute(
-            "UPDATE orders SET courier = ?, tracking_number = ?, updated_at = ? WHERE id = ?",
-            (courier, resi, to_db(now), order.id),
-        )
+        await order_rows.correct_shipment(db, order.id, courier, resi, now)
         old = f"{order.courier} {order.tracking_number or '-'}"
         await record_event(
             db, order.id, now, actor, EventKind.NOTE, None, None, f"{old} → {courier} {resi or '-'}"

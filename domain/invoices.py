@@ -7,17 +7,19 @@ that rolls back gives its number back: no gaps, no duplicates, whichever process
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from domain.actors import Actor
-from domain.clock import from_db, to_db
+from domain.clock import from_db
 from domain.models import Order
-from domain.store import fetchone
+from domain.store import Connection
+from domain.store import invoices as invoice_rows
 
 PREFIX = "INV"
 
@@ -98,20 +100,13 @@ def format_number(period: str, seq: int) -> str:
     return f"{PREFIX}/{year}/{month}/{seq:04d}"
 
 
-async def allocate_number(db: aiosqlite.Connection, period: str) -> tuple[int, str]:
+async def allocate_number(db: Connection, period: str) -> tuple[int, str]:
     """The next sequence of `period`; only inside a write transaction."""
-    async with db.execute(
-        "INSERT INTO invoice_counters (period, last_seq) VALUES (?, 1)"
-        " ON CONFLICT (period) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
-        (period,),
-    ) as cur:
-        row = await cur.fetchone()
-    assert row is not None
-    seq = int(row[0])
+    seq = await invoice_rows.next_seq(db, period)
     return seq, format_number(period, seq)
 
 
-def _invoice(row: aiosqlite.Row) -> Invoice:
+def _invoice(row: Mapping[str, Any]) -> Invoice:
     return Invoice(
         number=row["number"],
         order_id=row["order_id"],
@@ -121,13 +116,13 @@ def _invoice(row: aiosqlite.Row) -> Invoice:
     )
 
 
-async def invoice_for_order(db: aiosqlite.Connection, order_id: int) -> Invoice | None:
-    row = await fetchone(db, "SELECT * FROM invoices WHERE order_id = ?", (order_id,))
+async def invoice_for_order(db: Connection, order_id: int) -> Invoice | None:
+    row = await invoice_rows.for_order(db, order_id)
     return _invoice(row) if row else None
 
 
 async def issue(
-    db: aiosqlite.Connection,
+    db: Connection,
     order: Order,
     actor: Actor,
     now: datetime,
@@ -174,19 +169,15 @@ async def issue(
         payment_method=order.payment_method,
         payment_status=order.payment_status,
     )
-    await db.execute(
-        "INSERT INTO invoices (number, order_id, period, seq, issued_at, issued_by_id,"
-        " issued_by_name, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            number,
-            order.id,
-            period,
-            seq,
-            to_db(now),
-            actor.id,
-            actor.name,
-            content.model_dump_json(),
-        ),
+    await invoice_rows.insert(
+        db,
+        number=number,
+        order_id=order.id,
+        period=period,
+        seq=seq,
+        issued_at=now,
+        issued_by_id=actor.id,
+        issued_by_name=actor.name,
+        content=content.model_dump_json(),
     )
-    await db.execute("UPDATE orders SET invoice_number = ? WHERE id = ?", (number, order.id))
     return Invoice(number, order.id, now, actor.name, content), True

@@ -6,12 +6,11 @@ for are limited to their own orders, and someone else's answers exactly like a m
 
 from __future__ import annotations
 
-import aiosqlite
-
 from domain.clock import from_db
 from domain.errors import NotFound
 from domain.models import Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus, Status
-from domain.store import Store, fetchall, fetchone
+from domain.store import Connection, Store
+from domain.store import orders as order_rows
 
 
 def normalize_number(text: str) -> str:
@@ -19,16 +18,12 @@ def normalize_number(text: str) -> str:
     return text.strip().lstrip("#").upper()
 
 
-async def load_order(db: aiosqlite.Connection, order_id: int) -> Order:
-    row = await fetchone(db, "SELECT * FROM orders WHERE id = ?", (order_id,))
+async def load_order(db: Connection, order_id: int) -> Order:
+    row = await order_rows.by_id(db, order_id)
     if row is None:
         raise NotFound(order_id=order_id)
-    lines = await fetchall(
-        db, "SELECT * FROM order_lines WHERE order_id = ? ORDER BY rowid", (order_id,)
-    )
-    events = await fetchall(
-        db, "SELECT * FROM order_events WHERE order_id = ? ORDER BY id", (order_id,)
-    )
+    lines = await order_rows.lines(db, order_id)
+    events = await order_rows.events(db, order_id)
     return Order(
         id=row["id"],
         number=row["number"],
@@ -73,44 +68,36 @@ async def load_order(db: aiosqlite.Connection, order_id: int) -> Order:
     )
 
 
-async def order_by_number(db: aiosqlite.Connection, number: str) -> Order:
-    row = await fetchone(db, "SELECT id FROM orders WHERE number = ?", (normalize_number(number),))
-    if row is None:
+async def order_by_number(db: Connection, number: str) -> Order:
+    order_id = await order_rows.id_by_number(db, normalize_number(number))
+    if order_id is None:
         raise NotFound(number=number)
-    return await load_order(db, row["id"])
+    return await load_order(db, order_id)
 
 
 async def customer_order(store: Store, user_id: int, number: str) -> Order:
     """One of the customer's own orders. Someone else's answers exactly like a missing one."""
-    row = await store.fetchone(
-        "SELECT id FROM orders WHERE number = ? AND user_id = ?",
-        (normalize_number(number), user_id),
-    )
-    if row is None:
+    order_id = await order_rows.id_by_number(store.reader, normalize_number(number), user_id)
+    if order_id is None:
         raise NotFound(number=number)
-    return await load_order(store.reader, row["id"])
+    return await load_order(store.reader, order_id)
 
 
 async def by_checkout_key(
-    db: aiosqlite.Connection, user_id: int, checkout_key: str
+    db: Connection, user_id: int, checkout_key: str
 ) -> Order | None:
     """The customer's order placed by this checkout (its idempotency key), if any."""
-    row = await fetchone(
-        db, "SELECT id FROM orders WHERE checkout_key = ? AND user_id = ?", (checkout_key, user_id)
-    )
-    return None if row is None else await load_order(db, row["id"])
+    order_id = await order_rows.id_by_checkout_key(db, user_id, checkout_key)
+    return None if order_id is None else await load_order(db, order_id)
 
 
 async def customer_orders(
     store: Store, user_id: int, *, limit: int = 10, offset: int = 0
 ) -> tuple[list[Order], int]:
     """A page of the customer's orders, newest first, and how many there are in all."""
-    count = await store.fetchone("SELECT COUNT(*) AS n FROM orders WHERE user_id = ?", (user_id,))
-    rows = await store.fetchall(
-        "SELECT id FROM orders WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
-        (user_id, limit, offset),
-    )
-    return [await load_order(store.reader, r["id"]) for r in rows], (count["n"] if count else 0)
+    count = await order_rows.count_of_customer(store.reader, user_id)
+    ids = await order_rows.ids_of_customer(store.reader, user_id, limit, offset)
+    return [await load_order(store.reader, i) for i in ids], count
 
 
 async def track(store: Store, user_id: int, query: str) -> Order:
@@ -118,11 +105,9 @@ async def track(store: Store, user_id: int, query: str) -> Order:
     text = query.strip()
     if not text or len(text) > 40:
         raise NotFound(number=text[:40])
-    row = await store.fetchone(
-        "SELECT id FROM orders WHERE user_id = ? AND (number = ? OR tracking_number = ?)"
-        " ORDER BY id DESC LIMIT 1",
-        (user_id, normalize_number(text), text.upper()),
+    order_id = await order_rows.newest_id_tracked(
+        store.reader, user_id, normalize_number(text), text.upper()
     )
-    if row is None:
+    if order_id is None:
         raise NotFound(number=text)
-    return await load_order(store.reader, row["id"])
+    return await load_order(store.reader, order_id)

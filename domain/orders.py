@@ -10,11 +10,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from domain import lifecycle, outbox, stock
 from domain.actors import Actor
-from domain.clock import to_db
 from domain.errors import EmptyCart, InvalidInput, NotFound, StaleAction, TransitionNotAllowed
 from domain.models import (
     CheckoutDetails,
@@ -27,7 +24,10 @@ from domain.models import (
 )
 from domain.order_reads import by_checkout_key, customer_order, load_order
 from domain.outbox import Kind
-from domain.store import Store, fetchall
+from domain.store import Connection, Store
+from domain.store import carts as cart_rows
+from domain.store import customers as customer_rows
+from domain.store import orders as order_rows
 from domain.transitions import (
     apply_transition,
     queue_card,
@@ -105,13 +105,7 @@ async def place_checkout(
             placed = await by_checkout_key(db, user_id, checkout_key)
             if placed is not None:
                 return Placement(placed, already_placed=True)
-        lines = await fetchall(
-            db,
-            "SELECT c.sku, c.quantity, p.name, p.price, p.active, p.stock - p.reserved AS avail"
-            " FROM cart_items c JOIN products p ON p.sku = c.sku"
-            " WHERE c.user_id = ? ORDER BY c.added_at, c.sku",
-            (user_id,),
-        )
+        lines = await cart_rows.lines_to_order(db, user_id)
         if not lines:
             raise EmptyCart()
         await stock.reserve(db, lines)
@@ -119,10 +113,8 @@ async def place_checkout(
         order_id = await _insert_order(
             db, user_id, details, shipping, subtotal, now, checkout_key
         )
-        await db.executemany(
-            "INSERT INTO order_lines (order_id, sku, name, unit_price, quantity)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(order_id, x["sku"], x["name"], x["price"], x["quantity"]) for x in lines],
+        await order_rows.add_lines(
+            db, order_id, [(x["sku"], x["name"], x["price"], x["quantity"]) for x in lines]
         )
         await record_event(
             db,
@@ -134,11 +126,9 @@ async def place_checkout(
             Status.PLACED,
             None,
         )
-        await db.execute("DELETE FROM cart_items WHERE user_id = ?", (user_id,))
-        await db.execute(
-            "UPDATE customers SET name = ?, phone = ?, address = ?, updated_at = ?"
-            " WHERE user_id = ?",
-            (details.name, details.phone, details.address, to_db(now), user_id),
+        await cart_rows.clear(db, user_id)
+        await customer_rows.set_delivery_details(
+            db, user_id, details.name, details.phone, details.address, now
         )
         await queue_card(db, order_id, now)
         # The confirmation with the payment instructions: promised, so it goes out even if
@@ -157,7 +147,7 @@ async def place_checkout(
 
 
 async def _insert_order(
-    db: aiosqlite.Connection,
+    db: Connection,
     user_id: int,
     details: CheckoutDetails,
     shipping: ShippingOption,
@@ -165,36 +155,28 @@ async def _insert_order(
     now: datetime,
     checkout_key: str | None = None,
 ) -> int:
-    stamp = to_db(now)
     for _ in range(10):
-        cur = await db.execute(
-            "INSERT INTO orders (number, user_id, status, payment_status, payment_method,"
-            " customer_name, phone, address, shipping_code, shipping_name, shipping_fee, note,"
-            " subtotal, total, created_at, updated_at, status_changed_at, checkout_key)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (number) DO NOTHING",
-            (
-                new_order_number(),
-                user_id,
-                Status.PLACED,
-                PaymentStatus.UNPAID,
-                details.payment_method,
-                details.name,
-                details.phone,
-                details.address,
-                shipping.code,
-                shipping.name,
-                shipping.fee,
-                details.note,
-                subtotal,
-                subtotal + shipping.fee,
-                stamp,
-                stamp,
-                stamp,
-                checkout_key,
-            ),
+        order_id = await order_rows.insert(
+            db,
+            number=new_order_number(),
+            user_id=user_id,
+            status=Status.PLACED,
+            payment_status=PaymentStatus.UNPAID,
+            payment_method=details.payment_method,
+            customer_name=details.name,
+            phone=details.phone,
+            address=details.address,
+            shipping_code=shipping.code,
+            shipping_name=shipping.name,
+            shipping_fee=shipping.fee,
+            note=details.note,
+            subtotal=subtotal,
+            total=subtotal + shipping.fee,
+            now=now,
+            checkout_key=checkout_key,
         )
-        if cur.rowcount == 1 and cur.lastrowid is not None:
-            return cur.lastrowid
+        if order_id is not None:  # None: the number was taken, draw another
+            return order_id
     raise RuntimeError("could not find a free order number")  # 32^6 ≈ 10^9: never in practice
 
 
@@ -225,15 +207,10 @@ async def submit_payment_proof(
     if number is not None:
         order = await customer_order(store, user_id, number)
     else:
-        row = await store.fetchone(
-            "SELECT id FROM orders WHERE user_id = ? AND payment_method = 'transfer'"
-            " AND payment_status IN ('unpaid', 'proof_submitted')"
-            " AND status IN ('placed', 'verified') ORDER BY id DESC LIMIT 1",
-            (user_id,),
-        )
-        if row is None:
+        order_id = await order_rows.newest_awaiting_transfer(store.reader, user_id)
+        if order_id is None:
             raise NotFound(number="")
-        order = await load_order(store.reader, row["id"])
+        order = await load_order(store.reader, order_id)
     if (
         order.payment_method != PaymentMethod.TRANSFER
         or order.payment_status not in (PaymentStatus.UNPAID, PaymentStatus.PROOF_SUBMITTED)
@@ -245,9 +222,7 @@ async def submit_payment_proof(
         await set_payment_status(
             db, order, PaymentStatus.PROOF_SUBMITTED, Actor(user_id, name), now
         )
-        await db.execute(
-            "UPDATE orders SET payment_proof_file_id = ? WHERE id = ?", (file_id, order.id)
-        )
+        await order_rows.set_payment_proof(db, order.id, file_id)
         await outbox.enqueue(
             db,
             audience="staff",
@@ -263,6 +238,4 @@ async def submit_payment_proof(
 async def set_staff_message(store: Store, order_id: int, message_id: int) -> None:
     """Remember the staff group card of an order, so later changes edit it in place."""
     async with store.transaction() as db:
-        await db.execute(
-            "UPDATE orders SET staff_message_id = ? WHERE id = ?", (message_id, order_id)
-        )
+        await order_rows.set_staff_message(db, order_id, message_id)

@@ -11,20 +11,23 @@ After each, `check_levels` decides whether the staff group must hear about a pro
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-
-import aiosqlite
+from typing import Any
 
 from domain import dedupe, outbox
 from domain.actors import Actor
 from domain.catalog import product_from_row
-from domain.clock import from_db, to_db
+from domain.clock import from_db
 from domain.errors import InvalidInput, OffSale, OutOfStock
 from domain.models import Product
 from domain.outbox import Kind
-from domain.store import Store, fetchall, fetchone
+from domain.store import Connection, Store
+from domain.store import products as product_rows
+
+# An order's or a cart's line as read: at least sku and quantity.
+Line = Mapping[str, Any]
 
 MAX_RESTOCK = 10_000  # in one go; more is a typing error for a small shop
 
@@ -61,7 +64,7 @@ def may_change_stock(user_id: int | None, admin_ids: Collection[int]) -> bool:
     return not admin_ids or (user_id is not None and user_id in admin_ids)
 
 
-async def reserve(db: aiosqlite.Connection, lines: Sequence[aiosqlite.Row]) -> None:
+async def reserve(db: Connection, lines: Sequence[Line]) -> None:
     """Hold each line's quantity for a new order, inside the caller's transaction.
 
     `lines` carry sku, quantity, and for the error: name, active, avail (stock − reserved).
@@ -69,12 +72,7 @@ async def reserve(db: aiosqlite.Connection, lines: Sequence[aiosqlite.Row]) -> N
     Raises OffSale or OutOfStock for the first line that ran short (the caller rolls back).
     """
     for line in lines:
-        cur = await db.execute(
-            "UPDATE products SET reserved = reserved + ?"
-            " WHERE sku = ? AND active = 1 AND stock - reserved >= ?",
-            (line["quantity"], line["sku"], line["quantity"]),
-        )
-        if cur.rowcount != 1:
+        if not await product_rows.reserve(db, line["sku"], line["quantity"]):
             if not line["active"]:
                 raise OffSale(sku=line["sku"], name=line["name"])
             raise OutOfStock(
@@ -85,41 +83,27 @@ async def reserve(db: aiosqlite.Connection, lines: Sequence[aiosqlite.Row]) -> N
             )
 
 
-async def release(db: aiosqlite.Connection, lines: Iterable[aiosqlite.Row]) -> None:
+async def release(db: Connection, lines: Iterable[Line]) -> None:
     """Give back what an order held (cancelled or rejected before shipping)."""
-    await db.executemany(
-        "UPDATE products SET reserved = reserved - ? WHERE sku = ?",
-        [(x["quantity"], x["sku"]) for x in lines],
-    )
+    await product_rows.release(db, ((x["sku"], x["quantity"]) for x in lines))
 
 
-async def take_off_shelf(db: aiosqlite.Connection, lines: Iterable[aiosqlite.Row]) -> None:
+async def take_off_shelf(db: Connection, lines: Iterable[Line]) -> None:
     """The parcel left: its units are no longer on hand, nor held."""
-    await db.executemany(
-        "UPDATE products SET stock = stock - ?, reserved = reserved - ? WHERE sku = ?",
-        [(x["quantity"], x["quantity"], x["sku"]) for x in lines],
-    )
+    await product_rows.take_off_shelf(db, ((x["sku"], x["quantity"]) for x in lines))
 
 
-async def check_levels(db: aiosqlite.Connection, skus: Iterable[str], now: datetime) -> list[str]:
+async def check_levels(db: Connection, skus: Iterable[str], now: datetime) -> list[str]:
     """Announce products that dropped to or below their threshold (available = on hand minus
     reserved), once per drop; re-arm those back above it. Returns the SKUs announced."""
     announced = []
     for sku in sorted(set(skus)):
-        row = await fetchone(
-            db,
-            "SELECT p.stock - p.reserved AS available, p.low_stock_threshold, p.active,"
-            " a.sku IS NOT NULL AS flagged FROM products p"
-            " LEFT JOIN stock_alerts a ON a.sku = p.sku WHERE p.sku = ?",
-            (sku,),
-        )
+        row = await product_rows.level(db, sku)
         if row is None:
             continue
         low = row["available"] <= row["low_stock_threshold"]
         if low and row["active"] and not row["flagged"]:
-            await db.execute(
-                "INSERT INTO stock_alerts (sku, raised_at) VALUES (?, ?)", (sku, to_db(now))
-            )
+            await product_rows.raise_alert(db, sku, now)
             await outbox.enqueue(
                 db,
                 audience="staff",
@@ -133,16 +117,16 @@ async def check_levels(db: aiosqlite.Connection, skus: Iterable[str], now: datet
             )
             announced.append(sku)
         elif not low and row["flagged"]:
-            await db.execute("DELETE FROM stock_alerts WHERE sku = ?", (sku,))
+            await product_rows.clear_alert(db, sku)
     return announced
 
 
-async def _product(db: aiosqlite.Connection, sku: str) -> Product:
+async def _product(db: Connection, sku: str) -> Product:
     """By SKU as typed; case does not matter when it is unambiguous."""
     text = sku.strip()[:40]
-    row = await fetchone(db, "SELECT * FROM products WHERE sku = ?", (text,))
+    row = await product_rows.by_sku(db, text)
     if row is None:
-        rows = await fetchall(db, "SELECT * FROM products WHERE sku = ? COLLATE NOCASE", (text,))
+        rows = await product_rows.by_sku_nocase(db, text)
         row = rows[0] if len(rows) == 1 else None
     if row is None:
         raise InvalidInput("sku_unknown", sku=text)
@@ -167,14 +151,9 @@ async def restock(
         await dedupe.claim(db, source, now)
         item = await _product(db, sku)
         after = item.stock + quantity
-        await db.execute(
-            "UPDATE products SET stock = ?, updated_at = ? WHERE sku = ?",
-            (after, to_db(now), item.sku),
-        )
-        await db.execute(
-            "INSERT INTO stock_movements (sku, delta, stock_after, reason, actor_id, actor_name,"
-            " at) VALUES (?, ?, ?, 'restock', ?, ?, ?)",
-            (item.sku, quantity, after, actor.id, actor.name, to_db(now)),
+        await product_rows.set_stock(db, item.sku, after, now)
+        await product_rows.record_movement(
+            db, item.sku, quantity, after, "restock", actor.id, actor.name, now
         )
         await check_levels(db, [item.sku], now)
         return Restocked(await _product(db, item.sku), item.stock, quantity)
@@ -185,18 +164,11 @@ async def levels(
 ) -> tuple[list[Product], int]:
     """Active products, the scarcest first (available stock against the threshold), and
     how many there are in all."""
-    where = " AND stock - reserved <= low_stock_threshold" if low_only else ""
-    count = await store.fetchone(f"SELECT COUNT(*) AS n FROM products WHERE active = 1{where}")
-    rows = await store.fetchall(
-        f"SELECT * FROM products WHERE active = 1{where}"
-        " ORDER BY stock - reserved - low_stock_threshold, name LIMIT ?",
-        (limit,),
-    )
-    return [product_from_row(r) for r in rows], (count["n"] if count else 0)
+    count = await product_rows.count_active(store.reader, low_only=low_only)
+    rows = await product_rows.scarcest(store.reader, low_only=low_only, limit=limit)
+    return [product_from_row(r) for r in rows], count
 
 
 async def movements(store: Store, sku: str, limit: int = 5) -> list[Movement]:
-    rows = await store.fetchall(
-        "SELECT * FROM stock_movements WHERE sku = ? ORDER BY id DESC LIMIT ?", (sku, limit)
-    )
+    rows = await product_rows.movements(store.reader, sku, limit)
     return [Movement(from_db(r["at"]), r["delta"], r["stock_after"], r["actor_name"]) for r in rows]

@@ -14,11 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from domain import lifecycle, outbox, stock, timeline
 from domain.actors import Actor
-from domain.clock import from_db, to_db
+from domain.clock import from_db
 from domain.errors import AlreadyDone, NotFound, StaleAction, TransitionNotAllowed
 from domain.models import (
     CALLED_OFF,
@@ -31,11 +29,12 @@ from domain.models import (
 )
 from domain.outbox import Kind
 from domain.staff_actions import allowed_actions
-from domain.store import fetchall, fetchone
+from domain.store import Connection
+from domain.store import orders as order_rows
 
 
 async def record_event(
-    db: aiosqlite.Connection,
+    db: Connection,
     order_id: int,
     now: datetime,
     actor: Actor,
@@ -47,10 +46,8 @@ async def record_event(
     """One entry on the order's timeline. Its audience is AUDIENCE[kind] (domain/timeline.py)."""
     if kind not in STORED_EVENT_KINDS:
         raise ValueError(f"not a stored event kind: {kind!r}")
-    await db.execute(
-        "INSERT INTO order_events (order_id, at, actor_id, actor_name, kind, from_status,"
-        " to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (order_id, to_db(now), actor.id, actor.name, kind, from_status, to_status, note),
+    await order_rows.add_event(
+        db, order_id, now, actor.id, actor.name, kind, from_status, to_status, note
     )
 
 
@@ -58,17 +55,12 @@ async def record_event(
 
 
 async def already_done(
-    db: aiosqlite.Connection, order: Order, to: Status, **context: Any
+    db: Connection, order: Order, to: Status, **context: Any
 ) -> AlreadyDone | None:
     """Who last moved `order` to `to`, and when, as the error to raise; None if nobody did.
 
     `context` goes into the error as is (e.g. `current`, the status the order is in now)."""
-    row = await fetchone(
-        db,
-        "SELECT actor_name, at FROM order_events WHERE order_id = ? AND kind = 'status'"
-        " AND to_status = ? ORDER BY id DESC LIMIT 1",
-        (order.id, to),
-    )
+    row = await order_rows.last_status_event(db, order.id, to)
     if row is None:
         return None
     return AlreadyDone(
@@ -80,7 +72,7 @@ async def already_done(
     )
 
 
-async def expect(db: aiosqlite.Connection, order: Order, to: Status) -> None:
+async def expect(db: Connection, order: Order, to: Status) -> None:
     """Raise what a person must hear when `order` cannot go to `to` now.
 
     Someone got there first (now or earlier, even if the order moved on since): AlreadyDone
@@ -98,7 +90,7 @@ async def expect(db: aiosqlite.Connection, order: Order, to: Status) -> None:
         )
 
 
-async def _lost_race(db: aiosqlite.Connection, order: Order, to: Status) -> AlreadyDone:
+async def _lost_race(db: Connection, order: Order, to: Status) -> AlreadyDone:
     done = await already_done(db, order, to)
     return done or AlreadyDone(number=order.number, status=to, actor_name="?", at=None)
 
@@ -107,7 +99,7 @@ async def _lost_race(db: aiosqlite.Connection, order: Order, to: Status) -> Alre
 
 
 async def apply_transition(
-    db: aiosqlite.Connection,
+    db: Connection,
     order: Order,
     to: Status,
     actor: Actor,
@@ -123,10 +115,10 @@ async def apply_transition(
     Raises AlreadyDone if someone already made this very change, StaleAction if the order
     moved elsewhere meanwhile, TransitionNotAllowed if the table forbids it.
     """
-    row = await fetchone(db, "SELECT status FROM orders WHERE id = ?", (order.id,))
-    if row is None:
+    status = await order_rows.status(db, order.id)
+    if status is None:
         raise NotFound(number=order.number)
-    current = Status(row["status"])
+    current = Status(status)
     if current != order.status:
         if current == to:
             raise await _lost_race(db, order, to)
@@ -140,17 +132,9 @@ async def apply_transition(
             wanted=to,
             allowed=sorted(lifecycle.next_statuses(current)),
         )
-    stamp = to_db(now)
-    cur = await db.execute(
-        "UPDATE orders SET status = ?, updated_at = ?, status_changed_at = ?"
-        " WHERE id = ? AND status = ?",
-        (to, stamp, stamp, order.id, current),
-    )
-    if cur.rowcount != 1:
+    if not await order_rows.cas_status(db, order.id, current, to, now):
         raise StaleAction(number=order.number, status=current)
-    lines = await fetchall(
-        db, "SELECT sku, quantity FROM order_lines WHERE order_id = ?", (order.id,)
-    )
+    lines = await order_rows.line_quantities(db, order.id)
     if to in CALLED_OFF and current in lifecycle.HOLDS_RESERVATION:
         await stock.release(db, lines)
     elif to == Status.SHIPPED:
@@ -166,7 +150,7 @@ async def apply_transition(
 
 
 async def set_payment_status(
-    db: aiosqlite.Connection,
+    db: Connection,
     order: Order,
     to: PaymentStatus,
     actor: Actor,
@@ -174,10 +158,10 @@ async def set_payment_status(
     *,
     note: str | None = None,
 ) -> None:
-    row = await fetchone(db, "SELECT payment_status FROM orders WHERE id = ?", (order.id,))
-    if row is None:
+    status = await order_rows.payment_status(db, order.id)
+    if status is None:
         raise NotFound(number=order.number)
-    current = PaymentStatus(row["payment_status"])
+    current = PaymentStatus(status)
     if not lifecycle.can_change_payment(current, to):
         raise TransitionNotAllowed(
             number=order.number,
@@ -185,15 +169,13 @@ async def set_payment_status(
             wanted=to,
             allowed=sorted(lifecycle.PAYMENT_TRANSITIONS[current]),
         )
-    await db.execute(
-        "UPDATE orders SET payment_status = ?, updated_at = ? WHERE id = ? AND payment_status = ?",
-        (to, to_db(now), order.id, current),
-    )
+    # Inside the caller's BEGIN IMMEDIATE nobody wrote since the read above: this cannot lose.
+    await order_rows.cas_payment_status(db, order.id, current, to, now)
     await record_event(db, order.id, now, actor, EventKind.PAYMENT, current, to, note)
 
 
 async def mark_delivered(
-    db: aiosqlite.Connection,
+    db: Connection,
     order: Order,
     actor: Actor,
     now: datetime,
@@ -210,13 +192,13 @@ async def mark_delivered(
 # ---------------------------------------------------------------- what it queues
 
 
-async def queue_card(db: aiosqlite.Connection, order_id: int, now: datetime) -> None:
+async def queue_card(db: Connection, order_id: int, now: datetime) -> None:
     """Redraw the order's card in the staff group (inside the caller's transaction)."""
     await outbox.enqueue(db, audience="staff", kind=Kind.ORDER_CARD, order_id=order_id, now=now)
 
 
 async def queue_status_notice(
-    db: aiosqlite.Connection,
+    db: Connection,
     order: Order,
     from_status: Status,
     to: Status,
@@ -230,7 +212,7 @@ async def queue_status_notice(
 
 
 async def queue_customer_message(
-    db: aiosqlite.Connection,
+    db: Connection,
     order: Order,
     kind: Kind,
     now: datetime,

@@ -1,0 +1,58 @@
+"""Customers: who talks to the bot in private, their language and last delivery details."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiosqlite import Row
+
+from domain.clock import to_db
+from domain.store.sqlite import Connection, fetchone
+
+
+async def by_id(db: Connection, user_id: int) -> Row | None:
+    return await fetchone(db, "SELECT * FROM customers WHERE user_id = ?", (user_id,))
+
+
+async def language(db: Connection, user_id: int) -> str | None:
+    """The customer's language; None for someone not (yet) known."""
+    row = await fetchone(db, "SELECT language FROM customers WHERE user_id = ?", (user_id,))
+    return row["language"] if row else None
+
+
+async def upsert_contact(
+    db: Connection,
+    user_id: int,
+    first_name: str,
+    username: str | None,
+    language: str,
+    now: datetime,
+) -> None:
+    """Create the customer (with `language`), or refresh the names of a known one and mark
+    them reachable again; a known customer keeps their language."""
+    stamp = to_db(now)
+    await db.execute(
+        "INSERT INTO customers (user_id, first_name, username, language, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name,"
+        " username = excluded.username, reachable = 1, updated_at = excluded.updated_at",
+        (user_id, first_name, username, language, stamp, stamp),
+    )
+
+
+async def set_language(db: Connection, user_id: int, language: str, now: datetime) -> None:
+    await db.execute(
+        "UPDATE customers SET language = ?, updated_at = ? WHERE user_id = ?",
+        (language, to_db(now), user_id),
+    )
+
+
+async def set_delivery_details(
+    db: Connection, user_id: int, name: str, phone: str, address: str, now: datetime
+) -> None:
+    """The details of the customer's latest order, offered at their next checkout."""
+    await db.execute(
+        "UPDATE customers SET name = ?, phone = ?, address = ?, updated_at = ?"
+        " WHERE user_id = ?",
+        (name, phone, address, to_db(now), user_id),
+    )
