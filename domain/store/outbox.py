@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-import aiosqlite
-
 from domain.clock import from_db, to_db
-from domain.store import Connection, fetchall, fetchone
+from domain.store import Connection, Row, fetchall, fetchone
 
 Audience = Literal["customer", "staff"]
 _ERROR_CHARS = 500  # last_error keeps the start of a long error
@@ -63,7 +61,7 @@ async def add(
     return cur.lastrowid if cur.rowcount else None
 
 
-def _message(row: aiosqlite.Row) -> OutboxMessage:
+def _message(row: Row) -> OutboxMessage:
     return OutboxMessage(
         id=row["id"],
         audience=row["audience"],

@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-import aiosqlite
-
 from domain.clock import from_db, to_db
-from domain.store import Connection, fetchall, fetchone
+from domain.store import Connection, Row, fetchall, fetchone
 
 # ---------------------------------------------------------------- the daily digest
 
@@ -29,7 +27,7 @@ async def installed_at(db: Connection) -> datetime | None:
     return from_db(row["applied_at"]) if row else None
 
 
-async def placed_between(db: Connection, start: datetime, end: datetime) -> aiosqlite.Row | None:
+async def placed_between(db: Connection, start: datetime, end: datetime) -> Row | None:
     """Orders placed in [start, end): n, kept (not cancelled or rejected) and their revenue."""
     return await fetchone(
         db,
@@ -66,7 +64,7 @@ async def open_by_stage(db: Connection) -> dict[str, int]:
     return {r["stage"]: r["n"] for r in rows}
 
 
-async def low_stock(db: Connection) -> list[aiosqlite.Row]:
+async def low_stock(db: Connection) -> list[Row]:
     """Active products at or under their threshold, fewest available first: sku, name,
     available, low_stock_threshold."""
     return await fetchall(
@@ -104,7 +102,7 @@ async def count_at(db: Connection, statuses: Sequence[str]) -> int:
 
 async def queue_page(
     db: Connection, statuses: Sequence[str], limit: int, offset: int
-) -> list[aiosqlite.Row]:
+) -> list[Row]:
     """Orders at `statuses`, status by status in the order given, longest at it first:
     number, status, customer_name, total, payment_method, payment_status,
     status_changed_at, items (the number of pieces)."""

@@ -10,10 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from domain.clock import from_db, to_db
-from domain.store import Connection, fetchall, fetchone
+from domain.store import Connection, Row, fetchall, fetchone
 
 # ---------------------------------------------------------------- unpaid transfers
 
@@ -69,7 +67,7 @@ async def awaiting_payment(
 
 async def abandoned_carts(
     db: Connection, newest: datetime, oldest: datetime, limit: int
-) -> list[aiosqlite.Row]:
+) -> list[Row]:
     """Carts last changed in (oldest, newest] with no 'cart' log row for that change, oldest
     first: user_id, changed (as stored: the cart's version), reminders_enabled, reachable."""
     return await fetchall(
@@ -104,7 +102,7 @@ SELECT * FROM (
 
 async def waiting_on_staff(
     db: Connection, status: str, cutoff: datetime, again: datetime, limit: int
-) -> list[aiosqlite.Row]:
+) -> list[Row]:
     """Orders at `status` the staff can act on, waiting since `cutoff` or longer and not listed
     at this stage after `again`, longest first: id, number, staff_message_id, since (as
     stored). A placed order waits from its last payment event."""

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from domain.clock import to_db
-from domain.store import Connection, fetchone
+from domain.store import Connection, Row, fetchone
 
 
 async def claim_handled(db: Connection, chat_id: int, message_id: int, now: datetime) -> bool:
@@ -40,7 +38,7 @@ async def add_prompt(
     )
 
 
-async def prompt(db: Connection, chat_id: int, message_id: int) -> aiosqlite.Row | None:
+async def prompt(db: Connection, chat_id: int, message_id: int) -> Row | None:
     """The question asked in that message: chat_id, message_id, order_id, action, courier,
     closed_at (None while open), …"""
     return await fetchone(

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import aiosqlite
-
 from domain.clock import from_db, to_db
-from domain.store import Connection, fetchall, fetchone
+from domain.store import Connection, Row, fetchall, fetchone
 
 Category = Literal["promoter", "passive", "detractor"]
 
@@ -29,7 +27,7 @@ class Survey:
     answered_at: datetime | None
 
 
-def _survey(row: aiosqlite.Row) -> Survey:
+def _survey(row: Row) -> Survey:
     return Survey(
         order_id=row["order_id"],
         number=row["number"],
@@ -49,7 +47,7 @@ _WITH_NUMBER = "SELECT s.*, o.number FROM surveys s JOIN orders o ON o.id = s.or
 
 async def delivered_unsurveyed(
     db: Connection, newest: datetime, oldest: datetime, limit: int
-) -> list[aiosqlite.Row]:
+) -> list[Row]:
     """Orders delivered in (oldest, newest] without a survey row, longest delivered first:
     id, user_id, surveys_enabled, reachable."""
     return await fetchall(
