@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from domain import outbox
@@ -44,30 +45,22 @@ class Policy:
     batch: int = 50
 
 
+class Refs(TypedDict, total=False):
+    """What a queued message may point at, and the key that queues it only once."""
+
+    order_id: int | None
+    payload: dict[str, object] | None
+    dedupe_key: str | None
+
+
 async def enqueue_customer(
-    db: Connection,
-    policy: Policy,
-    now: datetime,
-    *,
-    chat_id: int,
-    kind: Kind,
-    order_id: int | None = None,
-    payload: dict[str, object] | None = None,
-    dedupe_key: str | None = None,
+    db: Connection, policy: Policy, now: datetime, *, chat_id: int, kind: Kind, **refs: Unpack[Refs]
 ) -> datetime:
     """Queue a customer message the job initiated: held until morning in quiet hours.
     Returns when it may go out."""
     not_before = policy.quiet.defer(now)
     await outbox.enqueue(
-        db,
-        audience="customer",
-        chat_id=chat_id,
-        kind=kind,
-        order_id=order_id,
-        payload=payload,
-        now=now,
-        not_before=not_before,
-        dedupe_key=dedupe_key,
+        db, audience="customer", chat_id=chat_id, kind=kind, now=now, not_before=not_before, **refs
     )
     return not_before
 
@@ -77,19 +70,8 @@ async def enqueue_staff(
     now: datetime,
     *,
     kind: Kind,
-    order_id: int | None = None,
-    payload: dict[str, object] | None = None,
-    dedupe_key: str | None = None,
     not_before: datetime | None = None,
+    **refs: Unpack[Refs],
 ) -> None:
     """Queue a staff group message: never held by quiet hours."""
-    await outbox.enqueue(
-        db,
-        audience="staff",
-        kind=kind,
-        order_id=order_id,
-        payload=payload,
-        now=now,
-        not_before=not_before,
-        dedupe_key=dedupe_key,
-    )
+    await outbox.enqueue(db, audience="staff", kind=kind, now=now, not_before=not_before, **refs)

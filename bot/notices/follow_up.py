@@ -11,15 +11,12 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from telegram import Bot, InlineKeyboardMarkup
-from telegram.constants import ParseMode
+from telegram import Bot
 
-from bot.notices.registry import NoticeKit, renderer
+from bot.notices.registry import NoticeKit, renderer, send_html, send_order_notice
 from domain import cart as carts
 from domain import delivery_checks, nudges, payment_reminders, surveys
 from domain.clock import from_db
-from domain.customers import language_of
-from domain.models import Order
 from domain.order_reads import load_order
 from domain.outbox import Kind, OutboxMessage
 from domain.preferences import get_preferences
@@ -29,20 +26,8 @@ from handlers.keyboards import staff as staff_kb
 log = logging.getLogger(__name__)
 
 
-async def _send(
-    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> int:
-    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    return sent.message_id
-
-
 def _skip(message: OutboxMessage, why: str) -> None:
     log.info("outbox %s (%s) not sent: %s", message.id, message.kind, why)
-
-
-async def _order(kit: NoticeKit, message: OutboxMessage) -> Order:
-    assert message.order_id is not None
-    return await load_order(kit.store.reader, message.order_id)
 
 
 # ---------------------------------------------------------------- customers
@@ -75,13 +60,13 @@ async def _opted_out(
 async def _payment_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage, *, last: bool
 ) -> int | None:
-    order = await _order(kit, message)
+    order = await kit.order_of(message)
     if not payment_reminders.still_awaiting(order):
         _skip(message, "no longer awaiting payment")
         return None
     if await _opted_out(kit, chat_id, message, "reminders"):
         return None
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    lang = await kit.language_of(chat_id)
     text = kit.messages.render(
         lang,
         "reminder_payment",
@@ -90,7 +75,7 @@ async def _payment_reminder(
         expires_at=from_db(message.payload["expires_at"]),
         last=last,
     )
-    return await _send(
+    return await send_html(
         bot, chat_id, text, notice_kb.payment_reminder(kit.messages, lang, order.number)
     )
 
@@ -100,10 +85,7 @@ async def payment_expired(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """A status message (sent even to customers who turned reminders off)."""
-    order = await _order(kit, message)
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
-    text = kit.messages.render(lang, "reminder_payment_expired", order=order)
-    return await _send(bot, chat_id, text, notice_kb.order_notice(kit.messages, lang, order))
+    return await send_order_notice(kit, bot, chat_id, message, "reminder_payment_expired")
 
 
 @renderer(Kind.CART_REMINDER)
@@ -116,23 +98,23 @@ async def cart_reminder(
         return None
     if await _opted_out(kit, chat_id, message, "reminders"):
         return None
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    lang = await kit.language_of(chat_id)
     text = kit.messages.render(lang, "reminder_cart", cart=content)
-    return await _send(bot, chat_id, text, notice_kb.cart_reminder(kit.messages, lang))
+    return await send_html(bot, chat_id, text, notice_kb.cart_reminder(kit.messages, lang))
 
 
 @renderer(Kind.DELIVERY_CHECK)
 async def delivery_check(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    order = await _order(kit, message)
+    order = await kit.order_of(message)
     asks = await delivery_checks.open_check(kit.store, order)
     if asks is None:
         _skip(message, "no longer on its way")
         return None
     if await _opted_out(kit, chat_id, message, "reminders"):
         return None
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    lang = await kit.language_of(chat_id)
     text = kit.messages.render(
         lang,
         "delivery_check_ask",
@@ -140,7 +122,7 @@ async def delivery_check(
         shipped_at=order.shipped_at,
         again=asks > 1,
     )
-    return await _send(
+    return await send_html(
         bot, chat_id, text, notice_kb.delivery_check(kit.messages, lang, order.number)
     )
 
@@ -150,26 +132,23 @@ async def auto_delivered(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """A status message (sent even to customers who turned reminders off)."""
-    order = await _order(kit, message)
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
-    text = kit.messages.render(
-        lang, "delivery_check_auto", order=order, shop_name=kit.settings.shop_name
+    return await send_order_notice(
+        kit, bot, chat_id, message, "delivery_check_auto", shop_name=kit.settings.shop_name
     )
-    return await _send(bot, chat_id, text, notice_kb.order_notice(kit.messages, lang, order))
 
 
 @renderer(Kind.SURVEY)
 async def survey(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
-    order = await _order(kit, message)
+    order = await kit.order_of(message)
     current = await surveys.survey_of_order(kit.store, order.id)
     if current is None or not surveys.is_open(current, kit.store.now()):
         _skip(message, "survey no longer open")
         return None
     if await _opted_out(kit, chat_id, message, "surveys"):
         return None
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    lang = await kit.language_of(chat_id)
     text = kit.messages.render(lang, "survey_ask", order=order, shop_name=kit.settings.shop_name)
-    return await _send(
+    return await send_html(
         bot, chat_id, text, notice_kb.survey_scores(kit.messages, lang, order.number)
     )
 
@@ -190,14 +169,14 @@ async def payment_expired_staff(
         lambda n: {"orders": orders[:n], "more": len(orders) - n, "hours": hours},
         len(orders),
     )
-    return await _send(bot, chat_id, text)
+    return await send_html(bot, chat_id, text)
 
 
 @renderer(Kind.DELIVERY_REPORT)
 async def delivery_report(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    order = await _order(kit, message)
+    order = await kit.order_of(message)
     lang = kit.settings.default_language
     text = kit.messages.render(
         lang,
@@ -206,21 +185,25 @@ async def delivery_report(
         answer=message.payload["answer"],
         shipped_at=order.shipped_at,
     )
-    return await _send(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, [order.number]))
+    return await send_html(
+        bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, [order.number])
+    )
 
 
 @renderer(Kind.SURVEY_DETRACTOR)
 async def survey_detractor(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    order = await _order(kit, message)
+    order = await kit.order_of(message)
     current = await surveys.survey_of_order(kit.store, order.id)
     if current is None or current.score is None:
         _skip(message, "no score")
         return None
     lang = kit.settings.default_language
     text = kit.messages.render(lang, "survey_detractor", order=order, survey=current)
-    return await _send(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, [order.number]))
+    return await send_html(
+        bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, [order.number])
+    )
 
 
 @renderer(Kind.STAFF_NUDGE)
@@ -233,7 +216,7 @@ async def staff_nudge(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMes
     lang = kit.settings.default_language
     text = kit.messages.render(lang, "nudge_staff", groups=groups)
     numbers = [o["number"] for group in groups for o in group["orders"]]
-    return await _send(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, numbers))
+    return await send_html(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, numbers))
 
 
 @renderer(Kind.DAILY_DIGEST)
@@ -247,4 +230,4 @@ async def daily_digest(
         day=message.payload["day"],
         shop_name=kit.settings.shop_name,
     )
-    return await _send(bot, chat_id, text)
+    return await send_html(bot, chat_id, text)
