@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from domain import outbox
@@ -45,22 +44,33 @@ class Policy:
     batch: int = 50
 
 
-class Refs(TypedDict, total=False):
-    """What a queued message may point at, and the key that queues it only once."""
-
-    order_id: int | None
-    payload: dict[str, object] | None
-    dedupe_key: str | None
-
-
 async def enqueue_customer(
-    db: Connection, policy: Policy, now: datetime, *, chat_id: int, kind: Kind, **refs: Unpack[Refs]
+    db: Connection,
+    policy: Policy,
+    now: datetime,
+    *,
+    chat_id: int,
+    kind: Kind,
+    order_id: int | None = None,
+    payload: dict[str, object] | None = None,
+    once_per: object = None,
 ) -> datetime:
-    """Queue a customer message the job initiated: held until morning in quiet hours.
-    Returns when it may go out."""
+    """Queue a customer message the job initiated: held until morning in quiet hours. Queued
+    once per order (a message about no order: once per customer), or once per `once_per` of it
+    (a deadline, a question asked again). Returns when it may go out."""
+    subject = chat_id if order_id is None else order_id
+    dedupe_key = f"{kind}:{subject}" if once_per is None else f"{kind}:{subject}:{once_per}"
     not_before = policy.quiet.defer(now)
     await outbox.enqueue(
-        db, audience="customer", chat_id=chat_id, kind=kind, now=now, not_before=not_before, **refs
+        db,
+        audience="customer",
+        chat_id=chat_id,
+        kind=kind,
+        order_id=order_id,
+        payload=payload,
+        now=now,
+        not_before=not_before,
+        dedupe_key=dedupe_key,
     )
     return not_before
 
@@ -70,8 +80,19 @@ async def enqueue_staff(
     now: datetime,
     *,
     kind: Kind,
+    order_id: int | None = None,
+    payload: dict[str, object] | None = None,
+    dedupe_key: str | None = None,
     not_before: datetime | None = None,
-    **refs: Unpack[Refs],
 ) -> None:
     """Queue a staff group message: never held by quiet hours."""
-    await outbox.enqueue(db, audience="staff", kind=kind, now=now, not_before=not_before, **refs)
+    await outbox.enqueue(
+        db,
+        audience="staff",
+        kind=kind,
+        order_id=order_id,
+        payload=payload,
+        now=now,
+        not_before=not_before,
+        dedupe_key=dedupe_key,
+    )

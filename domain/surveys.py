@@ -60,13 +60,7 @@ async def start_surveys(store: Store, policy: Policy) -> int:
             if row["reachable"] and row["surveys_enabled"]:
                 state = "open"
                 sent_at = await enqueue_customer(
-                    db,
-                    policy,
-                    now,
-                    chat_id=row["user_id"],
-                    kind=Kind.SURVEY,
-                    order_id=row["id"],
-                    dedupe_key=f"survey:{row['id']}",
+                    db, policy, now, chat_id=row["user_id"], kind=Kind.SURVEY, order_id=row["id"]
                 )
             closes_at = sent_at + policy.survey_open_for
             await survey_rows.add(db, row["id"], row["user_id"], state, sent_at, closes_at)

@@ -47,26 +47,33 @@ async def payment_last(
     return await _payment_reminder(kit, bot, chat_id, message, last=True)
 
 
-async def _opted_out(
-    kit: NoticeKit, chat_id: int, message: OutboxMessage, kind: Literal["reminders", "surveys"]
-) -> bool:
-    """Checked again at sending: a message held for quiet hours respects a later opt-out."""
-    if getattr(await get_preferences(kit.store, chat_id), kind):
-        return False
-    _skip(message, f"customer turned {kind} off")
-    return True
+async def _still_to_send(
+    kit: NoticeKit,
+    chat_id: int,
+    message: OutboxMessage,
+    kind: Literal["reminders", "surveys"],
+    stale: str | None,
+) -> str | None:
+    """The customer's language if the message is still to go; None (the reason logged) when
+    `stale` says why it is no longer due, or the customer turned `kind` off meanwhile.
+    Checked again at sending: a message held for quiet hours respects a later opt-out."""
+    if stale is not None:
+        _skip(message, stale)
+        return None
+    if not getattr(await get_preferences(kit.store, chat_id), kind):
+        _skip(message, f"customer turned {kind} off")
+        return None
+    return await kit.language_of(chat_id)
 
 
 async def _payment_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage, *, last: bool
 ) -> int | None:
     order = await kit.order_of(message)
-    if not payment_reminders.still_awaiting(order):
-        _skip(message, "no longer awaiting payment")
+    stale = None if payment_reminders.still_awaiting(order) else "no longer awaiting payment"
+    lang = await _still_to_send(kit, chat_id, message, "reminders", stale)
+    if lang is None:
         return None
-    if await _opted_out(kit, chat_id, message, "reminders"):
-        return None
-    lang = await kit.language_of(chat_id)
     text = kit.messages.render(
         lang,
         "reminder_payment",
@@ -93,12 +100,10 @@ async def cart_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     content = await carts.get_cart(kit.store, chat_id)
-    if content.is_empty:
-        _skip(message, "cart is empty now")
+    stale = "cart is empty now" if content.is_empty else None
+    lang = await _still_to_send(kit, chat_id, message, "reminders", stale)
+    if lang is None:
         return None
-    if await _opted_out(kit, chat_id, message, "reminders"):
-        return None
-    lang = await kit.language_of(chat_id)
     text = kit.messages.render(lang, "reminder_cart", cart=content)
     return await send_html(bot, chat_id, text, notice_kb.cart_reminder(kit.messages, lang))
 
@@ -109,12 +114,10 @@ async def delivery_check(
 ) -> int | None:
     order = await kit.order_of(message)
     asks = await delivery_checks.open_check(kit.store, order)
-    if asks is None:
-        _skip(message, "no longer on its way")
+    stale = "no longer on its way" if asks is None else None
+    lang = await _still_to_send(kit, chat_id, message, "reminders", stale)
+    if lang is None or asks is None:
         return None
-    if await _opted_out(kit, chat_id, message, "reminders"):
-        return None
-    lang = await kit.language_of(chat_id)
     text = kit.messages.render(
         lang,
         "delivery_check_ask",
@@ -141,12 +144,12 @@ async def auto_delivered(
 async def survey(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     order = await kit.order_of(message)
     current = await surveys.survey_of_order(kit.store, order.id)
-    if current is None or not surveys.is_open(current, kit.store.now()):
-        _skip(message, "survey no longer open")
+    is_open = current is not None and surveys.is_open(current, kit.store.now())
+    lang = await _still_to_send(
+        kit, chat_id, message, "surveys", None if is_open else "survey no longer open"
+    )
+    if lang is None:
         return None
-    if await _opted_out(kit, chat_id, message, "surveys"):
-        return None
-    lang = await kit.language_of(chat_id)
     text = kit.messages.render(lang, "survey_ask", order=order, shop_name=kit.settings.shop_name)
     return await send_html(
         bot, chat_id, text, notice_kb.survey_scores(kit.messages, lang, order.number)
