@@ -29,7 +29,7 @@ async def cart_reminders(store: Store, policy: Policy) -> int:
                     now,
                     chat_id=row["user_id"],
                     kind=Kind.CART_REMINDER,
-                    dedupe_key=f"cart_reminder:{row['user_id']}:{row['changed']}",
+                    once_per=row["changed"],  # a cart changed since is reminded of again
                 )
             await schedule_rows.log(db, "cart", row["user_id"], row["changed"], now, outcome)
     return len(rows)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.models import Product
-from domain.store import Store
+from domain.store import Store, from_row
 from domain.store import products as product_rows
 
 PAGE_SIZE = 6
@@ -21,18 +21,7 @@ class Page:
 
 
 def product_from_row(row: Mapping[str, Any]) -> Product:
-    return Product(
-        sku=row["sku"],
-        name=row["name"],
-        category=row["category"],
-        price=row["price"],
-        stock=row["stock"],
-        reserved=row["reserved"],
-        description=row["description"],
-        photo=row["photo"],
-        active=bool(row["active"]),
-        low_stock_threshold=row["low_stock_threshold"],
-    )
+    return from_row(Product, row, active=bool(row["active"]))
 
 
 async def categories(store: Store) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.models import Customer
-from domain.store import Connection, Store
+from domain.store import Connection, Store, from_row
 from domain.store import customers as customer_rows
 
 LANGUAGES = ("id", "en")
@@ -21,16 +21,7 @@ def pick_language(language_code: str | None, default: str) -> str:
 
 
 def _customer(row: Mapping[str, Any]) -> Customer:
-    return Customer(
-        user_id=row["user_id"],
-        first_name=row["first_name"],
-        username=row["username"],
-        language=row["language"],
-        name=row["name"],
-        phone=row["phone"],
-        address=row["address"],
-        reachable=bool(row["reachable"]),
-    )
+    return from_row(Customer, row, reachable=bool(row["reachable"]))
 
 
 async def get_customer(store: Store, user_id: int) -> Customer | None:

@@ -79,7 +79,7 @@ async def _question(
         chat_id=row.user_id,
         kind=Kind.DELIVERY_CHECK,
         order_id=row.id,
-        dedupe_key=f"delivery_check:{row.id}:{asks}",
+        once_per=asks,
     )
     return at, True
 
@@ -108,7 +108,6 @@ async def auto_deliver(store: Store, policy: Policy) -> int:
                     chat_id=order.user_id,
                     kind=Kind.AUTO_DELIVERED,
                     order_id=order.id,
-                    dedupe_key=f"auto_delivered:{order.id}",
                 )
             delivered += 1
     return delivered

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from domain import dedupe, invoices, outbox
+from domain import dedupe, invoices
 from domain.actors import Actor
 from domain.couriers import CourierBook, validate_tracking
 from domain.customers import language_of
@@ -29,6 +29,7 @@ from domain.transitions import (
     mark_delivered,
     queue_card,
     queue_customer_message,
+    queue_staff_message,
     queue_status_notice,
     record_event,
     set_payment_status,
@@ -85,14 +86,7 @@ class OrderDesk:
     ) -> None:
         payload = {"number": invoice.number, "resent": resent}
         await queue_customer_message(db, order, Kind.INVOICE, now, payload)
-        await outbox.enqueue(
-            db,
-            audience="staff",
-            kind=Kind.INVOICE_STAFF,
-            order_id=order.id,
-            now=now,
-            payload=payload,
-        )
+        await queue_staff_message(db, order.id, Kind.INVOICE_STAFF, now, payload)
 
     async def _issue(
         self, db: Connection, order_id: int, actor: Actor, now: datetime

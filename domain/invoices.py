@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -140,13 +140,7 @@ async def issue(
         number=number,
         issued_at=now,
         language=language,
-        timezone=issuer.timezone,
-        shop_name=issuer.shop_name,
-        shop_address=issuer.shop_address,
-        tax_id=issuer.tax_id,
-        bank_name=issuer.bank_name,
-        bank_number=issuer.bank_number,
-        bank_holder=issuer.bank_holder,
+        **asdict(issuer),  # who bills, as the settings stand now
         order_number=order.number,
         order_date=order.created_at,
         customer_name=order.customer_name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from domain.clock import from_db
 from domain.errors import NotFound
 from domain.models import Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus, Status
-from domain.store import Connection, Store
+from domain.store import Connection, Store, from_row
 from domain.store import orders as order_rows
 
 
@@ -24,47 +24,16 @@ async def load_order(db: Connection, order_id: int) -> Order:
         raise NotFound(order_id=order_id)
     lines = await order_rows.lines(db, order_id)
     events = await order_rows.events(db, order_id)
-    return Order(
-        id=row["id"],
-        number=row["number"],
-        user_id=row["user_id"],
+    return from_row(
+        Order,
+        row,
         status=Status(row["status"]),
         payment_status=PaymentStatus(row["payment_status"]),
         payment_method=PaymentMethod(row["payment_method"]),
-        customer_name=row["customer_name"],
-        phone=row["phone"],
-        address=row["address"],
-        shipping_code=row["shipping_code"],
-        shipping_name=row["shipping_name"],
-        shipping_fee=row["shipping_fee"],
-        note=row["note"],
-        subtotal=row["subtotal"],
-        total=row["total"],
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
-        payment_proof_file_id=row["payment_proof_file_id"],
-        courier=row["courier"],
-        tracking_number=row["tracking_number"],
-        invoice_number=row["invoice_number"],
-        staff_message_id=row["staff_message_id"],
-        lines=tuple(
-            OrderLine(
-                sku=r["sku"], name=r["name"], unit_price=r["unit_price"], quantity=r["quantity"]
-            )
-            for r in lines
-        ),
-        events=tuple(
-            OrderEvent(
-                at=from_db(e["at"]),
-                actor_id=e["actor_id"],
-                actor_name=e["actor_name"],
-                kind=e["kind"],
-                from_status=e["from_status"],
-                to_status=e["to_status"],
-                note=e["note"],
-            )
-            for e in events
-        ),
+        lines=tuple(from_row(OrderLine, r) for r in lines),
+        events=tuple(from_row(OrderEvent, e, at=from_db(e["at"])) for e in events),
     )
 
 

@@ -32,6 +32,7 @@ from domain.transitions import (
     apply_transition,
     queue_card,
     queue_customer_message,
+    queue_staff_message,
     record_event,
     set_payment_status,
 )
@@ -223,14 +224,7 @@ async def submit_payment_proof(
             db, order, PaymentStatus.PROOF_SUBMITTED, Actor(user_id, name), now
         )
         await order_rows.set_payment_proof(db, order.id, file_id)
-        await outbox.enqueue(
-            db,
-            audience="staff",
-            kind=Kind.PAYMENT_PROOF,
-            order_id=order.id,
-            now=now,
-            payload={"file_id": file_id},
-        )
+        await queue_staff_message(db, order.id, Kind.PAYMENT_PROOF, now, {"file_id": file_id})
         await queue_card(db, order.id, now)
         return await load_order(db, order.id)
 

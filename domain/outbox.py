@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.store import Connection, Store
-from domain.store import customer_contact as contact_rows
+from domain.store import customers as customer_rows
 from domain.store import outbox as outbox_rows
 from domain.store.outbox import Audience, OutboxMessage
 
@@ -113,7 +113,7 @@ async def mark_unreachable(store: Store, chat_id: int, error: str) -> None:
     """The customer blocked the bot: drop their pending messages and remember it."""
     async with store.transaction() as db:
         await outbox_rows.drop_pending_for_customer(db, chat_id, error)
-        await contact_rows.mark_unreachable(db, chat_id, store.now())
+        await customer_rows.mark_unreachable(db, chat_id, store.now())
 
 
 async def newer_pending(store: Store, kind: Kind, order_id: int, after_id: int) -> bool:

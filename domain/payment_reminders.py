@@ -26,6 +26,7 @@ from domain.transitions import apply_transition
 # held to the same morning by quiet hours): one reminder is enough.
 MIN_GAP = timedelta(hours=2)
 
+
 def still_awaiting(order: Order) -> bool:
     """Asked again when a reminder is sent: one held overnight by quiet hours is dropped once
     the order was paid, a receipt came in, or it was closed meanwhile."""
@@ -78,7 +79,6 @@ async def expire_unpaid(store: Store, policy: Policy) -> int:
                     chat_id=order.user_id,
                     kind=Kind.PAYMENT_EXPIRED,
                     order_id=order.id,
-                    dedupe_key=f"payment_expired:{order.id}",
                 )
             expired.append(order.id)
         if expired:
@@ -149,6 +149,6 @@ async def _remind(
         kind=kind,
         order_id=row.id,
         payload={"expires_at": to_db(plan.expires)},
-        dedupe_key=f"{kind}:{row.id}:{row.since}",
+        once_per=row.since,  # an order awaiting payment again is reminded again
     )
     return "sent"

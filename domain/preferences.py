@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from domain.store import Store
-from domain.store import customer_contact as contact_rows
+from domain.store import customers as customer_rows
 
 Topic = Literal["reminders", "surveys"]
 _TOPICS: frozenset[str] = frozenset({"reminders", "surveys"})
@@ -20,7 +20,7 @@ class Preferences:
 
 
 async def get_preferences(store: Store, user_id: int) -> Preferences:
-    found = await contact_rows.switches(store.reader, user_id)
+    found = await customer_rows.switches(store.reader, user_id)
     if found is None:
         return Preferences()
     return Preferences(*found)
@@ -30,5 +30,5 @@ async def set_preference(store: Store, user_id: int, topic: Topic, enabled: bool
     if topic not in _TOPICS:
         raise ValueError(f"unknown preference {topic!r}")
     async with store.transaction() as db:
-        await contact_rows.set_switch(db, user_id, topic, enabled, store.now())
+        await customer_rows.set_switch(db, user_id, topic, enabled, store.now())
     return await get_preferences(store, user_id)

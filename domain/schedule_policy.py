@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from domain import outbox
@@ -53,10 +54,13 @@ async def enqueue_customer(
     kind: Kind,
     order_id: int | None = None,
     payload: dict[str, object] | None = None,
-    dedupe_key: str | None = None,
+    once_per: object = None,
 ) -> datetime:
-    """Queue a customer message the job initiated: held until morning in quiet hours.
-    Returns when it may go out."""
+    """Queue a customer message the job initiated: held until morning in quiet hours. Queued
+    once per order (a message about no order: once per customer), or once per `once_per` of it
+    (a deadline, a question asked again). Returns when it may go out."""
+    subject = chat_id if order_id is None else order_id
+    dedupe_key = f"{kind}:{subject}" if once_per is None else f"{kind}:{subject}:{once_per}"
     not_before = policy.quiet.defer(now)
     await outbox.enqueue(
         db,
@@ -72,24 +76,17 @@ async def enqueue_customer(
     return not_before
 
 
+class StaffRefs(TypedDict, total=False):
+    """What a staff message may point at, when it may go, and its once-only key."""
+
+    order_id: int | None
+    payload: dict[str, object] | None
+    dedupe_key: str | None
+    not_before: datetime | None
+
+
 async def enqueue_staff(
-    db: Connection,
-    now: datetime,
-    *,
-    kind: Kind,
-    order_id: int | None = None,
-    payload: dict[str, object] | None = None,
-    dedupe_key: str | None = None,
-    not_before: datetime | None = None,
+    db: Connection, now: datetime, *, kind: Kind, **refs: Unpack[StaffRefs]
 ) -> None:
     """Queue a staff group message: never held by quiet hours."""
-    await outbox.enqueue(
-        db,
-        audience="staff",
-        kind=kind,
-        order_id=order_id,
-        payload=payload,
-        now=now,
-        not_before=not_before,
-        dedupe_key=dedupe_key,
-    )
+    await outbox.enqueue(db, audience="staff", kind=kind, now=now, **refs)

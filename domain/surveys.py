@@ -60,13 +60,7 @@ async def start_surveys(store: Store, policy: Policy) -> int:
             if row["reachable"] and row["surveys_enabled"]:
                 state = "open"
                 sent_at = await enqueue_customer(
-                    db,
-                    policy,
-                    now,
-                    chat_id=row["user_id"],
-                    kind=Kind.SURVEY,
-                    order_id=row["id"],
-                    dedupe_key=f"survey:{row['id']}",
+                    db, policy, now, chat_id=row["user_id"], kind=Kind.SURVEY, order_id=row["id"]
                 )
             closes_at = sent_at + policy.survey_open_for
             await survey_rows.add(db, row["id"], row["user_id"], state, sent_at, closes_at)
@@ -155,19 +149,21 @@ async def record_comment(
         raise InvalidInput("comment_empty", max=MAX_COMMENT)
     if len(comment) > MAX_COMMENT:
         raise InvalidInput("comment_too_long", max=MAX_COMMENT, length=len(comment))
+    return await _close(store, user_id, number, comment, window)
+
+
+async def skip_comment(store: Store, user_id: int, number: str, *, window: timedelta) -> Survey:
+    return await _close(store, user_id, number, None, window)
+
+
+async def _close(
+    store: Store, user_id: int, number: str, comment: str | None, window: timedelta
+) -> Survey:
+    """Close the scored survey with its comment (None: skipped); a held detractor alert goes."""
     now = store.now()
     async with store.transaction() as db:
         survey = await _scored(db, user_id, number, now, window)
         await survey_rows.close(db, survey.order_id, comment, now)
-        await _release_detractor(db, survey.order_id, now)
-        return await _load(db, user_id, number)
-
-
-async def skip_comment(store: Store, user_id: int, number: str, *, window: timedelta) -> Survey:
-    now = store.now()
-    async with store.transaction() as db:
-        survey = await _scored(db, user_id, number, now, window)
-        await survey_rows.close(db, survey.order_id, None, now)
         await _release_detractor(db, survey.order_id, now)
         return await _load(db, user_id, number)
 

@@ -194,7 +194,20 @@ async def mark_delivered(
 
 async def queue_card(db: Connection, order_id: int, now: datetime) -> None:
     """Redraw the order's card in the staff group (inside the caller's transaction)."""
-    await outbox.enqueue(db, audience="staff", kind=Kind.ORDER_CARD, order_id=order_id, now=now)
+    await queue_staff_message(db, order_id, Kind.ORDER_CARD, now)
+
+
+async def queue_staff_message(
+    db: Connection,
+    order_id: int,
+    kind: Kind,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """A message about the order to the staff group (inside the caller's transaction)."""
+    await outbox.enqueue(
+        db, audience="staff", kind=kind, order_id=order_id, now=now, payload=payload
+    )
 
 
 async def queue_status_notice(

@@ -11,15 +11,12 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from telegram import Bot, InlineKeyboardMarkup
-from telegram.constants import ParseMode
+from telegram import Bot
 
-from bot.notices.registry import NoticeKit, renderer
+from bot.notices.registry import NoticeKit, renderer, send_html, send_order_notice
 from domain import cart as carts
 from domain import delivery_checks, nudges, payment_reminders, surveys
 from domain.clock import from_db
-from domain.customers import language_of
-from domain.models import Order
 from domain.order_reads import load_order
 from domain.outbox import Kind, OutboxMessage
 from domain.preferences import get_preferences
@@ -29,20 +26,8 @@ from handlers.keyboards import staff as staff_kb
 log = logging.getLogger(__name__)
 
 
-async def _send(
-    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> int:
-    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    return sent.message_id
-
-
 def _skip(message: OutboxMessage, why: str) -> None:
     log.info("outbox %s (%s) not sent: %s", message.id, message.kind, why)
-
-
-async def _order(kit: NoticeKit, message: OutboxMessage) -> Order:
-    assert message.order_id is not None
-    return await load_order(kit.store.reader, message.order_id)
 
 
 # ---------------------------------------------------------------- customers
@@ -62,26 +47,33 @@ async def payment_last(
     return await _payment_reminder(kit, bot, chat_id, message, last=True)
 
 
-async def _opted_out(
-    kit: NoticeKit, chat_id: int, message: OutboxMessage, kind: Literal["reminders", "surveys"]
-) -> bool:
-    """Checked again at sending: a message held for quiet hours respects a later opt-out."""
-    if getattr(await get_preferences(kit.store, chat_id), kind):
-        return False
-    _skip(message, f"customer turned {kind} off")
-    return True
+async def _still_to_send(
+    kit: NoticeKit,
+    chat_id: int,
+    message: OutboxMessage,
+    kind: Literal["reminders", "surveys"],
+    stale: str | None,
+) -> str | None:
+    """The customer's language if the message is still to go; None (the reason logged) when
+    `stale` says why it is no longer due, or the customer turned `kind` off meanwhile.
+    Checked again at sending: a message held for quiet hours respects a later opt-out."""
+    if stale is not None:
+        _skip(message, stale)
+        return None
+    if not getattr(await get_preferences(kit.store, chat_id), kind):
+        _skip(message, f"customer turned {kind} off")
+        return None
+    return await kit.language_of(chat_id)
 
 
 async def _payment_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage, *, last: bool
 ) -> int | None:
-    order = await _order(kit, message)
-    if not payment_reminders.still_awaiting(order):
-        _skip(message, "no longer awaiting payment")
+    order = await kit.order_of(message)
+    stale = None if payment_reminders.still_awaiting(order) else "no longer awaiting payment"
+    lang = await _still_to_send(kit, chat_id, message, "reminders", stale)
+    if lang is None:
         return None
-    if await _opted_out(kit, chat_id, message, "reminders"):
-        return None
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
     text = kit.messages.render(
         lang,
         "reminder_payment",
@@ -90,7 +82,7 @@ async def _payment_reminder(
         expires_at=from_db(message.payload["expires_at"]),
         last=last,
     )
-    return await _send(
+    return await send_html(
         bot, chat_id, text, notice_kb.payment_reminder(kit.messages, lang, order.number)
     )
 
@@ -100,10 +92,7 @@ async def payment_expired(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """A status message (sent even to customers who turned reminders off)."""
-    order = await _order(kit, message)
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
-    text = kit.messages.render(lang, "reminder_payment_expired", order=order)
-    return await _send(bot, chat_id, text, notice_kb.order_notice(kit.messages, lang, order))
+    return await send_order_notice(kit, bot, chat_id, message, "reminder_payment_expired")
 
 
 @renderer(Kind.CART_REMINDER)
@@ -111,28 +100,24 @@ async def cart_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     content = await carts.get_cart(kit.store, chat_id)
-    if content.is_empty:
-        _skip(message, "cart is empty now")
+    stale = "cart is empty now" if content.is_empty else None
+    lang = await _still_to_send(kit, chat_id, message, "reminders", stale)
+    if lang is None:
         return None
-    if await _opted_out(kit, chat_id, message, "reminders"):
-        return None
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
     text = kit.messages.render(lang, "reminder_cart", cart=content)
-    return await _send(bot, chat_id, text, notice_kb.cart_reminder(kit.messages, lang))
+    return await send_html(bot, chat_id, text, notice_kb.cart_reminder(kit.messages, lang))
 
 
 @renderer(Kind.DELIVERY_CHECK)
 async def delivery_check(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    order = await _order(kit, message)
+    order = await kit.order_of(message)
     asks = await delivery_checks.open_check(kit.store, order)
-    if asks is None:
-        _skip(message, "no longer on its way")
+    stale = "no longer on its way" if asks is None else None
+    lang = await _still_to_send(kit, chat_id, message, "reminders", stale)
+    if lang is None or asks is None:
         return None
-    if await _opted_out(kit, chat_id, message, "reminders"):
-        return None
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
     text = kit.messages.render(
         lang,
         "delivery_check_ask",
@@ -140,7 +125,7 @@ async def delivery_check(
         shipped_at=order.shipped_at,
         again=asks > 1,
     )
-    return await _send(
+    return await send_html(
         bot, chat_id, text, notice_kb.delivery_check(kit.messages, lang, order.number)
     )
 
@@ -150,26 +135,23 @@ async def auto_delivered(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """A status message (sent even to customers who turned reminders off)."""
-    order = await _order(kit, message)
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
-    text = kit.messages.render(
-        lang, "delivery_check_auto", order=order, shop_name=kit.settings.shop_name
+    return await send_order_notice(
+        kit, bot, chat_id, message, "delivery_check_auto", shop_name=kit.settings.shop_name
     )
-    return await _send(bot, chat_id, text, notice_kb.order_notice(kit.messages, lang, order))
 
 
 @renderer(Kind.SURVEY)
 async def survey(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
-    order = await _order(kit, message)
+    order = await kit.order_of(message)
     current = await surveys.survey_of_order(kit.store, order.id)
-    if current is None or not surveys.is_open(current, kit.store.now()):
-        _skip(message, "survey no longer open")
+    is_open = current is not None and surveys.is_open(current, kit.store.now())
+    lang = await _still_to_send(
+        kit, chat_id, message, "surveys", None if is_open else "survey no longer open"
+    )
+    if lang is None:
         return None
-    if await _opted_out(kit, chat_id, message, "surveys"):
-        return None
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
     text = kit.messages.render(lang, "survey_ask", order=order, shop_name=kit.settings.shop_name)
-    return await _send(
+    return await send_html(
         bot, chat_id, text, notice_kb.survey_scores(kit.messages, lang, order.number)
     )
 
@@ -190,14 +172,14 @@ async def payment_expired_staff(
         lambda n: {"orders": orders[:n], "more": len(orders) - n, "hours": hours},
         len(orders),
     )
-    return await _send(bot, chat_id, text)
+    return await send_html(bot, chat_id, text)
 
 
 @renderer(Kind.DELIVERY_REPORT)
 async def delivery_report(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    order = await _order(kit, message)
+    order = await kit.order_of(message)
     lang = kit.settings.default_language
     text = kit.messages.render(
         lang,
@@ -206,21 +188,25 @@ async def delivery_report(
         answer=message.payload["answer"],
         shipped_at=order.shipped_at,
     )
-    return await _send(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, [order.number]))
+    return await send_html(
+        bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, [order.number])
+    )
 
 
 @renderer(Kind.SURVEY_DETRACTOR)
 async def survey_detractor(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    order = await _order(kit, message)
+    order = await kit.order_of(message)
     current = await surveys.survey_of_order(kit.store, order.id)
     if current is None or current.score is None:
         _skip(message, "no score")
         return None
     lang = kit.settings.default_language
     text = kit.messages.render(lang, "survey_detractor", order=order, survey=current)
-    return await _send(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, [order.number]))
+    return await send_html(
+        bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, [order.number])
+    )
 
 
 @renderer(Kind.STAFF_NUDGE)
@@ -233,7 +219,7 @@ async def staff_nudge(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMes
     lang = kit.settings.default_language
     text = kit.messages.render(lang, "nudge_staff", groups=groups)
     numbers = [o["number"] for group in groups for o in group["orders"]]
-    return await _send(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, numbers))
+    return await send_html(bot, chat_id, text, staff_kb.staff_nudge(kit.messages, lang, numbers))
 
 
 @renderer(Kind.DAILY_DIGEST)
@@ -247,4 +233,4 @@ async def daily_digest(
         day=message.payload["day"],
         shop_name=kit.settings.shop_name,
     )
-    return await _send(bot, chat_id, text)
+    return await send_html(bot, chat_id, text)

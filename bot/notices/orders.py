@@ -9,10 +9,15 @@ from telegram import Bot, InputFile, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.notices.registry import NoticeKit, is_not_modified, renderer
+from bot.notices.registry import (
+    NoticeKit,
+    is_not_modified,
+    renderer,
+    send_html,
+    send_order_notice,
+)
 from domain import outbox
 from domain.catalog import get_product
-from domain.customers import language_of
 from domain.invoices import invoice_for_order
 from domain.order_reads import load_order
 from domain.orders import set_staff_message
@@ -30,8 +35,7 @@ CARD_RECENT_EVENTS = 8  # the card shows the newest entries; /order <no> shows t
 @renderer(Kind.ORDER_CARD)
 async def order_card(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
     """The order's one card in the staff group: posted once, then edited in place."""
-    assert message.order_id is not None
-    order = await load_order(kit.store.reader, message.order_id)
+    order = await kit.order_of(message)
     if order.staff_message_id is not None and await outbox.newer_pending(
         kit.store, Kind.ORDER_CARD, order.id, message.id
     ):
@@ -73,8 +77,7 @@ async def payment_proof(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """The customer's transfer receipt, posted under the order's card."""
-    assert message.order_id is not None
-    order = await load_order(kit.store.reader, message.order_id)
+    order = await kit.order_of(message)
     caption = kit.messages.render_caption(
         kit.settings.default_language, "staff_payment_proof", order=order
     )
@@ -98,19 +101,15 @@ async def status_changed(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """Tells the customer, in their language, that their order moved on."""
-    assert message.order_id is not None
-    order = await load_order(kit.store.reader, message.order_id)
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
-    text = kit.messages.render(
-        lang,
+    return await send_order_notice(
+        kit,
+        bot,
+        chat_id,
+        message,
         "notice_status",
-        order=order,
         to=message.payload["to"],
         note=message.payload.get("note"),
     )
-    markup = notice_kb.order_notice(kit.messages, lang, order)
-    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    return sent.message_id
 
 
 # ---------------------------------------------------------------- the customer's own actions
@@ -119,25 +118,12 @@ async def status_changed(
 # said twice.
 
 
-async def _order_message(
-    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage, template: str, **ctx: object
-) -> int:
-    assert message.order_id is not None
-    order = await load_order(kit.store.reader, message.order_id)
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
-    text = kit.messages.render(lang, template, order=order, **ctx)
-    markup = notice_kb.order_notice(kit.messages, lang, order)
-    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    return sent.message_id
-
-
 @renderer(Kind.ORDER_PLACED)
 async def order_placed(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """The order confirmation with the payment instructions (bank details as set now)."""
-    assert message.order_id is not None
-    order = await load_order(kit.store.reader, message.order_id)
+    order = await kit.order_of(message)
     if order.called_off:
         # Held up (the bot was down) until the order was closed: payment instructions for it
         # would mislead; the customer hears about the closing from its own message.
@@ -148,7 +134,9 @@ async def order_placed(
             order.status,
         )
         return None
-    return await _order_message(kit, bot, chat_id, message, "order_placed", bank=kit.settings.bank)
+    return await send_order_notice(
+        kit, bot, chat_id, message, "order_placed", bank=kit.settings.bank
+    )
 
 
 @renderer(Kind.ORDER_CANCELLED)
@@ -156,7 +144,7 @@ async def order_cancelled(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """The customer cancelled their own order: done, and what happens to a payment made."""
-    return await _order_message(kit, bot, chat_id, message, "order_cancelled")
+    return await send_order_notice(kit, bot, chat_id, message, "order_cancelled")
 
 
 @renderer(Kind.RECEIVED_THANKS)
@@ -164,7 +152,7 @@ async def received_thanks(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """The customer confirmed their parcel arrived: thanks, the order is delivered."""
-    return await _order_message(kit, bot, chat_id, message, "received_thanks")
+    return await send_order_notice(kit, bot, chat_id, message, "received_thanks")
 
 
 # ---------------------------------------------------------------- staff workflow
@@ -181,9 +169,8 @@ async def order_shipped(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
     """Shipped: courier, tracking number and link, and a button to confirm arrival."""
-    assert message.order_id is not None
-    order = await load_order(kit.store.reader, message.order_id)
-    lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+    order = await kit.order_of(message)
+    lang = await kit.language_of(chat_id)
     url = kit.couriers.tracking_url(order.courier, order.tracking_number)
     text = kit.messages.render(
         lang,
@@ -192,9 +179,9 @@ async def order_shipped(
         tracking_url=url,
         corrected=bool(message.payload.get("corrected")),
     )
-    markup = notice_kb.shipped_notice(kit.messages, lang, order, url)
-    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    return sent.message_id
+    return await send_html(
+        bot, chat_id, text, notice_kb.shipped_notice(kit.messages, lang, order, url)
+    )
 
 
 async def _send_invoice(
@@ -212,7 +199,7 @@ async def _send_invoice(
             lang, "staff_invoice", invoice=invoice, order=order, resent=resent
         )
     else:
-        lang = await language_of(kit.store, chat_id, kit.settings.default_language)
+        lang = await kit.language_of(chat_id)
         caption = kit.messages.render_caption(lang, "notice_invoice", invoice=invoice, order=order)
     document = InputFile(render_invoice(invoice, kit.messages), filename=invoice.file_name)
     sent = await bot.send_document(
@@ -254,5 +241,4 @@ async def low_stock(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessa
         available=message.payload["available"],
         threshold=message.payload["threshold"],
     )
-    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-    return sent.message_id
+    return await send_html(bot, chat_id, text)

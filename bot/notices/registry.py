@@ -1,5 +1,8 @@
 """The outbox renderers' registry: one renderer per message kind, registered by decorator.
 
+It also holds what every renderer shares: the kit's order and language look-ups, sending an
+HTML text, and the customer's notice about their order.
+
 bot/notices/__init__.py imports every module that registers, so importing `bot.notices`
 gives the complete table; `check_complete` says whether every Kind has its renderer.
 """
@@ -9,14 +12,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.settings import Settings
 from domain.couriers import CourierBook
+from domain.customers import language_of
+from domain.models import Order
+from domain.order_reads import load_order
 from domain.outbox import Kind, OutboxMessage
 from domain.schedule_policy import Policy
 from domain.store import Store
+from handlers.keyboards import follow_up as notice_kb
 from messages import Messages
 
 
@@ -29,6 +37,34 @@ class NoticeKit:
     messages: Messages
     couriers: CourierBook
     schedule: Policy  # the scheduled follow-up's limits (a nudge shows its stage's)
+
+    async def order_of(self, message: OutboxMessage) -> Order:
+        """The order a message is about (its kind is always queued with one)."""
+        assert message.order_id is not None
+        return await load_order(self.store.reader, message.order_id)
+
+    async def language_of(self, chat_id: int) -> str:
+        """The customer's language (the shop's default for someone not known)."""
+        return await language_of(self.store, chat_id, self.settings.default_language)
+
+
+async def send_html(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> int:
+    """Send a rendered (HTML) text; the id of the message sent."""
+    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    return sent.message_id
+
+
+async def send_order_notice(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage, template: str, **ctx: object
+) -> int:
+    """A message to the customer about their order, in their language, with the order's
+    buttons; `template` gets the order and `ctx`."""
+    order = await kit.order_of(message)
+    lang = await kit.language_of(chat_id)
+    text = kit.messages.render(lang, template, order=order, **ctx)
+    return await send_html(bot, chat_id, text, notice_kb.order_notice(kit.messages, lang, order))
 
 
 Renderer = Callable[[NoticeKit, Bot, int, OutboxMessage], Awaitable[int | None]]

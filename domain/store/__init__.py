@@ -16,6 +16,7 @@ from domain.store.sqlite import (
     fetchall,
     fetchone,
     file_fault,
+    from_row,
     migrations,
 )
 
@@ -28,5 +29,6 @@ __all__ = [
     "fetchall",
     "fetchone",
     "file_fault",
+    "from_row",
     "migrations",
 ]

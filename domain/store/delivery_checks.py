@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.clock import to_db
-from domain.store import Connection, fetchall, fetchone
+from domain.store import Connection, Row, fetchall, fetchone, from_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,17 @@ class CheckDue:
     asks: int  # times asked so far (0: never)
     reminders_enabled: bool
     reachable: bool
+
+
+def _due(row: Row, **known: object) -> CheckDue:
+    """A scan's row; `known` gives what the scan's query fixed rather than read."""
+    return from_row(
+        CheckDue,
+        row,
+        reminders_enabled=bool(row["reminders_enabled"]),
+        reachable=bool(row["reachable"]),
+        **known,
+    )
 
 
 async def check_of(db: Connection, order_id: int) -> tuple[int, str | None] | None:
@@ -41,12 +52,7 @@ async def shipped_unasked(db: Connection, shipped_by: datetime, limit: int) -> l
         " ORDER BY o.status_changed_at LIMIT ?",
         (to_db(shipped_by), limit),
     )
-    return [
-        CheckDue(
-            r["id"], r["user_id"], "shipped", 0, bool(r["reminders_enabled"]), bool(r["reachable"])
-        )
-        for r in rows
-    ]
+    return [_due(r, status="shipped", asks=0) for r in rows]
 
 
 async def not_yet_since(db: Connection, answered_by: datetime, limit: int) -> list[CheckDue]:
@@ -59,17 +65,7 @@ async def not_yet_since(db: Connection, answered_by: datetime, limit: int) -> li
         " WHERE d.answer = 'not_yet' AND d.answered_at <= ? ORDER BY d.answered_at LIMIT ?",
         (to_db(answered_by), limit),
     )
-    return [
-        CheckDue(
-            r["id"],
-            r["user_id"],
-            r["status"],
-            r["asks"],
-            bool(r["reminders_enabled"]),
-            bool(r["reachable"]),
-        )
-        for r in rows
-    ]
+    return [_due(r) for r in rows]
 
 
 async def unanswered_since(

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from domain.clock import from_db, to_db
-from domain.store import Connection, Row, fetchall, fetchone
+from domain.store import Connection, Row, fetchall, fetchone, from_row
 
 Audience = Literal["customer", "staff"]
 _ERROR_CHARS = 500  # last_error keeps the start of a long error
@@ -62,14 +62,10 @@ async def add(
 
 
 def _message(row: Row) -> OutboxMessage:
-    return OutboxMessage(
-        id=row["id"],
-        audience=row["audience"],
-        chat_id=row["chat_id"],
-        kind=row["kind"],
-        order_id=row["order_id"],
+    return from_row(
+        OutboxMessage,
+        row,
         payload=json.loads(row["payload"]),
-        attempts=row["attempts"],
         not_before=from_db(row["not_before"]),
     )
 

@@ -9,15 +9,17 @@ connection, which in WAL mode never blocks on writers.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -261,3 +263,22 @@ async def fetchall(
     db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()
 ) -> list[aiosqlite.Row]:
     return list(await db.execute_fetchall(sql, tuple(params)))  # type: ignore[arg-type]
+
+
+_Model = TypeVar("_Model")
+
+
+@cache
+def _field_names(model: type) -> tuple[str, ...]:
+    names = getattr(model, "model_fields", None)  # a pydantic model
+    if names is not None:
+        return tuple(names)
+    return tuple(f.name for f in dataclasses.fields(model))
+
+
+def from_row(model: type[_Model], row: Mapping[str, Any], **converted: Any) -> _Model:
+    """`model` (a pydantic model or dataclass) from the row's columns of the same names;
+    `converted` gives the fields that need more than the stored value (times, flags, JSON,
+    child rows) or are not columns."""
+    values = {name: row[name] for name in _field_names(model) if name not in converted}
+    return model(**values, **converted)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from domain.clock import from_db, to_db
-from domain.store import Connection, Row, fetchall, fetchone
+from domain.store import Connection, Row, fetchall, fetchone, from_row
 
 Category = Literal["promoter", "passive", "detractor"]
 
@@ -28,16 +28,11 @@ class Survey:
 
 
 def _survey(row: Row) -> Survey:
-    return Survey(
-        order_id=row["order_id"],
-        number=row["number"],
-        user_id=row["user_id"],
-        state=row["state"],
+    return from_row(
+        Survey,
+        row,
         sent_at=from_db(row["sent_at"]),
         closes_at=from_db(row["closes_at"]),
-        score=row["score"],
-        category=row["category"],
-        comment=row["comment"],
         answered_at=from_db(row["answered_at"]) if row["answered_at"] else None,
     )
 

@@ -224,26 +224,15 @@ def languages(messages: Messages, lang: str) -> InlineKeyboardMarkup:
 def preferences(
     messages: Messages, lang: str, *, reminders: bool, surveys: bool
 ) -> InlineKeyboardMarkup:
+    def switch(topic: str, on: bool) -> list[InlineKeyboardButton]:
+        """One switch ("pref_<topic>" label): shows its state, a press turns it over."""
+        flip = cb.PreferenceSet(topic=topic, on=not on)
+        return [button(messages, lang, f"pref_{topic}", flip, on=on)]
+
     return InlineKeyboardMarkup(
         [
-            [
-                button(
-                    messages,
-                    lang,
-                    "pref_reminders",
-                    cb.PreferenceSet(topic="reminders", on=not reminders),
-                    on=reminders,
-                )
-            ],
-            [
-                button(
-                    messages,
-                    lang,
-                    "pref_surveys",
-                    cb.PreferenceSet(topic="surveys", on=not surveys),
-                    on=surveys,
-                )
-            ],
+            switch("reminders", reminders),
+            switch("surveys", surveys),
             [button(messages, lang, "home", cb.MenuHome())],
         ]
     )
