@@ -13,9 +13,9 @@ from telegram import Bot
 from telegram.error import BadRequest
 
 from bot.settings import Settings
-from domain.couriers import CourierBook
+from domain.fulfilment.couriers import CourierBook
 from domain.outbox import Kind, OutboxMessage
-from domain.schedule_policy import Policy
+from domain.schedule.policy import Policy
 from domain.store import Store
 from messages import Messages
 

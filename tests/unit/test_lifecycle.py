@@ -10,8 +10,8 @@ import itertools
 
 import pytest
 
-from domain import lifecycle
 from domain.models import PaymentStatus, Status
+from domain.ordering import lifecycle
 
 P, V, K, S, D, C, R = (
     Status.PLACED,
