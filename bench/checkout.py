@@ -17,10 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain import cart, customers, orders
-from domain.catalog_import import import_catalog
+from domain import customers
+from domain.catalog.catalog_import import import_catalog
 from domain.errors import InvalidInput, OutOfStock
 from domain.models import CheckoutDetails, PaymentMethod, ShippingOption
+from domain.ordering import cart, orders
 from domain.store import Store
 
 SHIP = ShippingOption(code="reg", name="JNE REG", fee=15_000)

@@ -4,7 +4,7 @@
 
 Builds a shop two years old (most orders long delivered, the last few days' orders at every
 stage, surveys, delivery checks and reminder marks as earlier runs would have left them), then
-times whole runs of domain.schedule.run_due — every pass: what is due is found and handled in
+times whole runs of domain.schedule.passes.run_due — every pass: what is due is found and handled in
 the same run — and shows the query plans. Then drops the two indexes migration 003 adds for
 the scans and times the runs again, to show what they are for.
 """
@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain import digest
 from domain.clock import FrozenClock, to_db
-from domain.schedule import PASSES, run_due
-from domain.schedule_policy import Policy
+from domain.schedule import digest
+from domain.schedule.passes import PASSES, run_due
+from domain.schedule.policy import Policy
 from domain.store import Store
 
 DAYS = 730

@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.app import build_application
 from bot.settings import Settings
 from domain.clock import FrozenClock, to_db
-from domain.quiet_hours import QuietHours
-from domain.schedule import run_due
-from domain.schedule_policy import Policy
+from domain.schedule.passes import run_due
+from domain.schedule.policy import Policy
+from domain.schedule.quiet_hours import QuietHours
 from domain.store import Store
 from tests.fakebotapi import FakeBotApi
 

@@ -6,10 +6,10 @@
 Builds a shop of that many orders with varied Indonesian names and mobile numbers (seeded, so
 every run builds the same shop) as it stood before migration 004, then applies migration 004
 (the trigram index and its backfill) and reports its time and the growth of the file. Then
-times domain.search.find_orders — the whole /find: look-up plus loading the ≤10 orders shown —
-for 200 queries of each kind: order number, tracking number, phone fragment, name fragment,
-and queries that match nothing; each query three times (first run, and best of three). Last,
-1,000 more orders go in one transaction each, through the index's trigger.
+times domain.fulfilment.search.find_orders — the whole /find: look-up plus loading the ≤10
+orders shown — for 200 queries of each kind: order number, tracking number, phone fragment,
+name fragment, and queries that match nothing; each query three times (first run, and best of
+three). Last, 1,000 more orders go in one transaction each, through the index's trigger.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain import search
 from domain.clock import to_db
-from domain.orders import NUMBER_ALPHABET, NUMBER_LENGTH
+from domain.fulfilment import search
+from domain.ordering.orders import NUMBER_ALPHABET, NUMBER_LENGTH
 from domain.store import Store
 
 QUERIES = 200

@@ -23,12 +23,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.settings import Settings, courier_book, issuer
-from domain import cart, customers, orders
+from domain import customers
 from domain.actors import Actor
-from domain.catalog_import import import_catalog
+from domain.catalog.catalog_import import import_catalog
 from domain.errors import AlreadyDone
-from domain.fulfilment import OrderDesk, Policy
+from domain.fulfilment.desk import OrderDesk, Policy
 from domain.models import CheckoutDetails, PaymentMethod, ShippingOption, Status
+from domain.ordering import cart, orders
 from domain.store import Store
 
 SHIP = ShippingOption(code="reg", name="JNE REG", fee=15_000)

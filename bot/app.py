@@ -24,8 +24,8 @@ from bot.settings import Settings, courier_book, issuer, policy_from
 from bot.updates import SlowDownNote, build_processor
 from domain.clock import Clock, utc_now
 from domain.customers import language_of
-from domain.fulfilment import OrderDesk
-from domain.fulfilment import Policy as DeskPolicy
+from domain.fulfilment.desk import OrderDesk
+from domain.fulfilment.desk import Policy as DeskPolicy
 from domain.store import Store
 from handlers import setup
 from handlers.context import BotData, Shop, ShopContext

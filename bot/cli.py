@@ -71,7 +71,7 @@ async def check_store(path: Path) -> None:
 
 
 def import_catalog_file(settings: StoreSettings, path: Path) -> int:
-    from domain.catalog_import import ImportFailed, rows_from_csv, rows_from_xlsx
+    from domain.catalog.catalog_import import ImportFailed, rows_from_csv, rows_from_xlsx
 
     try:
         data = path.read_bytes()
@@ -101,7 +101,7 @@ def import_catalog_file(settings: StoreSettings, path: Path) -> int:
 async def _import(
     settings: StoreSettings, path: Path, records: list[tuple[int, list[str]]]
 ) -> int:
-    from domain.catalog_import import ImportFailed, import_catalog
+    from domain.catalog.catalog_import import ImportFailed, import_catalog
     from domain.store import Store
 
     async with Store(settings.database_path) as store:

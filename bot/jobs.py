@@ -1,5 +1,6 @@
-"""The scheduled follow-up's periodic job: one run over everything due (domain.schedule), then
-the outbox is kicked so what was queued goes out now (paced by the rate limiter)."""
+"""The scheduled follow-up's periodic job: one run over everything due
+(domain.schedule.passes), then the outbox is kicked so what was queued goes out now (paced by
+the rate limiter)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 
 from telegram.ext import Application
 
-from domain.schedule import run_due
+from domain.schedule.passes import run_due
 from handlers.context import ShopContext
 
 log = logging.getLogger(__name__)

@@ -18,11 +18,11 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.durations import parse_duration
-from domain.couriers import DEFAULT_COURIERS, Courier, CourierBook
-from domain.invoices import Issuer
+from domain.fulfilment.couriers import DEFAULT_COURIERS, Courier, CourierBook
+from domain.fulfilment.invoices import Issuer
 from domain.models import ShippingOption
-from domain.quiet_hours import QuietHours, parse_clock, parse_window
-from domain.schedule_policy import Policy
+from domain.schedule.policy import Policy
+from domain.schedule.quiet_hours import QuietHours, parse_clock, parse_window
 
 DEFAULT_SHIPPING = [
     ShippingOption(code="reg", name="JNE REG (2–3 hari)", fee=15_000),

@@ -37,7 +37,7 @@ class PaymentMethod(StrEnum):
 
 
 class EventKind(StrEnum):
-    """What an entry on an order's timeline records; each has one audience (domain/timeline.py).
+    """What an entry on an order's timeline records; each has one audience (ordering/timeline.py).
 
     STATUS, PAYMENT and NOTE are what the store keeps (order_events.kind). The text written
     with a status or payment change is an entry of its own kind, because who may read it

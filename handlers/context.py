@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ExtBot
 
-from domain.couriers import CourierBook
-from domain.fulfilment import OrderDesk
-from domain.invoices import Issuer
-from domain.schedule_policy import Policy
+from domain.fulfilment.couriers import CourierBook
+from domain.fulfilment.desk import OrderDesk
+from domain.fulfilment.invoices import Issuer
+from domain.schedule.policy import Policy
 from domain.store import Store
 from messages import Messages
 

@@ -16,7 +16,7 @@ from babel.dates import format_date
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from domain.invoices import Invoice, InvoiceContent
+from domain.fulfilment.invoices import Invoice, InvoiceContent
 from domain.validation import format_phone
 from messages.formatting import BABEL_LOCALES, rupiah
 from messages.render import Messages

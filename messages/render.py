@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from domain import timeline
 from domain.models import Order
+from domain.ordering import timeline
 from messages import budget, formatting
 
 LANGUAGES = ("id", "en")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from domain.catalog_import import import_catalog
+from domain.catalog.catalog_import import import_catalog
 from domain.clock import FrozenClock
 from domain.customers import ensure_customer
 from domain.models import Customer

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from domain.cart import MAX_LINES
 from domain.models import (
     Cart,
     CartLine,
@@ -26,6 +25,7 @@ from domain.models import (
     ShippingOption,
     Status,
 )
+from domain.ordering.cart import MAX_LINES
 from domain.validation import ADDRESS_MAX, MAX_PRICE, MAX_QUANTITY, NAME_MAX, NOTE_MAX
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)

@@ -14,12 +14,12 @@ from typing import Literal
 from telegram import Bot
 
 from bot.notices.registry import NoticeKit, renderer, send_html, send_order_notice
-from domain import cart as carts
-from domain import delivery_checks, nudges, payment_reminders, surveys
 from domain.clock import from_db
-from domain.order_reads import load_order
+from domain.ordering import cart as carts
+from domain.ordering.order_reads import load_order
 from domain.outbox import Kind, OutboxMessage
-from domain.preferences import get_preferences
+from domain.schedule import delivery_checks, nudges, payment_reminders, surveys
+from domain.schedule.preferences import get_preferences
 from handlers.keyboards import follow_up as notice_kb
 from handlers.keyboards import staff as staff_kb
 

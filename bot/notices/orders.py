@@ -17,12 +17,12 @@ from bot.notices.registry import (
     send_order_notice,
 )
 from domain import outbox
-from domain.catalog import get_product
-from domain.invoices import invoice_for_order
-from domain.order_reads import load_order
-from domain.orders import set_staff_message
+from domain.catalog.catalog import get_product
+from domain.fulfilment.invoices import invoice_for_order
+from domain.ordering.order_reads import load_order
+from domain.ordering.orders import set_staff_message
+from domain.ordering.timeline import Audience
 from domain.outbox import Kind, OutboxMessage
-from domain.timeline import Audience
 from handlers.keyboards import follow_up as notice_kb
 from handlers.keyboards import staff as staff_kb
 from messages.invoice_pdf import render_invoice

@@ -17,12 +17,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.settings import Settings
-from domain.couriers import CourierBook
 from domain.customers import language_of
+from domain.fulfilment.couriers import CourierBook
 from domain.models import Order
-from domain.order_reads import load_order
+from domain.ordering.order_reads import load_order
 from domain.outbox import Kind, OutboxMessage
-from domain.schedule_policy import Policy
+from domain.schedule.policy import Policy
 from domain.store import Store
 from handlers.keyboards import follow_up as notice_kb
 from messages import Messages

@@ -1,7 +1,8 @@
 """Products: the catalog's reads, the import's upsert, stock levels and their movements.
 
-Stock moves (`reserve`, `release`, `take_off_shelf`, `set_stock`) are called by domain/stock.py
-only; `reserve` is a compare-and-set on what is available, backed by the CHECK constraints.
+Stock moves (`reserve`, `release`, `take_off_shelf`, `set_stock`) are called by
+domain/catalog/stock.py only; `reserve` is a compare-and-set on what is available, backed by
+the CHECK constraints.
 """
 
 from __future__ import annotations

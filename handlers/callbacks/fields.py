@@ -14,14 +14,14 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from domain.catalog_import import SKU_PATTERN
+from domain.catalog.catalog_import import SKU_PATTERN
 from domain.errors import StaleAction
-from domain.orders import NUMBER_ALPHABET, NUMBER_LENGTH
+from domain.ordering.orders import NUMBER_ALPHABET, NUMBER_LENGTH
 from domain.validation import MAX_QUANTITY
 
 # Far past any shop's catalog or order list: a million orders are 100,000 queue pages of 10.
 MAX_PAGE = 999_999
-MAX_SCORE = 10  # the survey's 0–10 scale (domain/surveys.py)
+MAX_SCORE = 10  # the survey's 0–10 scale (domain/schedule/surveys.py)
 
 
 class BadCallback(StaleAction):
@@ -134,5 +134,5 @@ Score = Annotated[int, Digits(0, MAX_SCORE)]
 OrderNumber = Annotated[str, Text(f"[{re.escape(NUMBER_ALPHABET)}]{{{NUMBER_LENGTH}}}")]
 Sku = Annotated[str, Text(SKU_PATTERN.pattern)]
 CategoryKey = Annotated[str, Text("[0-9a-f]{8}")]  # category_key()
-CourierCode = Annotated[str, Text("[a-z0-9_]{1,12}")]  # domain.couriers.Courier.code
+CourierCode = Annotated[str, Text("[a-z0-9_]{1,12}")]  # domain.fulfilment.couriers.Courier.code
 ShippingCode = Annotated[str, Text("[a-z0-9_]{1,20}")]  # domain.models.ShippingOption.code

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from domain import cart as carts
 from domain.errors import DomainError, NotFound, StaleAction
+from domain.ordering import cart as carts
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
 from handlers.keyboards import customer as kb

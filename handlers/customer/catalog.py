@@ -7,10 +7,10 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from domain import cart as carts
-from domain import catalog
+from domain.catalog import catalog
 from domain.errors import DomainError, NotFound, StaleAction
 from domain.models import Product
+from domain.ordering import cart as carts
 from handlers import callbacks as cb
 from handlers.common import Context, Screen, log
 from handlers.keyboards import customer as kb

@@ -27,9 +27,9 @@ from telegram.ext import (
     filters,
 )
 
-from domain import cart as carts
-from domain import orders as order_service
 from domain.errors import InvalidInput
+from domain.ordering import cart as carts
+from domain.ordering import orders as order_service
 from domain.validation import normalize_phone, validate_address, validate_name, validate_note
 from handlers import callbacks as cb
 from handlers.common import Context, Screen

@@ -8,8 +8,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from domain import orders as order_service
 from domain.errors import AlreadyPlaced, EmptyCart, OutOfStock, StaleAction
+from domain.ordering import orders as order_service
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
 from handlers.customer.checkout_steps import (

@@ -9,10 +9,10 @@ from typing import Any
 from telegram import ReplyKeyboardRemove
 from telegram.ext import ConversationHandler
 
-from domain import cart as carts
-from domain import orders as order_service
 from domain.errors import AlreadyPlaced, EmptyCart
 from domain.models import CheckoutDetails, PaymentMethod
+from domain.ordering import cart as carts
+from domain.ordering import orders as order_service
 from handlers.common import Context, Screen
 from handlers.customer.quantity import SKU
 from handlers.keyboards import customer as kb

@@ -6,8 +6,8 @@ import math
 
 from telegram import Update
 
-from domain.delivery_checks import answer_check
 from domain.errors import DomainError
+from domain.schedule.delivery_checks import answer_check
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
 from handlers.keyboards import follow_up as kb

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from domain import catalog
+from domain.catalog import catalog
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
 from handlers.customer.catalog import show_categories, show_product

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from domain import order_reads
-from domain import orders as order_service
 from domain.errors import DomainError, NotFound
-from domain.timeline import Audience
+from domain.ordering import order_reads
+from domain.ordering import orders as order_service
+from domain.ordering.timeline import Audience
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
 from handlers.keyboards import customer as kb

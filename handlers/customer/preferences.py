@@ -10,7 +10,7 @@ from typing import cast
 from telegram import Update
 
 from domain.customers import set_language
-from domain.preferences import Topic, get_preferences, set_preference
+from domain.schedule.preferences import Topic, get_preferences, set_preference
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
 from handlers.keyboards import customer as kb

@@ -7,9 +7,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from domain import cart as carts
-from domain import catalog
+from domain.catalog import catalog
 from domain.errors import DomainError, InvalidInput, OffSale
+from domain.ordering import cart as carts
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
 from handlers.keyboards import customer as kb

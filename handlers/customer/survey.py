@@ -19,8 +19,8 @@ from telegram.ext import (
     filters,
 )
 
-from domain import surveys
 from domain.errors import DomainError, InvalidInput, NotFound
+from domain.schedule import surveys
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
 from handlers.customer import menu

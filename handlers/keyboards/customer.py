@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from domain import lifecycle
-from domain.catalog import Page
+from domain.catalog.catalog import Page
 from domain.models import Cart, CartLine, Order, PaymentMethod, Product, ShippingOption, Status
+from domain.ordering import lifecycle
 from domain.validation import MAX_QUANTITY
 from handlers import callbacks as cb
 from handlers.keyboards.base import Rows, button

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from domain.couriers import Courier
+from domain.fulfilment.couriers import Courier
+from domain.fulfilment.worklist import QueuePage, stage_key
 from domain.models import Order
-from domain.staff_actions import allowed_actions
-from domain.worklist import QueuePage, stage_key
+from domain.ordering.staff_actions import allowed_actions
 from handlers import callbacks as cb
 from handlers.keyboards.base import Rows, button
 from messages import Messages

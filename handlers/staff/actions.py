@@ -11,12 +11,12 @@ from enum import Enum
 
 from telegram import Update
 
-from domain import prompts
 from domain.actors import Actor
 from domain.dedupe import MessageKey
 from domain.errors import DomainError, InvalidInput, StaleAction
-from domain.fulfilment import OrderDesk, Result
-from domain.staff_actions import TARGET, Action
+from domain.fulfilment import prompts
+from domain.fulfilment.desk import OrderDesk, Result
+from domain.ordering.staff_actions import TARGET, Action
 from handlers.common import Context
 from handlers.keyboards import staff as kb
 from handlers.staff.cards import ask, order_actions, set_markup, toast_done

@@ -8,12 +8,12 @@ from telegram import ForceReply, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from domain import prompts
 from domain.errors import NotFound
-from domain.fulfilment import Result
-from domain.invoices import Invoice
+from domain.fulfilment import prompts
+from domain.fulfilment.desk import Result
+from domain.fulfilment.invoices import Invoice
 from domain.models import Order
-from domain.staff_actions import Action
+from domain.ordering.staff_actions import Action
 from handlers.keyboards import staff as kb
 from handlers.staff.desk import Desk, log
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from domain import search, stock, worklist
+from domain.catalog import stock
 from domain.errors import DomainError, InvalidInput
+from domain.fulfilment import search, worklist
 from handlers import callbacks as cb
 from handlers.common import Context
 from handlers.keyboards import staff as kb

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from domain import prompts
 from domain.errors import AlreadyDone, DomainError, InvalidInput, StaleAction, TransitionNotAllowed
-from domain.staff_actions import Action
+from domain.fulfilment import prompts
+from domain.ordering.staff_actions import Action
 from handlers import callbacks as cb
 from handlers.common import Context
 from handlers.pressed import button

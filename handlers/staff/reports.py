@@ -8,8 +8,8 @@ from datetime import timedelta
 from telegram import Update
 from telegram.constants import ParseMode
 
-from domain import surveys
 from domain.errors import DomainError
+from domain.schedule import surveys
 from handlers.common import Context
 
 

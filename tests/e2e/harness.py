@@ -10,7 +10,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.settings import Settings
-from domain.catalog_import import import_catalog
+from domain.catalog.catalog_import import import_catalog
 from domain.clock import Clock, utc_now
 from domain.store import Store
 from tests.fakebotapi import FakeBotApi, FakeChat, FakeMessage

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from domain import orders
+from domain.ordering import orders
 from domain.store import Store
 from tests.e2e.harness import RunningBot
 from tests.e2e.test_customer_bad_input import fill_cart, text_of

@@ -16,9 +16,9 @@ import pytest
 import pytest_asyncio
 
 from bot import retries
-from domain import orders
-from domain.cart import add_to_cart
 from domain.customers import ensure_customer
+from domain.ordering import orders
+from domain.ordering.cart import add_to_cart
 from handlers.customer import checkout
 from tests.e2e.harness import RunningBot, make_settings
 from tests.fakebotapi import DROP, FakeBotApi, FakeMessage, FakeUser

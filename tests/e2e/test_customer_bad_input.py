@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from domain import cart, catalog, customers, order_reads, orders
-from domain.catalog_import import import_catalog
+from domain import customers
+from domain.catalog import catalog
+from domain.catalog.catalog_import import import_catalog
 from domain.models import CheckoutDetails, Order, PaymentMethod, ShippingOption
+from domain.ordering import cart, order_reads, orders
 from tests.e2e.harness import RunningBot, data_starting
 from tests.fakebotapi import FakeMessage, FakeUser
 

@@ -3,7 +3,7 @@ Telegram, including a bot restart in the middle of checkout."""
 
 from __future__ import annotations
 
-from domain import catalog
+from domain.catalog import catalog
 from tests.e2e.harness import RunningBot, button
 from tests.fakebotapi import FakeMessage
 

@@ -7,9 +7,10 @@ import logging
 
 import pytest
 
-from domain import cart, customers, order_reads, orders
-from domain.catalog_import import import_catalog
+from domain import customers
+from domain.catalog.catalog_import import import_catalog
 from domain.models import CheckoutDetails, Order, PaymentMethod, ShippingOption, Status
+from domain.ordering import cart, order_reads, orders
 from tests.e2e.harness import RunningBot
 from tests.fakebotapi import FakeMessage, FakeUser
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from domain import cart as carts
-from domain import orders
-from domain.cart import MAX_LINES
 from domain.models import CheckoutDetails, PaymentMethod, ShippingOption
+from domain.ordering import cart as carts
+from domain.ordering import orders
+from domain.ordering.cart import MAX_LINES
 from domain.validation import ADDRESS_MAX, MAX_PRICE, MAX_QUANTITY, NAME_MAX, NOTE_MAX
 from tests.e2e.harness import RunningBot, make_settings
 from tests.fakebotapi import FakeBotApi, FakeMessage

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pypdf
 import pytest
 
-from domain import order_reads
 from domain.models import PaymentStatus, Status
+from domain.ordering import order_reads
 from tests.e2e.harness import RunningBot
 from tests.fakebotapi import FakeBotApi, FakeMessage, FakeUser
 from tests.fakebotapi.state import SentDocument

@@ -6,16 +6,17 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from domain import cart, customers
+from domain import customers
 from domain.actors import Actor
 from domain.clock import from_db
 from domain.models import CheckoutDetails, Order, PaymentMethod, ShippingOption, Status
-from domain.order_reads import load_order
-from domain.orders import place_order
-from domain.schedule import run_due
-from domain.schedule_policy import Policy
+from domain.ordering import cart
+from domain.ordering.order_reads import load_order
+from domain.ordering.orders import place_order
+from domain.ordering.transitions import apply_transition
+from domain.schedule.passes import run_due
+from domain.schedule.policy import Policy
 from domain.store import Store
-from domain.transitions import apply_transition
 
 STAFF = Actor(777, "Rina")
 SHIP = ShippingOption(code="reg", name="JNE REG", fee=15_000)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from domain.actors import Actor
-from domain.couriers import DEFAULT_COURIERS, CourierBook
-from domain.fulfilment import InvoiceAt, OrderDesk, Policy
-from domain.invoices import Issuer
+from domain.fulfilment.couriers import DEFAULT_COURIERS, CourierBook
+from domain.fulfilment.desk import InvoiceAt, OrderDesk, Policy
+from domain.fulfilment.invoices import Issuer
 from domain.models import Order, PaymentMethod
-from domain.orders import submit_payment_proof
+from domain.ordering.orders import submit_payment_proof
 from domain.store import Store
 from tests.integration.test_checkout import buy
 

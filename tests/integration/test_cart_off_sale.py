@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.cart import add_to_cart, get_cart, set_quantity
-from domain.catalog_import import import_catalog
+from domain.catalog.catalog_import import import_catalog
 from domain.errors import NotFound, OffSale
+from domain.ordering.cart import add_to_cart, get_cart, set_quantity
 from domain.store import Store
 from messages import Messages
 from tests.conftest import make_customer

@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from domain.catalog_import import (
+from domain.catalog.catalog_import import (
     ImportFailed,
     Record,
     import_catalog,

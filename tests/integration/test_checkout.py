@@ -12,8 +12,7 @@ import pytest
 
 from domain import outbox as outbox_module
 from domain.actors import Actor
-from domain.cart import add_to_cart, get_cart
-from domain.catalog_import import import_catalog
+from domain.catalog.catalog_import import import_catalog
 from domain.clock import FrozenClock
 from domain.errors import (
     EmptyCart,
@@ -32,10 +31,11 @@ from domain.models import (
     ShippingOption,
     Status,
 )
-from domain.order_reads import customer_order, customer_orders, load_order, track
-from domain.orders import cancel_by_customer, place_order, submit_payment_proof
+from domain.ordering.cart import add_to_cart, get_cart
+from domain.ordering.order_reads import customer_order, customer_orders, load_order, track
+from domain.ordering.orders import cancel_by_customer, place_order, submit_payment_proof
+from domain.ordering.transitions import apply_transition
 from domain.store import Store
-from domain.transitions import apply_transition
 from messages import Messages
 from tests.conftest import START, CustomerFactory, make_customer
 

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from domain.cart import add_to_cart
 from domain.errors import EmptyCart
-from domain.orders import (
+from domain.ordering.cart import add_to_cart
+from domain.ordering.orders import (
     new_checkout_key,
     place_checkout,
     place_order,

@@ -3,9 +3,9 @@ by the outbox: the order confirmation, their cancellation, the thanks for "recei
 
 from __future__ import annotations
 
-from domain.cart import add_to_cart
 from domain.models import PaymentMethod, Status
-from domain.orders import cancel_by_customer, place_order
+from domain.ordering.cart import add_to_cart
+from domain.ordering.orders import cancel_by_customer, place_order
 from domain.store import Store
 from tests.integration.staff_support import DEWI, flow, placed, shipped
 from tests.integration.test_checkout import SHIP, SITI, details, fill_cart

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain import cart, customers
+from domain import customers
 from domain.clock import FrozenClock
+from domain.ordering import cart
 from domain.store import Store
 from tests.integration.schedule_support import not_before, opt_out, outbox, run
 

@@ -8,10 +8,10 @@ import pytest
 
 from domain.actors import SYSTEM
 from domain.clock import FrozenClock
-from domain.delivery_checks import answer_check
 from domain.errors import AlreadyDone, NotFound
 from domain.models import Order, PaymentMethod, PaymentStatus, Status
-from domain.order_reads import load_order
+from domain.ordering.order_reads import load_order
+from domain.schedule.delivery_checks import answer_check
 from domain.store import Store
 from tests.integration.schedule_support import move, not_before, opt_out, outbox, place, run
 

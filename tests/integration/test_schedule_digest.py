@@ -8,7 +8,7 @@ from pathlib import Path
 
 from domain.clock import FrozenClock
 from domain.models import PaymentMethod, Status
-from domain.orders import cancel_by_customer
+from domain.ordering.orders import cancel_by_customer
 from domain.store import Store
 from tests.integration.schedule_support import move, not_before, outbox, place, run
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from domain.clock import FrozenClock
 from domain.models import PaymentMethod, Status
-from domain.orders import submit_payment_proof
+from domain.ordering.orders import submit_payment_proof
 from domain.store import Store
 from tests.integration.schedule_support import move, not_before, outbox, place, policy, run
 

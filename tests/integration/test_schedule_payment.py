@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from domain.actors import SYSTEM, Actor
 from domain.clock import FrozenClock, from_db
 from domain.models import PaymentMethod, PaymentStatus, Status
-from domain.order_reads import load_order
-from domain.orders import submit_payment_proof
+from domain.ordering.order_reads import load_order
+from domain.ordering.orders import submit_payment_proof
+from domain.ordering.transitions import set_payment_status
 from domain.store import Store
-from domain.transitions import set_payment_status
 from tests.integration.schedule_support import (
     STAFF,
     not_before,

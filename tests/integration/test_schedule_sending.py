@@ -16,14 +16,15 @@ from bot.notices import NoticeKit
 from bot.ratelimit import TelegramRateLimiter
 from bot.sender import OutboxSender
 from bot.settings import Settings, courier_book, policy_from
-from domain import cart, surveys
 from domain.clock import FrozenClock
-from domain.delivery_checks import answer_check
 from domain.models import PaymentMethod, PaymentStatus, Status
-from domain.order_reads import load_order
-from domain.quiet_hours import QuietHours
+from domain.ordering import cart
+from domain.ordering.order_reads import load_order
+from domain.ordering.transitions import set_payment_status
+from domain.schedule import surveys
+from domain.schedule.delivery_checks import answer_check
+from domain.schedule.quiet_hours import QuietHours
 from domain.store import Store
-from domain.transitions import set_payment_status
 from messages import Messages
 from tests.fakebotapi import FakeBotApi, FakeMessage
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401  (fixture)

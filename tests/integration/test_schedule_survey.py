@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from domain import surveys
 from domain.clock import FrozenClock
 from domain.errors import InvalidInput, NotFound
 from domain.models import Order, Status
+from domain.schedule import surveys
+from domain.schedule.surveys import SurveyAnswered, SurveyClosed
 from domain.store import Store
-from domain.surveys import SurveyAnswered, SurveyClosed
 from tests.integration.schedule_support import move, not_before, opt_out, outbox, place, run
 
 WINDOW = timedelta(hours=1)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain import search
 from domain.errors import InvalidInput
+from domain.fulfilment import search
+from domain.fulfilment.search import LIMIT
 from domain.models import Order
-from domain.search import LIMIT
 from domain.store import Store
 from tests.integration.staff_support import DEWI, flow, placed, shipped
 

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from domain import search, worklist
 from domain.errors import AlreadyDone, InvalidInput, NotFound, TransitionNotAllowed
+from domain.fulfilment import search, worklist
 from domain.models import PaymentMethod, PaymentStatus, Status
-from domain.order_reads import track
+from domain.ordering.order_reads import track
 from domain.store import Store
 from tests.integration.staff_support import DEWI, SARI, flow, outbox_kinds, placed, shipped
 

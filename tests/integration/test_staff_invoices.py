@@ -13,7 +13,7 @@ import pytest
 
 from domain.clock import FrozenClock
 from domain.errors import DomainError, InvalidInput
-from domain.invoices import allocate_number, invoice_for_order
+from domain.fulfilment.invoices import allocate_number, invoice_for_order
 from domain.models import Status
 from domain.store import Store
 from tests.conftest import seed_catalog

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from domain import stock
+from domain.catalog import stock
 from domain.dedupe import AlreadyProcessed
 from domain.errors import InvalidInput
 from domain.models import PaymentMethod, Status
-from domain.orders import cancel_by_customer
+from domain.ordering.orders import cancel_by_customer
 from domain.store import Store
 from tests.integration.staff_support import DEWI, SARI, flow, placed, shipped
 from tests.integration.test_checkout import stock_of

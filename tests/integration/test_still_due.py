@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import json
 
-from domain import delivery_checks, nudges, outbox, payment_reminders, surveys
+from domain import outbox
 from domain.clock import FrozenClock
-from domain.delivery_checks import answer_check
 from domain.models import PaymentMethod, Status
-from domain.order_reads import load_order
-from domain.orders import submit_payment_proof
+from domain.ordering.order_reads import load_order
+from domain.ordering.orders import submit_payment_proof
+from domain.ordering.transitions import apply_transition
 from domain.outbox import Kind
+from domain.schedule import delivery_checks, nudges, payment_reminders, surveys
+from domain.schedule.delivery_checks import answer_check
 from domain.store import Store
-from domain.transitions import apply_transition
 from tests.integration.schedule_support import STAFF, move, place, policy, run
 from tests.integration.schedule_support import outbox as queued
 

@@ -12,9 +12,9 @@ import pytest
 from domain.actors import Actor
 from domain.errors import AlreadyDone, StaleAction, TransitionNotAllowed
 from domain.models import Order, PaymentStatus, Status
-from domain.order_reads import load_order
+from domain.ordering.order_reads import load_order
+from domain.ordering.transitions import apply_transition, set_payment_status
 from domain.store import Store
-from domain.transitions import apply_transition, set_payment_status
 from tests.integration.test_checkout import buy, snapshot, stock_of
 from tests.unit.test_lifecycle import ALLOWED, PAYMENT_ALLOWED
 

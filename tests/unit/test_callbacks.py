@@ -8,7 +8,7 @@ from typing import Annotated
 import pytest
 
 from bot.settings import Settings
-from domain.couriers import DEFAULT_COURIERS, Courier
+from domain.fulfilment.couriers import DEFAULT_COURIERS, Courier
 from domain.models import ShippingOption
 from domain.validation import MAX_QUANTITY
 from handlers import callbacks as cb

@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from domain.catalog import get_product
-from domain.catalog_import import (
+from domain.catalog.catalog import get_product
+from domain.catalog.catalog_import import (
     ImportFailed,
     ImportResult,
     import_catalog,

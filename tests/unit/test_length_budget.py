@@ -12,9 +12,9 @@ from jinja2 import nodes
 
 from bot.notices.orders import CARD_RECENT_EVENTS
 from bot.settings import BankAccount
-from domain.invoices import Invoice
+from domain.fulfilment.invoices import Invoice
 from domain.models import Cart, CheckoutDetails, Order, PaymentStatus, Status
-from domain.timeline import Audience, events_for
+from domain.ordering.timeline import Audience, events_for
 from handlers.common import plain
 from handlers.customer.orders import CUSTOMER_RECENT_EVENTS
 from messages import Messages, budget

@@ -22,7 +22,7 @@ from markupsafe import escape
 import messages
 from bot.settings import BankAccount
 from domain import errors as domain_errors
-from domain.catalog import Page
+from domain.catalog.catalog import Page
 from domain.models import (
     Cart,
     CartLine,
@@ -36,7 +36,7 @@ from domain.models import (
     ShippingOption,
     Status,
 )
-from domain.timeline import Audience, for_audience
+from domain.ordering.timeline import Audience, for_audience
 from messages import Messages
 from messages.formatting import clock_time, rupiah, shorten, when
 from tests.fakebotapi import parse_html
@@ -585,7 +585,13 @@ def test_error_sentences_escape_what_was_typed(msgs: Messages) -> None:
 
 
 # Domain modules whose errors reach customers (the staff workflow has its own messages).
-CUSTOMER_FACING_MODULES = ("validation", "cart", "orders", "customers", "catalog")
+CUSTOMER_FACING_MODULES = (
+    "validation",
+    "ordering/cart",
+    "ordering/orders",
+    "customers",
+    "catalog/catalog",
+)
 
 
 def test_every_domain_error_code_has_a_sentence() -> None:

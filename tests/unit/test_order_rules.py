@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain import lifecycle
 from domain.models import (
     EventKind,
     Order,
@@ -16,6 +15,7 @@ from domain.models import (
     PaymentStatus,
     Status,
 )
+from domain.ordering import lifecycle
 
 T0 = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.errors import InvalidInput
-from domain.surveys import classify, nps_of, parse_period
+from domain.schedule.surveys import classify, nps_of, parse_period
 
 JKT = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)

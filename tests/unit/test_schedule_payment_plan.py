@@ -6,9 +6,9 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.payment_reminders import payment_plan
-from domain.quiet_hours import EVENING_MARGIN, QuietHours
-from domain.schedule_policy import Policy
+from domain.schedule.payment_reminders import payment_plan
+from domain.schedule.policy import Policy
+from domain.schedule.quiet_hours import EVENING_MARGIN, QuietHours
 
 JKT = ZoneInfo("Asia/Jakarta")
 POLICY = Policy()

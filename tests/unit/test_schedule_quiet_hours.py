@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.quiet_hours import EVENING_MARGIN, QuietHours, parse_clock, parse_window
+from domain.schedule.quiet_hours import EVENING_MARGIN, QuietHours, parse_clock, parse_window
 
 JKT = ZoneInfo("Asia/Jakarta")
 NIGHT = QuietHours(time(21), time(8), JKT)

@@ -12,8 +12,8 @@ import pytest
 from markupsafe import escape
 
 from domain.models import Status
-from domain.preferences import Preferences
-from domain.surveys import nps_of
+from domain.schedule.preferences import Preferences
+from domain.schedule.surveys import nps_of
 from messages import Messages
 from tests.fakebotapi import parse_html
 from tests.unit.test_messages import (

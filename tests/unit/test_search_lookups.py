@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain import search
+from domain.fulfilment import search
 
 
 def test_a_name_is_a_few_trigrams_and_a_like_check() -> None:

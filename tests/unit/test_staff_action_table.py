@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from domain.actors import Actor
-from domain.staff_actions import Action
+from domain.ordering.staff_actions import Action
 from handlers.staff import register as staff
 from handlers.staff.actions import ACTIONS, Needs, Request
 

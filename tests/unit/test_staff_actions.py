@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain import lifecycle
 from domain.models import Status
-from domain.staff_actions import INVOICEABLE, TARGET, Action, allowed_actions
+from domain.ordering import lifecycle
+from domain.ordering.staff_actions import INVOICEABLE, TARGET, Action, allowed_actions
 
 EXPECTED = {
     Status.PLACED: (Action.VERIFY, Action.REJECT, Action.CANCEL, Action.NOTE),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from domain.couriers import DEFAULT_COURIERS, Courier, CourierBook, validate_tracking
 from domain.errors import InvalidInput
+from domain.fulfilment.couriers import DEFAULT_COURIERS, Courier, CourierBook, validate_tracking
 
 BOOK = CourierBook(DEFAULT_COURIERS)
 

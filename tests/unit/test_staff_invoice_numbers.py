@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.invoices import format_number, period_of
+from domain.fulfilment.invoices import format_number, period_of
 
 FORMAT = re.compile(r"^INV/\d{4}/(0[1-9]|1[0-2])/\d{4,}$")
 

@@ -10,9 +10,11 @@ import pypdf
 import pytest
 
 from bot.notices.orders import CARD_RECENT_EVENTS
-from domain.couriers import DEFAULT_COURIERS
+from domain.catalog.stock import Movement, Restocked
 from domain.errors import AlreadyDone, TransitionNotAllowed
-from domain.invoices import Invoice, InvoiceContent, InvoiceLine
+from domain.fulfilment.couriers import DEFAULT_COURIERS
+from domain.fulfilment.invoices import Invoice, InvoiceContent, InvoiceLine
+from domain.fulfilment.worklist import OPEN, QueueItem, QueuePage
 from domain.models import (
     Order,
     OrderEvent,
@@ -22,9 +24,7 @@ from domain.models import (
     Product,
     Status,
 )
-from domain.stock import Movement, Restocked
-from domain.timeline import Audience
-from domain.worklist import OPEN, QueueItem, QueuePage
+from domain.ordering.timeline import Audience
 from handlers.common import plain
 from handlers.keyboards import staff as kb
 from messages import Messages

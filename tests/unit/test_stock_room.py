@@ -1,6 +1,6 @@
-"""Stock moves in one room: no domain module but domain/stock.py changes products.stock or
+"""Stock moves in one room: no domain module but domain/catalog/stock.py changes products.stock or
 products.reserved (reserve, release, take off the shelf, restock). Its SQL lives in the products
-repository (domain/store/products.py), and among the services only domain/stock.py calls the
+repository (domain/store/products.py), and among the services only domain/catalog/stock.py calls the
 repository's movers. The catalog import's upsert states what is on hand from the shop's own
 file; it is not a movement and is not matched."""
 
@@ -58,4 +58,4 @@ def test_only_domain_stock_moves_stock() -> None:
         if path.parent != DOMAIN / "store"
         and _mover_calls(ast.parse(path.read_text(encoding="utf-8")))
     }
-    assert callers == {"domain/stock.py"}
+    assert callers == {"domain/catalog/stock.py"}

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 import domain
-from domain import timeline
 from domain.actors import Actor
 from domain.models import (
     STORED_EVENT_KINDS,
@@ -24,9 +23,10 @@ from domain.models import (
     PaymentStatus,
     Status,
 )
+from domain.ordering import timeline
+from domain.ordering.timeline import AUDIENCE, Audience, customer_timeline, events_for, for_customer
+from domain.ordering.transitions import record_event
 from domain.store import Store
-from domain.timeline import AUDIENCE, Audience, customer_timeline, events_for, for_customer
-from domain.transitions import record_event
 from messages import Messages
 from tests.fakebotapi import parse_html
 from tests.unit import test_messages, test_schedule_templates
@@ -60,7 +60,7 @@ def test_the_store_holds_only_kinds_the_table_knows() -> None:
 
 def _record_event_kinds() -> list[tuple[str, ast.expr]]:
     calls = []
-    for path in sorted(DOMAIN.glob("*.py")):
+    for path in sorted(DOMAIN.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "record_event":
                 kind = next((k.value for k in node.keywords if k.arg == "kind"), None)

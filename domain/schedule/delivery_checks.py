@@ -14,13 +14,13 @@ from typing import Literal
 from domain.actors import SYSTEM, Actor
 from domain.errors import AlreadyDone, NotFound
 from domain.models import Order, Status
-from domain.order_reads import customer_order, load_order
+from domain.ordering.order_reads import customer_order, load_order
+from domain.ordering.transitions import mark_delivered
 from domain.outbox import Kind
-from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
+from domain.schedule.policy import Policy, enqueue_customer, enqueue_staff
 from domain.store import Connection, Store
 from domain.store import delivery_checks as check_rows
 from domain.store.delivery_checks import CheckDue
-from domain.transitions import mark_delivered
 
 Answer = Literal["received", "not_yet", "problem"]
 ANSWERS: tuple[Answer, ...] = ("received", "not_yet", "problem")

@@ -18,7 +18,7 @@ from typing import Any
 
 from domain import dedupe, outbox
 from domain.actors import Actor
-from domain.catalog import product_from_row
+from domain.catalog.catalog import product_from_row
 from domain.clock import from_db
 from domain.errors import InvalidInput, OffSale, OutOfStock
 from domain.models import Product

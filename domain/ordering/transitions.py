@@ -3,7 +3,8 @@
 Every change of an order's status or payment status goes through here, inside the caller's
 write transaction, so the change and all it triggers are written together or not at all:
 - `apply_transition`: the status (compare-and-set on the status read), its timeline event,
-  the stock it moves (domain/stock.py), the staff card's redraw and the customer's notice;
+  the stock it moves (domain/catalog/stock.py), the staff card's redraw and the customer's
+  notice;
 - `set_payment_status`, `mark_delivered` (a delivered COD order is paid by then);
 - `already_done` / `expect`: who got there first, for "already verified by X at HH:MM";
 - the outbox helpers that queue the card and the customer's messages.
@@ -14,8 +15,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from domain import lifecycle, outbox, stock, timeline
+from domain import outbox
 from domain.actors import Actor
+from domain.catalog import stock
 from domain.clock import from_db
 from domain.errors import AlreadyDone, NotFound, StaleAction, TransitionNotAllowed
 from domain.models import (
@@ -27,8 +29,9 @@ from domain.models import (
     PaymentStatus,
     Status,
 )
+from domain.ordering import lifecycle, timeline
+from domain.ordering.staff_actions import allowed_actions
 from domain.outbox import Kind
-from domain.staff_actions import allowed_actions
 from domain.store import Connection
 from domain.store import orders as order_rows
 
@@ -43,7 +46,7 @@ async def record_event(
     to_status: str | None,
     note: str | None,
 ) -> None:
-    """One entry on the order's timeline. Its audience is AUDIENCE[kind] (domain/timeline.py)."""
+    """One entry on the order's timeline. Its audience is AUDIENCE[kind] (ordering/timeline.py)."""
     if kind not in STORED_EVENT_KINDS:
         raise ValueError(f"not a stored event kind: {kind!r}")
     await order_rows.add_event(

@@ -7,10 +7,10 @@ an FTS5 trigram table).
 
 from __future__ import annotations
 
-from domain.couriers import normalize_tracking
 from domain.errors import InvalidInput
+from domain.fulfilment.couriers import normalize_tracking
 from domain.models import Order
-from domain.order_reads import load_order, normalize_number
+from domain.ordering.order_reads import load_order, normalize_number
 from domain.store import Store
 from domain.store import search as order_index
 from domain.store.search import MAX_TRIGRAMS, Lookup, lookups

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.outbox import Kind
-from domain.schedule_policy import Policy, enqueue_staff
+from domain.schedule.policy import Policy, enqueue_staff
 from domain.store import Connection, Store
 from domain.store import reports as report_rows
 

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 from domain.actors import SYSTEM
 from domain.clock import from_db, to_db
 from domain.models import Order, PaymentMethod, PaymentStatus, Status
-from domain.order_reads import load_order
+from domain.ordering.order_reads import load_order
+from domain.ordering.transitions import apply_transition
 from domain.outbox import Kind
-from domain.quiet_hours import EVENING_MARGIN
-from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
+from domain.schedule.policy import Policy, enqueue_customer, enqueue_staff
+from domain.schedule.quiet_hours import EVENING_MARGIN
 from domain.store import Connection, Store
 from domain.store import schedule as schedule_rows
 from domain.store.schedule import AwaitingPayment
-from domain.transitions import apply_transition
 
 # The first reminder is dropped when the last one would follow it this closely (say, both
 # held to the same morning by quiet hours): one reminder is enough.

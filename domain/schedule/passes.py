@@ -12,8 +12,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from domain import cart_reminders, delivery_checks, digest, nudges, payment_reminders, surveys
-from domain.schedule_policy import Policy
+from domain.schedule import (
+    cart_reminders,
+    delivery_checks,
+    digest,
+    nudges,
+    payment_reminders,
+    surveys,
+)
+from domain.schedule.policy import Policy
 from domain.store import Store
 
 log = logging.getLogger(__name__)

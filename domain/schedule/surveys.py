@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError, InvalidInput, NotFound
-from domain.order_reads import normalize_number
+from domain.ordering.order_reads import normalize_number
 from domain.outbox import Kind
-from domain.schedule_policy import Policy, enqueue_customer, enqueue_staff
+from domain.schedule.policy import Policy, enqueue_customer, enqueue_staff
 from domain.store import Connection, Store
 from domain.store import outbox as outbox_rows
 from domain.store import surveys as survey_rows

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from domain import outbox
 from domain.outbox import Kind
-from domain.quiet_hours import QuietHours
+from domain.schedule.quiet_hours import QuietHours
 from domain.store import Connection
 
 JAKARTA = ZoneInfo("Asia/Jakarta")

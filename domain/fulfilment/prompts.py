@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.staff_actions import Action
+from domain.ordering.staff_actions import Action
 from domain.store import Store
 from domain.store import staff_messages as staff_message_rows
 

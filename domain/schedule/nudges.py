@@ -14,7 +14,7 @@ from typing import Any
 from domain.clock import from_db
 from domain.models import Status
 from domain.outbox import Kind
-from domain.schedule_policy import Policy, enqueue_staff
+from domain.schedule.policy import Policy, enqueue_staff
 from domain.store import Connection, Store
 from domain.store import schedule as schedule_rows
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.outbox import Kind
-from domain.schedule_policy import Policy, enqueue_customer
+from domain.schedule.policy import Policy, enqueue_customer
 from domain.store import Store
 from domain.store import schedule as schedule_rows
 

@@ -1,7 +1,7 @@
 """Orders: placing one from the cart, the customer's own cancel, the transfer receipt.
 
-Reads are in domain/order_reads.py, status changes go through domain/transitions.py and
-stock moves in domain/stock.py.
+Reads are in domain/ordering/order_reads.py, status changes go through
+domain/ordering/transitions.py and stock moves in domain/catalog/stock.py.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain import lifecycle, outbox, stock
+from domain import outbox
 from domain.actors import Actor
+from domain.catalog import stock
 from domain.errors import EmptyCart, InvalidInput, NotFound, StaleAction, TransitionNotAllowed
 from domain.models import (
     CheckoutDetails,
@@ -22,13 +23,9 @@ from domain.models import (
     ShippingOption,
     Status,
 )
-from domain.order_reads import by_checkout_key, customer_order, load_order
-from domain.outbox import Kind
-from domain.store import Connection, Store
-from domain.store import carts as cart_rows
-from domain.store import customers as customer_rows
-from domain.store import orders as order_rows
-from domain.transitions import (
+from domain.ordering import lifecycle
+from domain.ordering.order_reads import by_checkout_key, customer_order, load_order
+from domain.ordering.transitions import (
     apply_transition,
     queue_card,
     queue_customer_message,
@@ -36,6 +33,11 @@ from domain.transitions import (
     record_event,
     set_payment_status,
 )
+from domain.outbox import Kind
+from domain.store import Connection, Store
+from domain.store import carts as cart_rows
+from domain.store import customers as customer_rows
+from domain.store import orders as order_rows
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 NUMBER_LENGTH = 6

@@ -11,19 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from domain import dedupe, invoices
+from domain import dedupe
 from domain.actors import Actor
-from domain.couriers import CourierBook, validate_tracking
 from domain.customers import language_of
 from domain.errors import InvalidInput, NotFound
-from domain.invoices import Invoice, Issuer
+from domain.fulfilment import invoices
+from domain.fulfilment.couriers import CourierBook, validate_tracking
+from domain.fulfilment.invoices import Invoice, Issuer
 from domain.models import EventKind, Order, PaymentMethod, PaymentStatus, Status
-from domain.order_reads import load_order, normalize_number, order_by_number
-from domain.outbox import Kind
-from domain.staff_actions import INVOICEABLE
-from domain.store import Connection, Store
-from domain.store import orders as order_rows
-from domain.transitions import (
+from domain.ordering.order_reads import load_order, normalize_number, order_by_number
+from domain.ordering.staff_actions import INVOICEABLE
+from domain.ordering.transitions import (
     apply_transition,
     expect,
     mark_delivered,
@@ -34,6 +32,9 @@ from domain.transitions import (
     record_event,
     set_payment_status,
 )
+from domain.outbox import Kind
+from domain.store import Connection, Store
+from domain.store import orders as order_rows
 from domain.validation import NOTE_MAX, clean_text
 
 InvoiceAt = Literal["verification", "shipment", "manual"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain import lifecycle
 from domain.models import Status
+from domain.ordering import lifecycle
 
 
 class Action(StrEnum):
