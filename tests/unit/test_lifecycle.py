@@ -1,7 +1,7 @@
 """The lifecycle tables, checked against the rules written out here by hand.
 
-The expected tables are spelled out literally, not derived from domain.ordering.lifecycle, so a change
-to the table in the code shows up here as a failing pair.
+The expected tables are spelled out literally, not derived from domain.ordering.lifecycle, so a
+change to the table in the code shows up here as a failing pair.
 """
 
 from __future__ import annotations
