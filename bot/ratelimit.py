@@ -186,7 +186,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                wait = _retry_seconds(exc)
+                wait = retry_seconds(exc)
                 self.count_429 += 1
                 self.pause(key, wait)
                 if attempt >= retries or wait > self.max_retry_wait:
@@ -214,7 +214,8 @@ def _chat_key(chat_id: object) -> int | str | None:
         return str(chat_id)  # @channelusername: a group-like chat
 
 
-def _retry_seconds(exc: RetryAfter) -> float:
+def retry_seconds(exc: RetryAfter) -> float:
+    """The wait a 429 asks for, in seconds."""
     # PTB keeps a timedelta privately; the public attribute warns while it changes type (22.x).
     value = getattr(exc, "_retry_after", None)
     if isinstance(value, timedelta):

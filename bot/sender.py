@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import JobQueue
 
 from bot.notices import RENDERERS, NoticeKit
+from bot.ratelimit import retry_seconds
 from bot.retries import without_retries
 from domain import outbox
 from domain.outbox import Audience, OutboxMessage
@@ -100,8 +101,7 @@ class OutboxSender:
             with without_retries():
                 sent_id = await render(self.kit, bot, chat_id, message)
         except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            seconds = retry_seconds(exc)
             await outbox.postpone(
                 store, message.id, store.now() + timedelta(seconds=seconds), "429 flood control"
             )

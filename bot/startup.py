@@ -13,10 +13,11 @@ import signal
 import socket
 import ssl
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import timedelta
 
 from telegram import Bot, User
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
+
+from bot.ratelimit import retry_seconds
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,7 @@ async def wait_for_telegram(
         except InvalidToken:
             raise TokenRejected() from None
         except RetryAfter as exc:
-            # PTB keeps a timedelta privately; the public attribute warns while it changes type.
-            wait = getattr(exc, "_retry_after", None)
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else 5.0
+            seconds = retry_seconds(exc)
             log.warning("Telegram Bot API at %s asks to wait; retrying in %g s", url, seconds)
             if await sleep(seconds):
                 return None

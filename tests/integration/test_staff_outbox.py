@@ -100,7 +100,7 @@ async def test_429_waits_retry_after_without_counting_an_attempt(
 ) -> None:
     store = seeded_store
     await verified(store)
-    bot = FakeBot(failures={1001: [RetryAfter(30)]})
+    bot = FakeBot(failures={1001: [RetryAfter(timedelta(seconds=30))]})
     sender = make_sender(store)
     await sender.run(bot)  # type: ignore[arg-type]
     notice = await row(store, "order_placed")  # first in the customer's lane

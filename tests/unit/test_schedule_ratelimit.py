@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -67,7 +68,7 @@ class Api:
     async def __call__(self, chat_id: Any) -> bool:
         self.calls.append((self.vt.now, chat_id))
         if self.flood.get(chat_id):
-            raise RetryAfter(int(self.flood[chat_id].pop(0)))
+            raise RetryAfter(timedelta(seconds=int(self.flood[chat_id].pop(0))))
         if self.latency:
             await self.vt.sleep(self.latency)
         return True
