@@ -129,7 +129,6 @@ def _build_shop(
 ) -> Shop:
     """Each service once, for every update and job of the application's life."""
     couriers = courier_book(settings)
-    invoices = issuer(settings)
     # The sender gets what its renderers need, not the Shop: the Shop only holds its kick.
     schedule = policy_from(settings)
     sender = OutboxSender(NoticeKit(settings, store, messages, couriers, schedule))
@@ -138,8 +137,7 @@ def _build_shop(
         store=store,
         messages=messages,
         couriers=couriers,
-        issuer=invoices,
-        desk=OrderDesk(store, DeskPolicy(couriers, settings.invoice_at, invoices)),
+        desk=OrderDesk(store, DeskPolicy(couriers, settings.invoice_at, issuer(settings))),
         schedule=schedule,
         kick=functools.partial(sender.kick, job_queue),
     )

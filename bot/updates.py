@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
@@ -202,14 +203,8 @@ def build_processor(
     flood_limit: int,
     flood_window: float,
     staff_chat_id: int,
-    clock: Callable[[], float] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> ChatOrderedProcessor:
     """The processor for the bot; flood control off when `flood_limit` is 0."""
-    guard = None
-    if flood_limit > 0:
-        guard = (
-            FloodGuard(flood_limit, flood_window)
-            if clock is None
-            else FloodGuard(flood_limit, flood_window, clock)
-        )
+    guard = FloodGuard(flood_limit, flood_window, clock) if flood_limit > 0 else None
     return ChatOrderedProcessor(max_running, guard=guard, exempt_chats=(staff_chat_id,))

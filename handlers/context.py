@@ -18,7 +18,6 @@ from telegram.ext import CallbackContext, ExtBot
 
 from domain.fulfilment.couriers import CourierBook
 from domain.fulfilment.desk import OrderDesk
-from domain.fulfilment.invoices import Issuer
 from domain.schedule.policy import Policy
 from domain.store import Store
 from messages import Messages
@@ -33,7 +32,6 @@ class Shop:
     store: Store
     messages: Messages
     couriers: CourierBook
-    issuer: Issuer
     desk: OrderDesk  # the staff's use cases (verify, pack, ship, …) with their policy
     schedule: Policy  # the scheduled follow-up's timings, quiet hours and limits
     # Deliver the outbox soon, without waiting for the next periodic run (something was
