@@ -96,9 +96,15 @@ class StaffGroup:
         is not the staff group."""
         if old != self._chat_id or new == old:
             return False
-        async with store.transaction() as db:
-            await rows.add_move(db, old, new, store.now())
+        # Switched before the first await: the update in the old group, the one in the new
+        # group and a failed send may all arrive at once, and only one may announce it.
         self._chat_id = new
+        try:
+            async with store.transaction() as db:
+                await rows.add_move(db, old, new, store.now())
+        except BaseException:
+            self._chat_id = old
+            raise
         return True
 
     # ------------------------------------------------------------ out of the group

@@ -528,6 +528,12 @@ class FakeBotApi:
         """Whether the bot may send to the chat at all, in Telegram's words when not."""
         if chat.id in self._blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user", soft=True)
+        self._check_migrated(chat)
+        self._check_inside(chat)
+        if chat.bot_status == "restricted":
+            raise _bad("not enough rights to send text messages to the chat", soft=True)
+
+    def _check_migrated(self, chat: FakeChat) -> None:
         if chat.migrated_to is not None:
             raise ApiError(
                 400,
@@ -535,9 +541,6 @@ class FakeBotApi:
                 soft=True,
                 migrate_to_chat_id=chat.migrated_to,
             )
-        self._check_inside(chat)
-        if chat.bot_status == "restricted":
-            raise _bad("not enough rights to send text messages to the chat", soft=True)
 
     def _check_inside(self, chat: FakeChat) -> None:
         if chat.bot_inside:
@@ -1163,6 +1166,7 @@ class FakeBotApi:
 
     async def _get_chat(self, p: JSON, request: web.Request) -> JSON:
         chat = self._chat(p)
+        self._check_migrated(chat)
         self._check_inside(chat)
         return chat.full_info()
 
@@ -1231,6 +1235,7 @@ class FakeBotApi:
         chat = self._chat(p)
         user_id = p["user_id"]
         if user_id == self.bot_id:
+            self._check_migrated(chat)
             self._check_inside(chat)
             return self._bot_member(chat)
         user = self.users.get(user_id)
