@@ -1219,6 +1219,7 @@ class FakeBotApi:
                     "can_send_video_notes",
                     "can_send_voice_notes",
                     "can_edit_tag",
+                    "can_react_to_messages",
                 ),
                 False,
             )
