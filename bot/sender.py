@@ -34,6 +34,7 @@ from bot.notices import RENDERERS, NoticeKit
 from bot.notices.registry import in_thread
 from bot.ratelimit import retry_seconds
 from bot.retries import without_retries
+from bot.settings import staff_group
 from domain import customers, outbox
 from domain.outbox import Audience, OutboxMessage
 from domain.staff_group import TOPIC_OF, StaffGroup
@@ -64,7 +65,7 @@ class OutboxSender:
     ) -> None:
         self.kit = kit  # what the renderers need; the sender itself needs the store and chat
         # The staff group now (followed through upgrades); the one the application shares.
-        self.staff = staff or StaffGroup(kit.settings.staff_chat_id, kit.settings.staff_topics)
+        self.staff = staff or staff_group(kit.settings)
         self.on_move = on_move  # says so in the log and the new group
         self._locks: dict[Audience, asyncio.Lock] = {
             "staff": asyncio.Lock(),
