@@ -74,8 +74,12 @@ async def test_an_upgrade_mid_day_moves_cards_notices_and_commands_to_the_new_id
         redrawn = await tg.wait_bot_message(new, has(f"#{first}", "Terverifikasi"))
         assert redrawn.chat.id == NEW_GROUP  # the old card could not be edited: posted anew
 
-        # After a restart the bot still knows where the group is (STAFF_CHAT_ID unchanged).
+        # After a restart the bot still knows where the group is (STAFF_CHAT_ID unchanged),
+        # and says once that the setting is out of date.
+        caplog.clear()
         await shop.restart()
+        stale = [r for r in caplog.records if "moved from STAFF_CHAT_ID" in r.getMessage()]
+        assert len(stale) == 1 and f"Set STAFF_CHAT_ID={NEW_GROUP}" in stale[0].getMessage()
         await tg.send_text(sari, "/queue", chat=new)
         queue = await tg.wait_bot_message(new)
         assert second in text_of(queue)
