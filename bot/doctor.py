@@ -101,8 +101,10 @@ async def _membership(
     posts = can_post(member)
     up.found.append(f"  member: yes ({member.status}); admin: {_yes(admin)}")
     up.found.append(f"  can post: {_yes(posts)}")
-    note = "" if not privacy else " (fine: an admin sees replies)" if admin else ""
-    up.found.append(f"  privacy mode: {'on' if privacy else 'off'}{note}")
+    if not privacy:
+        up.found.append("  privacy mode: off")
+    else:
+        up.found.append("  privacy mode: on" + (" (fine: an admin sees replies)" if admin else ""))
     if not posts:
         up.fixes.append(
             "Let the bot send messages in the staff group (it is restricted): make it an admin"

@@ -248,3 +248,27 @@ def _unreachable(shop: RunningBot, user: FakeUser) -> bool:
     with sqlite3.connect(shop.settings.database_path) as db:
         row = db.execute("SELECT reachable FROM customers WHERE user_id = ?", (user.id,)).fetchone()
     return row is not None and row[0] == 0
+
+
+async def test_turning_topics_on_keeps_working_without_touching_the_settings(
+    fake_tg: FakeBotApi, tmp_path: Path
+) -> None:
+    """Topics on upgrades a basic group to a supergroup forum: the bot follows, posts in
+    General, and answers a command in the topic it came from; STAFF_CHAT_ID is the old id."""
+    tg = fake_tg
+    sari, budi = tg.user(8001, "Sari"), tg.user(7001, "Budi")
+    old = group_with_staff(tg, OLD_GROUP, sari)
+    shop = await started(tg, tmp_path, staff_chat_id=OLD_GROUP)
+    try:
+        forum = tg.enable_topics(await tg.upgrade_to_supergroup(old, NEW_GROUP, by=sari))
+        await tg.wait_bot_message(forum, has("supergrup"))
+        packing = tg.create_topic(forum, "Packing", by=sari)
+        number = await checkout(tg, budi, "KOPI-GAYO-250")
+        card = await tg.wait_bot_message(forum, has(f"#{number}"))
+        assert card.message_thread_id is None  # General
+        await tg.send_text(sari, f"/order {number}", chat=forum, thread=packing)
+        answer = await tg.wait_bot_message(forum, has(number))
+        assert answer.message_thread_id == packing
+        tg.assert_clean()
+    finally:
+        await shop.stop()
