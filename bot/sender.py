@@ -168,7 +168,10 @@ class OutboxSender:
         except ChatMigrated as exc:
             # Only a group is upgraded: the staff group, at its new id from now on.
             if await self.staff.move(store, chat_id, exc.new_chat_id) and self.on_move:
-                await self.on_move(bot, chat_id, exc.new_chat_id)
+                try:
+                    await self.on_move(bot, chat_id, exc.new_chat_id)
+                except Exception:  # saying so must not hold up the messages themselves
+                    log.exception("could not announce the staff group's upgrade")
             return Outcome.AGAIN if self.staff.chat_id != chat_id else Outcome.STOP
         except Forbidden as exc:
             if message.audience == "customer":
