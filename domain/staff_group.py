@@ -131,6 +131,7 @@ class StaffGroup:
             return True
         return False
 
+    @property
     def out_since(self) -> datetime | None:
         return self._out.since if self._out else None
 

@@ -52,7 +52,7 @@ def test_an_error_line_the_first_time_then_once_an_hour() -> None:
     assert group.out("kicked", T0 + timedelta(minutes=1)) is False
     assert group.out("kicked", T0 + timedelta(minutes=59)) is False
     assert group.out("kicked", T0 + timedelta(minutes=60)) is True
-    assert group.out_since() == T0 and group.out_reason == "kicked"
+    assert group.out_since == T0 and group.out_reason == "kicked"
     assert group.back() is True and group.back() is False
     assert group.out("again", T0 + timedelta(hours=2)) is True  # a new outage: said at once
 
