@@ -20,14 +20,16 @@ from bot.notices import NoticeKit, check_complete
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import TelegramRateLimiter
 from bot.sender import OutboxSender
-from bot.settings import Settings, courier_book, issuer, policy_from
+from bot.settings import Settings, courier_book, issuer, policy_from, staff_group
 from bot.updates import SlowDownNote, build_processor
 from domain.clock import Clock, utc_now
 from domain.customers import language_of
 from domain.fulfilment.desk import OrderDesk
 from domain.fulfilment.desk import Policy as DeskPolicy
+from domain.staff_group import StaffGroup
 from domain.store import Store
-from handlers import setup
+from handlers import membership, setup
+from handlers.common import thread_of
 from handlers.context import BotData, Shop, ShopContext
 from handlers.customer import register as customer
 from handlers.staff import register as staff
@@ -72,11 +74,14 @@ def build_application(
     store = Store(settings.database_path, clock)
     messages = Messages(settings.timezone, settings.default_language)
     token = settings.bot_token.get_secret_value()
+    # The staff group's one source of truth: handlers, the flood guard and the sender all
+    # read it, so an upgrade to a supergroup switches everything at once.
+    group = staff_group(settings)
     processor = build_processor(
         settings.concurrent_updates,
         flood_limit=settings.flood_limit,
         flood_window=settings.flood_window_seconds,
-        staff_chat_id=settings.staff_chat_id,
+        staff_chat_id=group,
     )
     app = (
         ApplicationBuilder()
@@ -98,12 +103,13 @@ def build_application(
         .build()
     )
     assert app.job_queue is not None
-    shop = _build_shop(settings, store, messages, app.job_queue, app.bot_data)
+    shop = _build_shop(settings, store, messages, group, app.job_queue, app.bot_data)
     processor.on_burst = SlowDownNote(app.bot, shop)
 
+    membership.register(app)  # the bot's own place in chats, and the staff group's upgrade
     customer.register(app)  # the private chat; its fallbacks come last
     setup.register(app)
-    staff.register(app, settings)
+    staff.register(app, group)
     customer.register_fallbacks(app)
     app.add_handler(TypeHandler(Update, _flush_persistence), group=FLUSH_GROUP)
     app.add_error_handler(_on_error)
@@ -124,6 +130,7 @@ def _build_shop(
     settings: Settings,
     store: Store,
     messages: Messages,
+    group: StaffGroup,
     job_queue: JobQueue,  # type: ignore[type-arg]
     bot_data: AppData,
 ) -> Shop:
@@ -131,7 +138,11 @@ def _build_shop(
     couriers = courier_book(settings)
     # The sender gets what its renderers need, not the Shop: the Shop only holds its kick.
     schedule = policy_from(settings)
-    sender = OutboxSender(NoticeKit(settings, store, messages, couriers, schedule))
+    sender = OutboxSender(
+        NoticeKit(settings, store, messages, couriers, schedule),
+        group,
+        on_move=functools.partial(membership.announce_move, settings=settings, messages=messages),
+    )
     shop = Shop(
         settings=settings,
         store=store,
@@ -139,6 +150,7 @@ def _build_shop(
         couriers=couriers,
         desk=OrderDesk(store, DeskPolicy(couriers, settings.invoice_at, issuer(settings))),
         schedule=schedule,
+        staff=group,
         kick=functools.partial(sender.kick, job_queue),
     )
     bot_data.shop = shop
@@ -149,8 +161,24 @@ def _build_shop(
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     shop: Shop = app.bot_data.shop
     await shop.store.ensure_open()
+    await _load_staff_group(shop)
     await _register_commands(app, shop)
-    await staff.set_commands(app.bot, shop.settings, shop.messages)
+    await staff.set_commands(app.bot, shop.settings, shop.messages, shop.staff.chat_id)
+
+
+async def _load_staff_group(shop: Shop) -> None:
+    """Where the staff group is now: STAFF_CHAT_ID followed through the upgrades kept."""
+    group = shop.staff
+    await group.load(shop.store)
+    if group.moved:
+        log.warning(
+            "the staff group moved from STAFF_CHAT_ID %s to %s (Telegram upgraded it); the"
+            " bot uses %s. Set STAFF_CHAT_ID=%s in .env to match",
+            group.configured,
+            group.chat_id,
+            group.chat_id,
+            group.chat_id,
+        )
 
 
 async def _register_commands(app: Application, shop: Shop) -> None:  # type: ignore[type-arg]
@@ -196,7 +224,7 @@ async def _on_error(update: object, context: object) -> None:
         return
     shop: Shop = context.shop  # type: ignore[attr-defined]
     chat = update.effective_chat
-    if chat.type != "private" and chat.id != shop.settings.staff_chat_id:
+    if chat.type != "private" and chat.id not in shop.staff:
         return  # someone else's group: stay quiet
     try:
         lang = shop.settings.default_language
@@ -205,7 +233,10 @@ async def _on_error(update: object, context: object) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer()
         await context.bot.send_message(  # type: ignore[attr-defined]
-            chat.id, shop.messages.error(lang, "generic"), parse_mode=ParseMode.HTML
+            chat.id,
+            shop.messages.error(lang, "generic"),
+            parse_mode=ParseMode.HTML,
+            message_thread_id=thread_of(update),
         )
     except Exception:  # the chat or the store may be the problem; the log has the cause
         log.debug("could not tell the chat about the error", exc_info=True)

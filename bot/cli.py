@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot; `python -m bot catalog import FILE.csv` loads products."""
+"""`python -m bot` runs the bot; `python -m bot catalog import FILE.csv` loads products;
+`python -m bot doctor` says how the bot stands in the staff group and what to fix."""
 
 from __future__ import annotations
 
@@ -138,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     catalog_sub = catalog.add_subparsers(dest="action", required=True)
     do_import = catalog_sub.add_parser("import", help="create or update products from CSV or .xlsx")
     do_import.add_argument("file", type=Path)
+    sub.add_parser(
+        "doctor", help="the bot's status in the staff group (member, admin, can post, privacy)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "catalog":
@@ -148,4 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     assert isinstance(settings, Settings)
     install_redaction(settings.bot_token.get_secret_value())
+    if args.command == "doctor":
+        return run_doctor(settings)
     return run_bot(settings)
+
+
+def run_doctor(settings: Settings) -> int:
+    from bot import doctor
+
+    setup_logging("WARNING", settings.bot_token.get_secret_value())
+    asyncio.run(check_store(settings.database_path))
+    return asyncio.run(doctor.run(settings))

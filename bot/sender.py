@@ -3,6 +3,8 @@
 Runs as a repeating JobQueue job and is kicked right after a handler queues something.
 Telegram's flood control (429) postpones by `retry_after`; network errors retry with backoff;
 a customer who blocked the bot is marked unreachable and skipped; nothing stops the loop.
+The staff group is followed when Telegram upgrades it (the failed message goes again to the new
+id); while the bot is out of it, staff messages wait in order and are tried once a minute.
 
 The bot's rate limiter paces every send; the sender only keeps it busy: each chat's messages
 go in order, different chats at once, and the staff group (20 a minute) is drained beside
@@ -13,31 +15,64 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from enum import Enum, auto
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import JobQueue
 
 from bot.notices import RENDERERS, NoticeKit
+from bot.notices.registry import in_thread
 from bot.ratelimit import retry_seconds
 from bot.retries import without_retries
-from domain import outbox
+from bot.settings import staff_group
+from domain import customers, outbox
 from domain.outbox import Audience, OutboxMessage
+from domain.staff_group import TOPIC_OF, StaffGroup
+from handlers.membership import went_out
 
 log = logging.getLogger(__name__)
 
 BATCH = 50
 
 
+class Outcome(Enum):
+    NEXT = auto()  # done with this message (sent, skipped, failed for good, or later)
+    STOP = auto()  # the chat cannot take messages now: the rest of its lane waits or goes
+    AGAIN = auto()  # send this message again now (the group moved, or its topic is gone)
+
+
+# Telegram's words when the bot may not post in a group it is still in (demoted, muted).
+NO_RIGHTS = ("not enough rights", "have no rights", "chat_write_forbidden", "chat not found")
+# A forum thread that is not there (deleted, closed, or the group is no forum).
+NO_THREAD = ("thread not found", "topic_closed", "topic_deleted", "topic not found")
+
+Moved = Callable[[Bot, int, int], Awaitable[None]]
+
+
 class OutboxSender:
-    def __init__(self, kit: NoticeKit) -> None:
+    def __init__(
+        self, kit: NoticeKit, staff: StaffGroup | None = None, on_move: Moved | None = None
+    ) -> None:
         self.kit = kit  # what the renderers need; the sender itself needs the store and chat
+        # The staff group now (followed through upgrades); the one the application shares.
+        self.staff = staff or staff_group(kit.settings)
+        self.on_move = on_move  # says so in the log and the new group
         self._locks: dict[Audience, asyncio.Lock] = {
             "staff": asyncio.Lock(),
             "customer": asyncio.Lock(),
         }
         self._again: set[Audience] = set()
+        self._general: set[int] = set()  # staff messages whose topic failed: General instead
 
     async def run(self, bot: Bot) -> int:
         """Send what is due now; returns how many were handled. Each audience drains on its
@@ -66,54 +101,101 @@ class OutboxSender:
     async def _drain(self, bot: Bot, audience: Audience) -> int:
         handled = 0
         while True:
+            if audience == "staff" and not self.staff.may_send(self.kit.store.now()):
+                return handled  # out of the group: the messages wait, in order
             batch = await outbox.due(self.kit.store, limit=BATCH, audience=audience)
             lanes: dict[int, list[OutboxMessage]] = {}
             for message in batch:
                 lanes.setdefault(self._chat_of(message), []).append(message)
-            await asyncio.gather(*(self._deliver_lane(bot, lane) for lane in lanes.values()))
+            done = await asyncio.gather(
+                *(self._deliver_lane(bot, lane) for lane in lanes.values())
+            )
             handled += len(batch)
-            if len(batch) < BATCH:
+            # A staff lane that stopped left its rows pending: the next look would find them.
+            if len(batch) < BATCH or not all(done):
                 return handled
 
-    async def _deliver_lane(self, bot: Bot, lane: list[OutboxMessage]) -> None:
-        """One chat's messages, in order; a customer who blocked the bot ends the lane."""
+    async def _deliver_lane(self, bot: Bot, lane: list[OutboxMessage]) -> bool:
+        """One chat's messages, in order; a customer who blocked the bot, or a staff group
+        the bot cannot post in, ends the lane. False when rows were left pending."""
+        first = lane[0]
+        if first.audience == "customer":
+            assert first.chat_id is not None
+            if not await customers.reachable(self.kit.store, first.chat_id):
+                # Known blocked (my_chat_member or an earlier 403): no send wasted on them.
+                await outbox.mark_unreachable(self.kit.store, first.chat_id, "blocked the bot")
+                return True
         for message in lane:
-            if not await self._deliver(bot, message):
-                return
+            outcome = Outcome.AGAIN
+            for _ in range(3):  # a move and a lost topic at most, then the next run
+                outcome = await self._deliver(bot, message)
+                if outcome is not Outcome.AGAIN:
+                    break
+            if outcome is not Outcome.NEXT:
+                return message.audience == "customer"  # a customer's rest is dropped
+        return True
 
     def _chat_of(self, message: OutboxMessage) -> int:
         if message.audience == "staff":
-            return self.kit.settings.staff_chat_id
+            return self.staff.chat_id
         assert message.chat_id is not None
         return message.chat_id
 
-    async def _deliver(self, bot: Bot, message: OutboxMessage) -> bool:
-        """Send one message and record the outcome; False once the chat is unreachable."""
+    def _thread_of(self, message: OutboxMessage) -> int | None:
+        if message.audience != "staff" or message.id in self._general:
+            return None
+        return self.staff.thread_for(message.kind)
+
+    async def _deliver(self, bot: Bot, message: OutboxMessage) -> Outcome:
+        """Send one message and record the outcome; what the lane does next."""
         store = self.kit.store
         chat_id = self._chat_of(message)
+        thread_id = self._thread_of(message)
         render = RENDERERS.get(message.kind)
         if render is None:
             log.error("outbox %s: no renderer for kind %r", message.id, message.kind)
             await outbox.mark_failed(store, message.id, f"unknown kind {message.kind}")
-            return True
+            return Outcome.NEXT
         try:
             # The outbox retries with its own backoff (and across restarts): not twice.
-            with without_retries():
+            with without_retries(), in_thread(thread_id):
                 sent_id = await render(self.kit, bot, chat_id, message)
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
             await outbox.postpone(
                 store, message.id, store.now() + timedelta(seconds=seconds), "429 flood control"
             )
+        except ChatMigrated as exc:
+            # Only a group is upgraded: the staff group, at its new id from now on.
+            if await self.staff.move(store, chat_id, exc.new_chat_id) and self.on_move:
+                try:
+                    await self.on_move(bot, chat_id, exc.new_chat_id)
+                except Exception:  # saying so must not hold up the messages themselves
+                    log.exception("could not announce the staff group's upgrade")
+            return Outcome.AGAIN if self.staff.chat_id != chat_id else Outcome.STOP
         except Forbidden as exc:
             if message.audience == "customer":
                 log.info("customer %s blocked the bot; marked unreachable", chat_id)
                 await outbox.mark_unreachable(store, chat_id, str(exc))
-                return False
-            else:
-                log.error("cannot post to the staff group %s: %s", chat_id, exc)
-                await outbox.mark_failed(store, message.id, str(exc))
+                return Outcome.STOP
+            return self._staff_out(chat_id, str(exc))
         except BadRequest as exc:
+            text = exc.message.lower()
+            if message.audience == "staff" and thread_id is not None and any(
+                words in text for words in NO_THREAD
+            ):
+                log.warning(
+                    "the staff group's topic %s (thread %s) is gone (%s): %s goes to the"
+                    " General topic; check STAFF_TOPICS",
+                    TOPIC_OF.get(message.kind),
+                    thread_id,
+                    exc.message,
+                    message.kind,
+                )
+                self._general.add(message.id)
+                return Outcome.AGAIN
+            if message.audience == "staff" and any(words in text for words in NO_RIGHTS):
+                return self._staff_out(chat_id, str(exc))
             log.error("outbox %s (%s) refused by Telegram: %s", message.id, message.kind, exc)
             await outbox.mark_failed(store, message.id, str(exc))
         except (NetworkError, TelegramError) as exc:  # includes TimedOut
@@ -131,7 +213,18 @@ class OutboxSender:
             await outbox.mark_failed(store, message.id, "render error")
         else:
             await outbox.mark_sent(store, message.id, sent_id)
-        return True
+            self._general.discard(message.id)
+            if message.audience == "staff" and self.staff.back():
+                log.warning(
+                    "the bot can post in the staff group %s again: sending what waited", chat_id
+                )
+        return Outcome.NEXT
+
+    def _staff_out(self, chat_id: int, reason: str) -> Outcome:
+        """The bot may not post in the staff group: its messages wait (never dropped), tried
+        again every minute, and the log says so once an hour."""
+        went_out(self.staff, chat_id, reason, self.kit.store.now())
+        return Outcome.STOP
 
     def kick(self, job_queue: JobQueue | None) -> None:  # type: ignore[type-arg]
         """Deliver soon, without waiting for the next periodic run (a handler just queued)."""

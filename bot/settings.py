@@ -23,6 +23,7 @@ from domain.fulfilment.invoices import Issuer
 from domain.models import ShippingOption
 from domain.schedule.policy import Policy
 from domain.schedule.quiet_hours import QuietHours, parse_clock, parse_window
+from domain.staff_group import TOPICS, StaffGroup
 
 DEFAULT_SHIPPING = [
     ShippingOption(code="reg", name="JNE REG (2–3 hari)", fee=15_000),
@@ -71,6 +72,8 @@ class Settings(StoreSettings):
     invoice_at: Literal["verification", "shipment", "manual"] = "shipment"
     # Empty: every staff member may change stock; else only these Telegram user ids.
     staff_admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # A forum staff group: topic name → thread id (`orders=12,returns=15`); empty: General.
+    staff_topics: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)
 
     # Outbound limits (Telegram: ~30 msg/s overall, 20 msg/min per group).
     rate_limit_overall_per_second: float = Field(30, gt=0)
@@ -197,6 +200,30 @@ class Settings(StoreSettings):
                 raise ValueError("must be Telegram user ids, e.g. 123456,789012") from None
         return v
 
+    @field_validator("staff_topics", mode="before")
+    @classmethod
+    def _topics(cls, v: object) -> object:
+        """`orders=12,returns=15,reports=18,alerts=20` (or nothing): each name once, a known
+        topic, with a positive thread id."""
+        if not isinstance(v, str):
+            return v
+        topics: dict[str, int] = {}
+        for part in v.replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            name, sep, value = (x.strip() for x in part.partition("="))
+            name = name.lower()
+            if not sep or not value.isdigit() or int(value) < 1:
+                raise ValueError(
+                    f"{part.strip()!r} is not topic=thread id, e.g. orders=12,returns=15"
+                )
+            if name not in TOPICS:
+                raise ValueError(f"unknown topic {name!r} (known: {', '.join(TOPICS)})")
+            if name in topics:
+                raise ValueError(f"topic {name!r} is given twice")
+            topics[name] = int(value)
+        return topics
+
     @field_validator("shipping_options")
     @classmethod
     def _shipping(cls, v: list[ShippingOption]) -> list[ShippingOption]:
@@ -221,6 +248,11 @@ class Settings(StoreSettings):
 
 def courier_book(settings: Settings) -> CourierBook:
     return CourierBook(settings.couriers)
+
+
+def staff_group(settings: Settings) -> StaffGroup:
+    """The staff group starting from STAFF_CHAT_ID (followed through upgrades once loaded)."""
+    return StaffGroup(settings.staff_chat_id, settings.staff_topics)
 
 
 def issuer(settings: Settings) -> Issuer:

@@ -21,7 +21,7 @@ import asyncio
 import logging
 import sys
 import time
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Container
 from typing import Any
 
 from telegram import Bot, Update
@@ -65,7 +65,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         max_running: int,
         *,
         guard: FloodGuard | None = None,
-        exempt_chats: Collection[int] = (),
+        exempt_chats: Container[ChatKey] = (),
         on_burst: Notifier | None = None,
     ) -> None:
         # PTB's own semaphore (max_concurrent_updates) is taken before do_process_update, where
@@ -79,7 +79,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._lanes: dict[ChatKey, _Lane] = {}
         self._active = 0
         self.guard = guard
-        self.exempt_chats = frozenset(exempt_chats)
+        self.exempt_chats = exempt_chats  # asked per update: it may change (an upgrade)
         self.on_burst = on_burst
         self.handled = 0
         self.dropped = 0
@@ -202,9 +202,12 @@ def build_processor(
     *,
     flood_limit: int,
     flood_window: float,
-    staff_chat_id: int,
+    staff_chat_id: int | Container[ChatKey],
     clock: Callable[[], float] = time.monotonic,
 ) -> ChatOrderedProcessor:
-    """The processor for the bot; flood control off when `flood_limit` is 0."""
+    """The processor for the bot; flood control off when `flood_limit` is 0. `staff_chat_id`:
+    the staff group's id, or what says whether a chat is it (the StaffGroup, which follows
+    an upgrade to a supergroup)."""
     guard = FloodGuard(flood_limit, flood_window, clock) if flood_limit > 0 else None
-    return ChatOrderedProcessor(max_running, guard=guard, exempt_chats=(staff_chat_id,))
+    exempt = frozenset({staff_chat_id}) if isinstance(staff_chat_id, int) else staff_chat_id
+    return ChatOrderedProcessor(max_running, guard=guard, exempt_chats=exempt)

@@ -1,10 +1,12 @@
-"""Customers: who talks to the bot in private, their language and last delivery details."""
+"""Customers: who talks to the bot in private, their language and last delivery details, and
+whether the bot can reach them (they may block it, and let it back)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from domain import outbox
 from domain.models import Customer
 from domain.store import Connection, Store, from_row
 from domain.store import customers as customer_rows
@@ -71,3 +73,19 @@ async def language_of(
     db = source.reader if isinstance(source, Store) else source
     language = await customer_rows.language(db, user_id)
     return default if language is None else language
+
+
+async def reachable(store: Store, user_id: int) -> bool:
+    """Whether messages can reach the customer (False once they blocked the bot)."""
+    return await customer_rows.is_reachable(store.reader, user_id)
+
+
+async def blocked_bot(store: Store, user_id: int) -> None:
+    """The customer blocked the bot: what waits for them is dropped, nothing more is tried."""
+    await outbox.mark_unreachable(store, user_id, "blocked the bot")
+
+
+async def unblocked_bot(store: Store, user_id: int) -> bool:
+    """The customer let the bot back in: reachable again. True when they were not."""
+    async with store.transaction() as db:
+        return await customer_rows.mark_reachable(db, user_id, store.now())

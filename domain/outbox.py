@@ -126,6 +126,11 @@ async def counts(store: Store) -> dict[str, int]:
     return await outbox_rows.counts_by_state(store.reader)
 
 
+async def waiting(store: Store, audience: Audience) -> int:
+    """How many messages for this audience wait to be sent (due or not yet)."""
+    return await outbox_rows.pending_count(store.reader, audience)
+
+
 MAX_ATTEMPTS = 8
 
 

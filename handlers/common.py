@@ -124,6 +124,16 @@ class Screen(ChatView):
         return await self.send(text)
 
 
+def thread_of(update: Update) -> int | None:
+    """The forum topic an update came from (a message, or the message of a pressed button),
+    so the answer goes there; None in the General topic and outside forums."""
+    query = update.callback_query
+    message = query.message if query is not None else update.effective_message
+    if message is None or not getattr(message, "is_topic_message", False):
+        return None
+    return getattr(message, "message_thread_id", None)
+
+
 def plain(text: str) -> str:
     """Button answers show no markup: strip our tags, unescape, ≤ 200 characters."""
     out = html_lib.unescape(re.sub(r"<[^>]+>", "", text)).strip()

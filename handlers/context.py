@@ -19,6 +19,7 @@ from telegram.ext import CallbackContext, ExtBot
 from domain.fulfilment.couriers import CourierBook
 from domain.fulfilment.desk import OrderDesk
 from domain.schedule.policy import Policy
+from domain.staff_group import StaffGroup
 from domain.store import Store
 from messages import Messages
 
@@ -34,6 +35,9 @@ class Shop:
     couriers: CourierBook
     desk: OrderDesk  # the staff's use cases (verify, pack, ship, …) with their policy
     schedule: Policy  # the scheduled follow-up's timings, quiet hours and limits
+    # The staff group now (followed through upgrades): `chat_id in shop.staff` says whether
+    # a chat is it. Never read STAFF_CHAT_ID from the settings: it may be out of date.
+    staff: StaffGroup
     # Deliver the outbox soon, without waiting for the next periodic run (something was
     # just queued). The sender itself stays in bot/: handlers only ask it to hurry.
     kick: Callable[[], None]

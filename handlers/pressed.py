@@ -63,7 +63,7 @@ async def out_of_date(update: Update, context: Context, reason: str) -> None:
         chat_id,
         reason,
     )
-    if chat_id is not None and chat_id == context.shop.settings.staff_chat_id:
+    if chat_id is not None and chat_id in context.shop.staff:
         await Desk(update, context).fail(StaleAction())
     else:
         await (await Screen.of(update, context)).fail(StaleAction())

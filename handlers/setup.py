@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CommandHandler, filters
 
-from handlers.common import Context
+from handlers.common import Context, thread_of
 
 
 async def chat_id(update: Update, context: Context) -> None:
@@ -15,9 +15,11 @@ async def chat_id(update: Update, context: Context) -> None:
     assert chat is not None
     text = d.messages.render(
         d.settings.default_language, "setup_chat_id", chat_id=chat.id,
-        is_staff=chat.id == d.settings.staff_chat_id,
+        is_staff=chat.id in d.staff,
     )
-    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+    await context.bot.send_message(
+        chat.id, text, parse_mode=ParseMode.HTML, message_thread_id=thread_of(update)
+    )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

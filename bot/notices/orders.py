@@ -15,6 +15,7 @@ from bot.notices.registry import (
     renderer,
     send_html,
     send_order_notice,
+    thread,
 )
 from domain import outbox
 from domain.catalog.catalog import get_product
@@ -67,7 +68,13 @@ async def order_card(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMess
             # Someone deleted the card: post it afresh rather than lose the order.
         else:
             return order.staff_message_id
-    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    sent = await bot.send_message(
+        chat_id,
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        message_thread_id=thread(),
+    )
     await set_staff_message(kit.store, order.id, sent.message_id)
     return sent.message_id
 
@@ -92,6 +99,7 @@ async def payment_proof(
         caption=caption,
         parse_mode=ParseMode.HTML,
         reply_parameters=reply,
+        message_thread_id=thread(),
     )
     return sent.message_id
 
@@ -208,6 +216,7 @@ async def _send_invoice(
         caption=caption,
         parse_mode=ParseMode.HTML,
         reply_parameters=_under_card(order.staff_message_id) if staff else None,
+        message_thread_id=thread(),
     )
     return sent.message_id
 

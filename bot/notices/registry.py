@@ -9,7 +9,9 @@ gives the complete table; `check_complete` says whether every Kind has its rende
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardMarkup
@@ -48,11 +50,37 @@ class NoticeKit:
         return await language_of(self.store, chat_id, self.settings.default_language)
 
 
+# The forum thread (topic) of the staff message being rendered; None: the General topic or a
+# customer's chat. Set by the sender around each render, so a renderer never routes itself:
+# every send of a renderer passes `message_thread_id=thread()` (send_html does).
+_thread: ContextVar[int | None] = ContextVar("staff_thread", default=None)
+
+
+def thread() -> int | None:
+    """The thread the message being rendered goes to (None: no thread)."""
+    return _thread.get()
+
+
+@contextmanager
+def in_thread(thread_id: int | None) -> Iterator[None]:
+    token = _thread.set(thread_id)
+    try:
+        yield
+    finally:
+        _thread.reset(token)
+
+
 async def send_html(
     bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> int:
-    """Send a rendered (HTML) text; the id of the message sent."""
-    sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    """Send a rendered (HTML) text, in its topic; the id of the message sent."""
+    sent = await bot.send_message(
+        chat_id,
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        message_thread_id=thread(),
+    )
     return sent.message_id
 
 

@@ -89,3 +89,18 @@ async def mark_unreachable(db: Connection, user_id: int, now: datetime) -> None:
         "UPDATE customers SET reachable = 0, updated_at = ? WHERE user_id = ?",
         (to_db(now), user_id),
     )
+
+
+async def mark_reachable(db: Connection, user_id: int, now: datetime) -> bool:
+    """The customer can be reached again (unblocked the bot); False when nothing changed."""
+    cur = await db.execute(
+        "UPDATE customers SET reachable = 1, updated_at = ? WHERE user_id = ? AND reachable = 0",
+        (to_db(now), user_id),
+    )
+    return cur.rowcount == 1
+
+
+async def is_reachable(db: Connection, user_id: int) -> bool:
+    """False only for a known customer who blocked the bot."""
+    row = await fetchone(db, "SELECT reachable FROM customers WHERE user_id = ?", (user_id,))
+    return row is None or bool(row["reachable"])

@@ -156,3 +156,10 @@ async def pending_after(db: Connection, kind: str, order_id: int, after_id: int)
 async def counts_by_state(db: Connection) -> dict[str, int]:
     rows = await fetchall(db, "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
     return {r["state"]: r["n"] for r in rows}
+
+
+async def pending_count(db: Connection, audience: Audience) -> int:
+    row = await fetchone(
+        db, "SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending' AND audience = ?", (audience,)
+    )
+    return row["n"] if row else 0

@@ -115,6 +115,7 @@ async def ask(desk: Desk, order: Order, action: Action, *, courier: str | None =
         parse_mode=ParseMode.HTML,
         reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder[:64]),
         reply_parameters=reply_to,
+        message_thread_id=desk.thread_id,
     )
     await prompts.open_prompt(
         desk.deps.store,

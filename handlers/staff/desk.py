@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 
 from domain.actors import Actor
 from domain.dedupe import MessageKey
-from handlers.common import ChatView, Context
+from handlers.common import ChatView, Context, thread_of
 from handlers.context import Shop
 
 log = logging.getLogger("handlers.staff")
@@ -59,7 +59,12 @@ class Desk(ChatView):
 
     def in_staff_chat(self) -> bool:
         """Messages in the staff group and presses on messages in it; nothing else."""
-        return self.chat_id == self.deps.settings.staff_chat_id
+        return self.chat_id in self.deps.staff
+
+    @property
+    def thread_id(self) -> int | None:
+        """The forum topic asked from: answers go there."""
+        return thread_of(self.update)
 
     def refused(self, what: str) -> None:
         user = self.update.effective_user
@@ -89,7 +94,12 @@ class Desk(ChatView):
             else None
         )
         return await self.context.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=reply
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            reply_parameters=reply,
+            message_thread_id=self.thread_id,
         )
 
     async def button_allowed(self) -> bool:

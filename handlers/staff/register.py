@@ -8,10 +8,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from domain.staff_group import StaffGroup
 from handlers import callbacks as cb
 from handlers.common import Context
 from handlers.staff import actions, lists, orders, reports
@@ -43,9 +44,21 @@ REPORTS: dict[str, Command] = {
 }
 
 
-def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+class InStaffGroup(filters.MessageFilter):
+    """Messages in the staff group as it is now: an upgrade to a supergroup moves the filter
+    to the new id at once, and the old id is refused from then on."""
+
+    def __init__(self, group: StaffGroup) -> None:
+        super().__init__(name="InStaffGroup")
+        self.group = group
+
+    def filter(self, message: Message) -> bool:
+        return message.chat_id in self.group
+
+
+def register(app: Application, group: StaffGroup) -> None:  # type: ignore[type-arg]
     """Before the customer fallbacks: they would answer these as unknown commands."""
-    staff = filters.Chat(chat_id=settings.staff_chat_id)
+    staff = InStaffGroup(group)
     app.add_handlers(
         [
             CommandHandler(name, handler, filters=staff)
@@ -63,14 +76,14 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
     )
 
 
-async def set_commands(bot: Bot, settings: Settings, messages: Messages) -> None:
-    """The staff command menu, shown in the staff group only."""
+async def set_commands(bot: Bot, settings: Settings, messages: Messages, chat_id: int) -> None:
+    """The staff command menu, shown in the staff group (`chat_id`, the group now) only."""
     lang = settings.default_language
     commands = [
         BotCommand(name, messages.button(lang, f"cmd_{name}")) for name in (*COMMANDS, *REPORTS)
     ]
     commands.append(BotCommand("help", messages.button(lang, "cmd_staff_help")))
     try:
-        await bot.set_my_commands(commands, scope=BotCommandScopeChat(settings.staff_chat_id))
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:  # not in the group yet: staff commands still work typed
         log.warning("could not set the staff group's command menu: %s", exc)

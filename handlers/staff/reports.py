@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 
 from domain.errors import DomainError
 from domain.schedule import surveys
-from handlers.common import Context
+from handlers.common import Context, thread_of
 
 
 async def nps_command(update: Update, context: Context) -> None:
@@ -33,4 +33,6 @@ async def nps_command(update: Update, context: Context) -> None:
             since=since.astimezone(d.settings.zone).date().isoformat() if since else None,
             until=last_day.date().isoformat(),
         )
-    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+    await context.bot.send_message(
+        chat.id, text, parse_mode=ParseMode.HTML, message_thread_id=thread_of(update)
+    )

@@ -116,13 +116,20 @@ class ApiError(Exception):
     """An error answer. ``soft`` errors are expected ones, not protocol violations."""
 
     def __init__(
-        self, code: int, description: str, *, soft: bool = False, retry_after: int | None = None
+        self,
+        code: int,
+        description: str,
+        *,
+        soft: bool = False,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
     ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.soft = soft
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
 
 def _bad(description: str, *, soft: bool = False) -> ApiError:
@@ -150,11 +157,15 @@ class FakeBotApi:
         strict_html: bool = True,
         bot_username: str = "fake_test_bot",
         bot_first_name: str = "Fake Test Bot",
+        privacy_mode: bool = True,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
+        # BotFather's /setprivacy: on, the bot sees only commands and replies in groups
+        # (getMe's can_read_all_group_messages is its opposite).
+        self.privacy_mode = privacy_mode
         self.rate_limits = rate_limits
         self.strict_html = strict_html
         self.clock = clock
@@ -320,6 +331,8 @@ class FakeBotApi:
         body: JSON = {"ok": False, "error_code": err.code, "description": err.description}
         if err.retry_after is not None:
             body["parameters"] = {"retry_after": err.retry_after}
+        if err.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": err.migrate_to_chat_id}
         return body
 
     async def _handle_method(self, request: web.Request) -> web.Response:
@@ -512,8 +525,41 @@ class FakeBotApi:
         return chat
 
     def _check_blocked(self, chat: FakeChat) -> None:
+        """Whether the bot may send to the chat at all, in Telegram's words when not."""
         if chat.id in self._blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user", soft=True)
+        self._check_migrated(chat)
+        self._check_inside(chat)
+        if chat.bot_status == "restricted":
+            raise _bad("not enough rights to send text messages to the chat", soft=True)
+
+    def _check_migrated(self, chat: FakeChat) -> None:
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                soft=True,
+                migrate_to_chat_id=chat.migrated_to,
+            )
+
+    def _check_inside(self, chat: FakeChat) -> None:
+        if chat.bot_inside:
+            return
+        kind = "supergroup chat" if chat.type == "supergroup" else "group chat"
+        if chat.bot_status == "kicked":
+            raise ApiError(403, f"Forbidden: bot was kicked from the {kind}", soft=True)
+        raise ApiError(403, f"Forbidden: bot is not a member of the {kind}", soft=True)
+
+    def _thread(self, p: JSON, chat: FakeChat) -> int | None:
+        """The forum topic a message is sent to (message_thread_id), checked like Telegram."""
+        thread = p.get("message_thread_id")
+        if thread is None:
+            return None
+        if chat.is_private or not chat.is_forum or thread not in chat.topics:
+            raise _bad("message thread not found", soft=True)
+        if thread in chat.closed_topics:
+            raise _bad("TOPIC_CLOSED", soft=True)
+        return int(thread)
 
     def _check_rate(self, method: str, chat: FakeChat) -> None:
         if not self.rate_limits or not counts_toward_limits(method):
@@ -766,7 +812,7 @@ class FakeBotApi:
         return {
             **self.bot_user,
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            "can_read_all_group_messages": not self.privacy_mode,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,
@@ -894,11 +940,13 @@ class FakeBotApi:
         inline, keyboard = self._markup(p)
         reply_to = self._reply_target(p, chat)
         self._check_blocked(chat)
+        thread = self._thread(p, chat)
         self._check_rate("sendMessage", chat)
         msg = self._add_message(
             chat,
             self.bot_user,
             True,
+            message_thread_id=thread,
             text=formatted[0],
             entities=formatted[1],
             raw_text=formatted[2],
@@ -920,6 +968,8 @@ class FakeBotApi:
             "reply_keyboard": keyboard,
             "reply_to": reply_to,
         }
+        self._check_blocked(chat)
+        content["message_thread_id"] = self._thread(p, chat)
         if caption is not None:
             content.update(caption=caption[0], caption_entities=caption[1], raw_caption=caption[2])
         return chat, content
@@ -1115,7 +1165,10 @@ class FakeBotApi:
         return stored.to_api()
 
     async def _get_chat(self, p: JSON, request: web.Request) -> JSON:
-        return self._chat(p).full_info()
+        chat = self._chat(p)
+        self._check_migrated(chat)
+        self._check_inside(chat)
+        return chat.full_info()
 
     def _member(self, user: JSON, status: str) -> JSON:
         if status == "creator":
@@ -1148,14 +1201,44 @@ class FakeBotApi:
             return {"status": "administrator", "user": user, **rights}
         if status == "kicked":
             return {"status": "kicked", "user": user, "until_date": 0}
+        if status == "restricted":  # a member that may send nothing
+            rights = dict.fromkeys(
+                (
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_pin_messages",
+                    "can_send_messages",
+                    "can_send_polls",
+                    "can_send_other_messages",
+                    "can_add_web_page_previews",
+                    "can_manage_topics",
+                    "can_send_audios",
+                    "can_send_documents",
+                    "can_send_photos",
+                    "can_send_videos",
+                    "can_send_video_notes",
+                    "can_send_voice_notes",
+                    "can_edit_tag",
+                    "can_react_to_messages",
+                ),
+                False,
+            )
+            return {"status": "restricted", "user": user, "is_member": True, "until_date": 0,
+                    **rights}
         return {"status": status, "user": user}
+
+    def _bot_member(self, chat: FakeChat) -> JSON:
+        if chat.bot_status == "member" and chat.bot_is_admin:
+            return self._member(self.bot_user, "administrator")
+        return self._member(self.bot_user, chat.bot_status)
 
     async def _get_chat_member(self, p: JSON, request: web.Request) -> JSON:
         chat = self._chat(p)
         user_id = p["user_id"]
         if user_id == self.bot_id:
-            status = "administrator" if chat.bot_is_admin else "member"
-            return self._member(self.bot_user, status)
+            self._check_migrated(chat)
+            self._check_inside(chat)
+            return self._bot_member(chat)
         user = self.users.get(user_id)
         if user is None:
             raise _bad("user not found")
@@ -1251,11 +1334,136 @@ class FakeBotApi:
         return chat
 
     def block(self, user: FakeUser | int) -> None:
-        """The user blocks the bot: sends to their chat answer 403."""
+        """The user blocks the bot: sends to their chat answer 403 (silently: see
+        ``block_bot`` for the my_chat_member update Telegram also sends)."""
         self._blocked.add(user if isinstance(user, int) else user.id)
 
     def unblock(self, user: FakeUser | int) -> None:
         self._blocked.discard(user if isinstance(user, int) else user.id)
+
+    async def block_bot(self, user: FakeUser) -> JSON:
+        """The user blocks the bot, as Telegram tells it: a my_chat_member update in their
+        private chat ("member" → "kicked"), and sends to them answer 403."""
+        self.block(user)
+        return await self._my_member(self._chat_of(user), user, "member", "kicked")
+
+    async def unblock_bot(self, user: FakeUser) -> JSON:
+        """The user unblocks the bot (or restarts it): my_chat_member "kicked" → "member"."""
+        self.unblock(user)
+        return await self._my_member(self._chat_of(user), user, "kicked", "member")
+
+    # ------------------------------------------------------------------ test side: groups
+
+    def _bot_state(self, chat: FakeChat) -> str:
+        if chat.bot_status == "member" and chat.bot_is_admin:
+            return "administrator"
+        return chat.bot_status
+
+    async def _my_member(self, chat: FakeChat, by: FakeUser, old: str, new: str) -> JSON:
+        """Push a my_chat_member update: the bot's status in `chat` went `old` → `new`."""
+        payload = {
+            "chat": chat.to_api(),
+            "from": by.to_api(),
+            "date": int(time.time()),
+            "old_chat_member": self._member(self.bot_user, old),
+            "new_chat_member": self._member(self.bot_user, new),
+        }
+        return await self._push_update("my_chat_member", payload, chat)
+
+    async def set_bot_status(
+        self,
+        chat: FakeChat | int,
+        status: str,
+        *,
+        by: FakeUser,
+        admin: bool | None = None,
+        notify: bool = True,
+    ) -> None:
+        """A group admin changes the bot's place: "left" (removed), "kicked" (removed and
+        banned), "restricted" (may not send), "member" (added back; `admin` to promote or
+        demote). Telegram then sends a my_chat_member update (unless `notify` is False: an
+        update the bot never got) and answers sends accordingly."""
+        target = self._chat_of(chat)
+        if status not in ("member", "left", "kicked", "restricted"):
+            raise ValueError(f"unknown bot status {status!r}")
+        before = self._bot_state(target)
+        target.bot_status = status
+        if admin is not None:
+            target.bot_is_admin = admin
+        if notify:
+            await self._my_member(target, by, before, self._bot_state(target))
+
+    async def upgrade_to_supergroup(
+        self,
+        chat: FakeChat | int,
+        new_id: int,
+        *,
+        by: FakeUser,
+        announce: bool = True,
+    ) -> FakeChat:
+        """Telegram upgrades a group to a supergroup (made public, history visible, topics,
+        grown): a new chat `new_id` (-100…) with the same members and bot; the old id answers
+        every send with 400 "group chat was upgraded to a supergroup chat" and
+        parameters.migrate_to_chat_id. With `announce`, the old group gets a message with
+        migrate_to_chat_id and the new one a message with migrate_from_chat_id, as on
+        Telegram. The history stays in the old chat here (the bot posts anew what it cannot
+        edit)."""
+        old = self._chat_of(chat)
+        if old.type != "group" or old.migrated_to is not None:
+            raise ValueError(f"chat {old.id} is not a basic group")
+        if new_id > -(10**12) or new_id in self.chats:
+            raise ValueError("a supergroup id is a new -100… id")
+        new = FakeChat(
+            id=new_id,
+            type="supergroup",
+            title=old.title,
+            bot_is_admin=old.bot_is_admin,
+            bot_status=old.bot_status,
+            members=dict(old.members),
+        )
+        self.chats[new_id] = new
+        old.migrated_to = new_id
+        if announce:
+            moved = self._add_message(
+                old, by.to_api(), False, service={"migrate_to_chat_id": new_id}
+            )
+            await self._push_update("message", moved.to_api(), old)
+            came = self._add_message(
+                new, by.to_api(), False, service={"migrate_from_chat_id": old.id}
+            )
+            await self._push_update("message", came.to_api(), new)
+        return new
+
+    def enable_topics(self, chat: FakeChat | int) -> FakeChat:
+        """Topics on: the supergroup becomes a forum (a basic group is upgraded first, with
+        ``upgrade_to_supergroup``, as Telegram does)."""
+        target = self._chat_of(chat)
+        if target.type != "supergroup":
+            raise ValueError("only a supergroup can be a forum")
+        target.is_forum = True
+        return target
+
+    def create_topic(self, chat: FakeChat | int, name: str, *, by: FakeUser) -> int:
+        """A forum topic; its thread id is the id of its service message, as on Telegram."""
+        target = self._chat_of(chat)
+        if not target.is_forum:
+            raise ValueError("topics need a forum")
+        created = self._add_message(
+            target,
+            by.to_api(),
+            False,
+            service={"forum_topic_created": {"name": name, "icon_color": 7322096}},
+        )
+        target.topics[created.message_id] = name
+        created.message_thread_id = created.message_id
+        return created.message_id
+
+    def close_topic(self, chat: FakeChat | int, thread_id: int) -> None:
+        self._chat_of(chat).closed_topics.add(thread_id)
+
+    def delete_topic(self, chat: FakeChat | int, thread_id: int) -> None:
+        target = self._chat_of(chat)
+        target.topics.pop(thread_id, None)
 
     def _chat_of(self, chat: FakeChat | FakeUser | int) -> FakeChat:
         chat_id = chat if isinstance(chat, int) else chat.id
@@ -1301,9 +1509,14 @@ class FakeBotApi:
         text: str,
         chat: FakeChat | int | None = None,
         reply_to: FakeMessage | Mapping[str, Any] | int | None = None,
+        thread: int | None = None,
     ) -> FakeMessage:
-        """The user sends ``text`` (private chat by default); a leading /command gets its entity."""
+        """The user sends ``text`` (private chat by default; in a forum, in the topic
+        ``thread``, General when None); a leading /command gets its entity."""
         target = self._sender_chat(user, chat)
+        if thread is not None and thread not in target.topics:
+            raise KeyError(f"no topic {thread} in chat {target.id}")
+        replied = self._resolve_reply(target, reply_to)
         entities = None
         match = LEADING_COMMAND_RE.match(text)
         if match:
@@ -1315,7 +1528,9 @@ class FakeBotApi:
             text=text,
             raw_text=text,
             entities=entities,
-            reply_to=self._resolve_reply(target, reply_to),
+            reply_to=replied,
+            # A reply in a forum is in the topic of the message it answers.
+            message_thread_id=thread if replied is None else replied.message_thread_id,
         )
         await self._push_update("message", msg.to_api(), target)
         return msg

@@ -42,6 +42,15 @@ class FakeChat:
     title: str | None = None
     user: FakeUser | None = None
     bot_is_admin: bool = False
+    # The bot's own place in a group: "member" (or admin, see bot_is_admin), "left" (removed),
+    # "kicked" (removed and banned) or "restricted" (a member that may not send messages).
+    bot_status: str = "member"
+    # Upgraded to a supergroup: the new chat id (the old one refuses every message).
+    migrated_to: int | None = None
+    # A forum (topics on): thread id -> topic name; "closed" topics refuse messages.
+    is_forum: bool = False
+    topics: dict[int, str] = field(default_factory=dict)
+    closed_topics: set[int] = field(default_factory=set)
     # user id -> ChatMember status ("creator", "administrator", "member", ...)
     members: dict[int, str] = field(default_factory=dict)
     next_message_id: int = 1
@@ -68,7 +77,13 @@ class FakeChat:
                 out["username"] = self.user.username
         if self.title is not None:
             out["title"] = self.title
+        if self.is_forum:
+            out["is_forum"] = True
         return out
+
+    @property
+    def bot_inside(self) -> bool:
+        return self.is_private or self.bot_status not in ("left", "kicked")
 
     def full_info(self) -> JSON:
         """ChatFullInfo with the fields PTB requires."""
@@ -188,6 +203,10 @@ class FakeMessage:
     contact: JSON | None = None
     reply_to: FakeMessage | None = None
     forward_origin: JSON | None = None
+    # The forum topic the message is in (None: General, or no forum).
+    message_thread_id: int | None = None
+    # Service fields (migrate_to_chat_id, migrate_from_chat_id, ...), as Telegram sends them.
+    service: JSON | None = None
     edit_date: int | None = None
     edit_count: int = 0
     edit_seq: int = 0
@@ -235,6 +254,11 @@ class FakeMessage:
             out["forward_origin"] = self.forward_origin
         if self.edit_date is not None:
             out["edit_date"] = self.edit_date
+        if self.message_thread_id is not None:
+            out["message_thread_id"] = self.message_thread_id
+            out["is_topic_message"] = True
+        if self.service:
+            out.update(self.service)
         if with_reply and self.reply_to is not None:
             out["reply_to_message"] = self.reply_to.to_api(with_reply=False)
         if self.reply_markup and self.reply_markup.get("inline_keyboard"):

@@ -164,13 +164,22 @@ async def test_a_blocked_customer_is_marked_unreachable_and_the_rest_goes_on(
     assert (await states(store)).get("pending", 0) == 0
 
 
-async def test_the_staff_group_refusing_fails_only_that_message(seeded_store: Store) -> None:
+async def test_the_staff_group_refusing_keeps_staff_messages_waiting(
+    seeded_store: Store, clock: FrozenClock
+) -> None:
     store = seeded_store
     await verified(store)
     bot = FakeBot(failures={STAFF_CHAT: [Forbidden("Forbidden: bot was kicked")]})
-    await make_sender(store).run(bot)  # type: ignore[arg-type]
+    sender = make_sender(store)
+    await sender.run(bot)  # type: ignore[arg-type]
     counts = await states(store)
-    assert counts.get("failed") == 1 and counts.get("unreachable", 0) == 0
+    # Never failed, never taken for a blocked customer: the customers' messages went out.
+    assert counts.get("failed", 0) == 0 and counts.get("unreachable", 0) == 0
+    staff = await store.fetchall("SELECT state, attempts FROM outbox WHERE audience = 'staff'")
+    assert staff and {(r["state"], r["attempts"]) for r in staff} == {("pending", 0)}
+    clock.advance(minutes=1)  # the next try: the bot is back, everything goes
+    await sender.run(bot)  # type: ignore[arg-type]
+    assert (await states(store)).get("pending", 0) == 0
 
 
 async def test_a_crash_between_commit_and_send_delivers_after_restart(

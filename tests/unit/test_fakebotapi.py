@@ -685,3 +685,116 @@ async def test_real_ptb_application_long_polls(fake_tg: FakeBotApi) -> None:  # 
         await app.stop()
     assert fake_tg.calls_to("deleteWebhook") and fake_tg.unanswered_callback_queries() == []
     assert fake_tg.soft_errors == []
+
+
+# ---------------------------------------------------------------- the staff group changing
+
+GROUP, SUPERGROUP = -4012345678, -1009876543210
+
+
+@pytest.mark.asyncio
+async def test_an_upgraded_group_answers_with_the_new_id(server: FakeBotApi, api: Api) -> None:
+    alice = server.users[ALICE]
+    server.group(GROUP, "Staf", members=[alice])
+    new = await server.upgrade_to_supergroup(GROUP, SUPERGROUP, by=alice)
+    status, body = await api("sendMessage", chat_id=GROUP, text="hi")
+    assert status == 400
+    assert body["description"] == "Bad Request: group chat was upgraded to a supergroup chat"
+    assert body["parameters"] == {"migrate_to_chat_id": SUPERGROUP}
+    assert new.type == "supergroup" and new.members == {ALICE: "member"}
+    status, _ = await api("sendMessage", chat_id=SUPERGROUP, text="hi")
+    assert status == 200
+    # Both service messages, as Telegram sends them.
+    status, body = await api("getUpdates")
+    service = [u["message"] for u in body["result"]]
+    assert service[0]["chat"]["id"] == GROUP and service[0]["migrate_to_chat_id"] == SUPERGROUP
+    assert service[1]["chat"]["id"] == SUPERGROUP and service[1]["migrate_from_chat_id"] == GROUP
+    assert server.violations == []
+
+
+@pytest.mark.asyncio
+async def test_the_bot_removed_banned_or_muted_is_answered_like_telegram(
+    server: FakeBotApi, api: Api
+) -> None:
+    alice = server.users[ALICE]
+    group = server.group(SUPERGROUP, "Staf", bot_is_admin=True)
+    await server.set_bot_status(group, "left", by=alice)
+    status, body = await api("sendMessage", chat_id=SUPERGROUP, text="hi")
+    assert (status, body["description"]) == (
+        403,
+        "Forbidden: bot is not a member of the supergroup chat",
+    )
+    await server.set_bot_status(group, "kicked", by=alice)
+    _, body = await api("sendMessage", chat_id=SUPERGROUP, text="hi")
+    assert body["description"] == "Forbidden: bot was kicked from the supergroup chat"
+    await server.set_bot_status(group, "restricted", by=alice, admin=False)
+    status, body = await api("sendMessage", chat_id=SUPERGROUP, text="hi")
+    assert status == 400 and "not enough rights" in body["description"]
+    _, body = await api("getChatMember", chat_id=SUPERGROUP, user_id=server.bot_id)
+    assert body["result"]["status"] == "restricted"
+    assert body["result"]["can_send_messages"] is False
+    await server.set_bot_status(group, "member", by=alice, admin=True)
+    status, _ = await api("sendMessage", chat_id=SUPERGROUP, text="hi")
+    assert status == 200
+    _, body = await api("getUpdates")
+    changes = [
+        (u["my_chat_member"]["old_chat_member"]["status"],
+         u["my_chat_member"]["new_chat_member"]["status"])
+        for u in body["result"]
+    ]
+    assert changes == [
+        ("administrator", "left"),
+        ("left", "kicked"),
+        ("kicked", "restricted"),
+        ("restricted", "administrator"),
+    ]
+    assert server.violations == []
+
+
+@pytest.mark.asyncio
+async def test_a_customer_blocking_is_a_my_chat_member_update(
+    server: FakeBotApi, api: Api
+) -> None:
+    alice = server.users[ALICE]
+    await server.block_bot(alice)
+    status, _ = await api("sendMessage", chat_id=ALICE, text="hi")
+    assert status == 403
+    await server.unblock_bot(alice)
+    _, body = await api("getUpdates")
+    assert [u["my_chat_member"]["new_chat_member"]["status"] for u in body["result"]] == [
+        "kicked",
+        "member",
+    ]
+
+
+@pytest.mark.asyncio
+async def test_forum_topics_take_message_thread_id(server: FakeBotApi, api: Api) -> None:
+    alice = server.users[ALICE]
+    forum = server.group(SUPERGROUP, "Staf", bot_is_admin=True)
+    status, body = await api("sendMessage", chat_id=SUPERGROUP, text="x", message_thread_id=5)
+    assert status == 400 and body["description"] == "Bad Request: message thread not found"
+    server.enable_topics(forum)
+    orders = server.create_topic(forum, "Pesanan", by=alice)
+    status, body = await api("sendMessage", chat_id=SUPERGROUP, text="x", message_thread_id=orders)
+    assert status == 200
+    assert body["result"]["message_thread_id"] == orders and body["result"]["is_topic_message"]
+    status, body = await api("sendMessage", chat_id=SUPERGROUP, text="general")
+    assert "message_thread_id" not in body["result"]
+    server.close_topic(forum, orders)
+    status, body = await api("sendMessage", chat_id=SUPERGROUP, text="x", message_thread_id=orders)
+    assert status == 400 and "TOPIC_CLOSED" in body["description"]
+    _, body = await api("getChat", chat_id=SUPERGROUP)
+    assert body["result"]["is_forum"] is True
+    asked = await server.send_text(alice, "/queue", chat=forum, thread=orders)
+    assert asked.to_api()["message_thread_id"] == orders
+    assert server.violations == []
+
+
+@pytest.mark.asyncio
+async def test_get_me_tells_privacy_mode() -> None:
+    for privacy in (True, False):
+        async with FakeBotApi(privacy_mode=privacy) as srv, Bot(
+            srv.token, base_url=srv.base_url
+        ) as bot:
+            me = await bot.get_me()
+            assert me.can_read_all_group_messages is (not privacy)

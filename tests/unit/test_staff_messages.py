@@ -360,3 +360,10 @@ def test_invoice_pdf_for_cod_and_for_many_lines() -> None:
     text = pdf_text(data)
     assert "BELUM DIBAYAR" in text and "Produk 59" in text
     assert len(pypdf.PdfReader(io.BytesIO(data)).pages) >= 2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_upgrade_note_names_the_new_id_for_the_settings(lang: str) -> None:
+    text = M.render(lang, "staff_group_moved", old=-4012345, new=-1004012345)
+    assert "<code>STAFF_CHAT_ID=-1004012345</code>" in text
+    assert "-4012345<" not in text  # the old id is of no use any more
