@@ -89,3 +89,19 @@ async def mark_unreachable(db: Connection, user_id: int, now: datetime) -> None:
         "UPDATE customers SET reachable = 0, updated_at = ? WHERE user_id = ?",
         (to_db(now), user_id),
     )
+
+
+async def add_cod_refusal(db: Connection, user_id: int) -> int:
+    """One more refused COD parcel; the count now."""
+    async with db.execute(
+        "UPDATE customers SET cod_refusals = cod_refusals + 1 WHERE user_id = ?"
+        " RETURNING cod_refusals",
+        (user_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return 0 if row is None else int(row[0])
+
+
+async def cod_refusals(db: Connection, user_id: int) -> int:
+    row = await fetchone(db, "SELECT cod_refusals FROM customers WHERE user_id = ?", (user_id,))
+    return 0 if row is None else int(row["cod_refusals"])

@@ -68,6 +68,7 @@ TEMPLATE_PREFIXES_WITHOUT_BUILDER: tuple[str, ...] = (
     "schedule_",
     "settings_",
     "survey_",
+    "aftersales_",  # rendered in tests/unit/test_aftersales_templates.py
 )
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
@@ -696,7 +697,11 @@ def test_templates_skipped_here_are_rendered_by_their_feature_tests() -> None:
     here = Path(__file__).parent
     feature_tests = "".join(
         (here / name).read_text(encoding="utf-8")
-        for name in ("test_staff_messages.py", "test_schedule_templates.py")
+        for name in (
+            "test_staff_messages.py",
+            "test_schedule_templates.py",
+            "test_aftersales_templates.py",
+        )
     )
 
     def covered(name: str) -> bool:
