@@ -153,6 +153,8 @@ async def open_complaint(
             raise InvalidInput("complaint_not_delivered", number=order.number)
         arrived = delivered_at(order)
         ends = policy.check(reason, arrived, now)
+        if await complaint_rows.open_for_order(db, order.id) is not None:
+            raise InvalidInput("complaint_already_open", number=order.number)
         claimed = _claim(order, lines, await complaint_rows.claimed_before(db, order.id))
         complaint_id = await complaint_rows.insert(
             db, order_id=order.id, user_id=user_id, reason=reason, solution_wanted=solution,
