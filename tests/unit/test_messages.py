@@ -550,6 +550,9 @@ ERROR_ARGS: dict[str, Any] = {
     "tracking": "JNE0123456789",
     "word": "kemarin",
     "length": 350,
+    "bank": "BCA",
+    "lengths": "10",
+    "statuses": "open, approved, resolved",
 }
 # Arguments that must appear in the sentence whenever an error macro takes them.
 ALWAYS_SHOWN = ("number", "name", "available", "requested", "max", "min", "sku")
@@ -592,6 +595,14 @@ CUSTOMER_FACING_MODULES = (
     "ordering/orders",
     "customers",
     "catalog/catalog",
+    "aftersales/complaints",
+    "aftersales/bank",
+    "aftersales/refunds",
+    "aftersales/amounts",
+    "aftersales/inspection",
+    "aftersales/reads",
+    "aftersales/cod",
+    "aftersales/windows",
 )
 
 
