@@ -16,6 +16,7 @@ from domain.aftersales.records import load_complaint
 from domain.aftersales.resolution import resolve_if_done
 from domain.aftersales.timeline import EventKind, record
 from domain.catalog import stock
+from domain.clock import from_db
 from domain.errors import AlreadyDone, InvalidInput, StaleAction
 from domain.store import Store
 from domain.store import complaints as complaint_rows
@@ -47,9 +48,11 @@ async def inspect(
             raise StaleAction(number=complaint.order_number, status=complaint.status)
         if resellable + damaged > line.uninspected:
             if line.uninspected == 0:
+                last = await complaint_rows.last_event(db, complaint.id, EventKind.INSPECTION)
                 raise AlreadyDone(
-                    number=complaint.order_number, status="inspected", actor_name="?",
-                    at=None, complaint_id=complaint.id, sku=sku,
+                    number=complaint.order_number, status="inspected",
+                    actor_name=last["actor_name"] if last else "?",
+                    at=from_db(last["at"]) if last else None, complaint_id=complaint.id, sku=sku,
                 )
             raise InvalidInput(
                 "inspection_quantity_invalid", sku=sku, max=line.uninspected

@@ -259,6 +259,15 @@ async def last_event_to(
     )
 
 
+async def last_event(db: Connection, complaint_id: int, kind: str) -> Row | None:
+    return await fetchone(
+        db,
+        "SELECT * FROM aftersales_events WHERE complaint_id = ? AND kind = ?"
+        " ORDER BY id DESC LIMIT 1",
+        (complaint_id, kind),
+    )
+
+
 # ---------------------------------------------------------------- follow-up shipments
 
 

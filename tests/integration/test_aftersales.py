@@ -164,6 +164,8 @@ async def test_two_staff_inspecting_the_same_line_restock_once(
         losses = [r for r in results if isinstance(r, BaseException)]
         assert len(wins) == 1 and len(losses) == 2
         assert all(isinstance(x, AlreadyDone) for x in losses), losses
+        winner = "Dewi" if results[1] is wins[0] else "Sari"
+        assert {x.context["actor_name"] for x in losses} == {winner}  # who did it is named
         after = await stock_row(one, "KOPI-GAYO")
         assert after == (before[0] + 2, before[1])
         returns = [m for m in await movements(one, "KOPI-GAYO") if m[0] == "return"]
