@@ -94,7 +94,10 @@ order_timeline(store, order_id, Audience); refunds_of_order; parse_status(text) 
 `/returns [status]` (complaint_status_unknown); returns(store, status=None) oldest first
 (default: every open status); waiting_for_staff(store, older_than=24h);
 owing_return_shipment(store, 24h); owing_bank_details(store, 24h); refunds_overdue(store, 48h)
-(digest). credit_notes.by_number / of_period / for_refund; messages/credit_note_pdf.py
+(digest); open_complaints_of(store, user_id) / open_refunds_of(store, user_id) (what a photo,
+tracking number or bank details sent in chat are for, newest first);
+follow_up_by_tracking(store, user_id, tracking) for /track. credit_notes.by_number /
+of_period / for_refund; messages/credit_note_pdf.py
 render_credit_note(note, messages) -> bytes.
 
 Outbox kinds (domain/outbox.py; renderers in bot/notices/aftersales.py, templates

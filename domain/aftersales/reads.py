@@ -10,6 +10,7 @@ from domain.aftersales.models import (
     Complaint,
     ComplaintStatus,
     ComplaintView,
+    FollowUpShipment,
     Refund,
     RefundStatus,
 )
@@ -20,10 +21,12 @@ from domain.aftersales.records import (
     load_complaint,
     refund_from_row,
     refund_of_complaint,
+    shipment_from_row,
     shipment_of_complaint,
 )
 from domain.aftersales.timeline import for_audience
 from domain.errors import InvalidInput
+from domain.fulfilment.couriers import normalize_tracking
 from domain.ordering.timeline import Audience
 from domain.store import Store
 from domain.store import complaints as complaint_rows
@@ -107,6 +110,31 @@ async def returns(
     statuses = (status,) if status is not None else OPEN_STATUSES
     rows = await complaint_rows.by_status(store.reader, statuses, limit)
     return [complaint_from_row(r, await complaint_rows.lines(store.reader, r["id"])) for r in rows]
+
+
+# ---------------------------------------------------------------- the customer's own
+
+
+async def open_complaints_of(store: Store, user_id: int) -> list[Complaint]:
+    """The customer's open complaints, the newest first (what a photo, video or tracking
+    number they send in chat may be for)."""
+    rows = await complaint_rows.open_of_customer(store.reader, user_id)
+    return [complaint_from_row(r, await complaint_rows.lines(store.reader, r["id"])) for r in rows]
+
+
+async def open_refunds_of(store: Store, user_id: int) -> list[Refund]:
+    """The customer's refunds still to pay, the newest first (what bank details are for)."""
+    return [refund_from_row(r) for r in await refund_rows.open_of_customer(store.reader, user_id)]
+
+
+async def follow_up_by_tracking(
+    store: Store, user_id: int, tracking: str
+) -> FollowUpShipment | None:
+    """`/track <resi>` for a follow-up parcel of the customer's (normalised like orders')."""
+    row = await complaint_rows.shipment_by_tracking(
+        store.reader, user_id, normalize_tracking(tracking)
+    )
+    return shipment_from_row(row) if row else None
 
 
 # ---------------------------------------------------------------- what waits

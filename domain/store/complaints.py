@@ -158,6 +158,16 @@ async def inspect_line(
     return cur.rowcount == 1
 
 
+async def open_of_customer(db: Connection, user_id: int) -> list[Row]:
+    """The customer's open complaints, the newest first."""
+    return await fetchall(
+        db,
+        _SELECT + " WHERE c.user_id = ? AND c.status NOT IN ('resolved','rejected')"
+        " ORDER BY c.id DESC",
+        (user_id,),
+    )
+
+
 async def by_status(db: Connection, statuses: Iterable[str], limit: int) -> list[Row]:
     """Complaints in these statuses, the longest waiting first."""
     wanted = list(statuses)
@@ -291,6 +301,16 @@ async def shipment_for_complaint(db: Connection, complaint_id: int) -> Row | Non
 async def shipments_of_order(db: Connection, order_id: int) -> list[Row]:
     return await fetchall(
         db, "SELECT * FROM follow_up_shipments WHERE order_id = ? ORDER BY id", (order_id,)
+    )
+
+
+async def shipment_by_tracking(db: Connection, user_id: int, tracking: str) -> Row | None:
+    """The customer's newest follow-up parcel with this tracking number."""
+    return await fetchone(
+        db,
+        "SELECT s.* FROM follow_up_shipments s JOIN orders o ON o.id = s.order_id"
+        " WHERE o.user_id = ? AND s.tracking_number = ? ORDER BY s.id DESC LIMIT 1",
+        (user_id, tracking),
     )
 
 

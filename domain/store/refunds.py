@@ -24,6 +24,16 @@ async def of_order(db: Connection, order_id: int) -> list[Row]:
     return await fetchall(db, _SELECT + " WHERE r.order_id = ? ORDER BY r.id", (order_id,))
 
 
+async def open_of_customer(db: Connection, user_id: int) -> list[Row]:
+    """The customer's refunds still to pay (awaiting details or ready), the newest first."""
+    return await fetchall(
+        db,
+        _SELECT + " WHERE r.user_id = ? AND r.status IN ('awaiting_details','ready')"
+        " ORDER BY r.id DESC",
+        (user_id,),
+    )
+
+
 async def paid_total(db: Connection, order_id: int) -> int:
     """What was refunded on the order already, or is owed (not cancelled)."""
     row = await fetchone(

@@ -328,6 +328,8 @@ async def test_a_replacement_holds_stock_without_overselling(
         again = await shipments.ship_follow_up(one, COURIERS, c.id, "sicepat", "004123456789",
                                                DEWI)
         assert again == parcel
+        assert await reads.follow_up_by_tracking(one, 1001, "0041 2345 6789") == parcel
+        assert await reads.follow_up_by_tracking(one, 1002, "004123456789") is None
         assert await stock_row(one, "BATIK-M") == (0, 0)
         assert "follow_up_shipped" in await kinds(one, order.id, "customer")
         # The wrong item still has to come back: resolved only after the inspection.
@@ -359,6 +361,9 @@ async def test_lists_and_what_waits(seeded_store: Store, clock: FrozenClock) -> 
     assert len(await reads.refunds_overdue(store)) == 0
     clock.advance(hours=24)
     assert len(await reads.refunds_overdue(store)) == 1
+    assert [c.id for c in await reads.open_complaints_of(store, 1001)] == [first.id]
+    assert [r.complaint_id for r in await reads.open_refunds_of(store, 1001)] == [first.id]
+    assert await reads.open_refunds_of(store, 1002) == []
     found = await reads.complaint_for_order(store, first.order_id)
     assert found is not None and found.id == first.id
     assert PHOTO.file_id in [
