@@ -56,7 +56,10 @@ Staff (complaints.py, inspection.py, shipments.py, refunds.py, cod.py); actor = 
   lines + the shipping fee when the shop was at fault, capped by what is left) -> REFUND_DUE
   (customer: give bank details) + REFUND_STAFF(due). replacement/missing_part: reserves the
   claimed lines' stock now (OutOfStock/OffSale: nothing approved) and a follow-up shipment
-  (reserved). Emits COMPLAINT_STATUS(to=approved, solution), card.
+  (reserved). return_refund / replacement / return_to_sender expect the goods back
+  (Complaint.expects_return), except for not_received. Emits COMPLAINT_STATUS(to=approved,
+  solution), card. Resolution is automatic (resolution.resolve_if_done): return inspected if
+  expected, refund paid/cancelled if owed, follow-up parcel shipped if due.
 - complaints.reject(store, id, actor, reason) / ask_evidence(store, id, actor, what): the text
   is told to the customer (COMPLAINT_STATUS note=...). complaints.note(...): staff only.
 - complaints.set_card_message(store, complaint_id, message_id) (the card renderer stores it).

@@ -168,7 +168,8 @@ class Complaint:
 
     @property
     def expects_return(self) -> bool:
-        return self.solution in RETURN_EXPECTED
+        """The goods come back for inspection (a parcel never received has nothing to send)."""
+        return self.solution in RETURN_EXPECTED and self.reason is not ComplaintReason.NOT_RECEIVED
 
 
 @dataclass(frozen=True, slots=True)

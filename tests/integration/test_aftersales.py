@@ -369,3 +369,20 @@ async def test_lists_and_what_waits(seeded_store: Store, clock: FrozenClock) -> 
     assert PHOTO.file_id in [
         e.file_id for e in (await reads.complaint_view(store, first.id, Audience.STAFF)).evidence
     ]
+
+
+async def test_a_parcel_never_received_is_resent_without_a_return(seeded_store: Store) -> None:
+    store = seeded_store
+    order = await delivered(store, 1001, {"TEH-MELATI": 1})
+    c = await complaints.open_complaint(  # no evidence: nothing to photograph
+        store, ReturnPolicy(), 1001, "Siti", order.number, ComplaintReason.NOT_RECEIVED,
+        Solution.REPLACEMENT, [complaints.ClaimLine("TEH-MELATI", 1)], [],
+    )
+    approved = await complaints.approve(store, c.id, SARI, Solution.REPLACEMENT)
+    assert not approved.expects_return
+    with pytest.raises(StaleAction):
+        await complaints.record_return_shipment(store, COURIERS, c.id, "jne", "CGK1234567890",
+                                                SARI)
+    await shipments.ship_follow_up(store, COURIERS, c.id, "jne", "CGK1234567890", DEWI)
+    assert (await reads.complaint(store, c.id)).status == ComplaintStatus.RESOLVED
+    assert await stock_row(store, "TEH-MELATI") == (8, 0)  # one sent, one resent
