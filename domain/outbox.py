@@ -45,6 +45,18 @@ class Kind(StrEnum):
     SURVEY_DETRACTOR = "survey_detractor"
     STAFF_NUDGE = "staff_nudge"
     DAILY_DIGEST = "daily_digest"
+    # after-sales (domain/aftersales): the customer
+    COMPLAINT_STATUS = "complaint_status"  # received, approved, rejected, more evidence, …
+    REFUND_DUE = "refund_due"  # a refund is owed: give (or reuse) bank details
+    REFUND_PAID = "refund_paid"  # the transfer's proof photo
+    CREDIT_NOTE = "credit_note"  # the credit note's PDF
+    FOLLOW_UP_SHIPPED = "follow_up_shipped"  # replacement / missing part with its tracking
+    AFTERSALES_REMINDER = "aftersales_reminder"  # owes a return shipment or bank details
+    # after-sales: the staff group
+    COMPLAINT_CARD = "complaint_card"  # the complaint's one card, redrawn in place
+    COMPLAINT_EVIDENCE = "complaint_evidence"  # a photo/video under the card
+    REFUND_STAFF = "refund_staff"  # a refund moved on (due, details given, amount, paid)
+    COMPLAINT_NUDGE = "complaint_nudge"  # a complaint or refund waits too long
 
 
 async def enqueue(

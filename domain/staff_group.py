@@ -39,6 +39,10 @@ TOPIC_OF: dict[str, str] = {
     Kind.STAFF_NUDGE: "alerts",
     Kind.PAYMENT_EXPIRED_STAFF: "alerts",
     Kind.LOW_STOCK: "alerts",
+    Kind.COMPLAINT_CARD: "returns",
+    Kind.COMPLAINT_EVIDENCE: "returns",
+    Kind.REFUND_STAFF: "returns",
+    Kind.COMPLAINT_NUDGE: "alerts",
 }
 
 ERROR_EVERY = timedelta(hours=1)  # one ERROR line per this while the bot is out of the group

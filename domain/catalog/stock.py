@@ -4,7 +4,10 @@ and products.reserved (after Saleor's warehouse/management.py).
 - an order placed reserves its lines (`reserve`, compare-and-set on what is available);
 - cancelled or rejected before shipping, it releases them (`release`);
 - shipped, it takes them off the shelf (`take_off_shelf`: on hand and reserved both drop);
-- staff restock by hand (`restock`, with who and how much).
+- staff restock by hand (`restock`, with who and how much);
+- after-sales: a resellable return goes back on the shelf (`return_to_shelf`), a damaged one
+  is written off (`write_off`: recorded, never back on hand), a replacement or missing part is
+  held (`reserve_replacement`) and leaves with its follow-up parcel (`ship_replacement`).
 After each, `check_levels` decides whether the staff group must hear about a product.
 """
 
@@ -172,3 +175,72 @@ async def levels(
 async def movements(store: Store, sku: str, limit: int = 5) -> list[Movement]:
     rows = await product_rows.movements(store.reader, sku, limit)
     return [Movement(from_db(r["at"]), r["delta"], r["stock_after"], r["actor_name"]) for r in rows]
+
+
+# ---------------------------------------------------------------- after-sales
+
+
+async def return_to_shelf(
+    db: Connection, sku: str, quantity: int, actor: Actor, now: datetime, order_id: int
+) -> int:
+    """Resellable returned units back on hand (inside the caller's transaction, which must
+    have claimed them first: see domain/aftersales/inspection.py); the stock after."""
+    after = await product_rows.put_back(db, sku, quantity, now)
+    if after is None:
+        raise InvalidInput("sku_unknown", sku=sku)
+    await product_rows.record_movement(
+        db, sku, quantity, after, "return", actor.id, actor.name, now,
+        quantity=quantity, order_id=order_id,
+    )
+    await check_levels(db, [sku], now)
+    return after
+
+
+async def write_off(
+    db: Connection, sku: str, quantity: int, actor: Actor, now: datetime, order_id: int
+) -> None:
+    """Damaged returned units: recorded as written off, on hand unchanged (they left with the
+    parcel and never come back on the shelf)."""
+    current = await product_rows.stock_of(db, sku)
+    if current is None:
+        raise InvalidInput("sku_unknown", sku=sku)
+    await product_rows.record_movement(
+        db, sku, 0, current, "write_off", actor.id, actor.name, now,
+        quantity=quantity, order_id=order_id,
+    )
+
+
+async def reserve_replacement(db: Connection, lines: Sequence[Line]) -> None:
+    """Hold units for a follow-up parcel like an order's (compare-and-set on what is
+    available); lines carry sku, quantity, name. Raises OutOfStock/OffSale, nothing held."""
+    for line in lines:
+        if not await product_rows.reserve(db, line["sku"], line["quantity"]):
+            row = await product_rows.for_cart(db, line["sku"])
+            if row is not None and not row["active"]:
+                raise OffSale(sku=line["sku"], name=line["name"])
+            raise OutOfStock(
+                sku=line["sku"],
+                name=line["name"],
+                available=max(row["available"], 0) if row is not None else 0,
+                requested=line["quantity"],
+            )
+
+
+async def ship_replacement(
+    db: Connection, lines: Iterable[Line], actor: Actor, now: datetime, order_id: int
+) -> None:
+    """The follow-up parcel left: its held units leave the shelf, each recorded."""
+    items = [(x["sku"], x["quantity"]) for x in lines]
+    await product_rows.take_off_shelf(db, items)
+    for sku, quantity in items:
+        after = await product_rows.stock_of(db, sku)
+        await product_rows.record_movement(
+            db, sku, -quantity, after or 0, "replacement", actor.id, actor.name, now,
+            quantity=quantity, order_id=order_id,
+        )
+    await check_levels(db, [sku for sku, _ in items], now)
+
+
+async def release_replacement(db: Connection, lines: Iterable[Line]) -> None:
+    """A follow-up parcel that will not go: give its held units back."""
+    await release(db, lines)

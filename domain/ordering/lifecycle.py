@@ -30,6 +30,10 @@ CUSTOMER_CANCELLABLE: frozenset[Status] = frozenset({Status.PLACED, Status.VERIF
 # Statuses holding reserved stock: it leaves the shelf with the parcel.
 HOLDS_RESERVATION: frozenset[Status] = AWAITING_SHIPMENT
 
+# A refused COD parcel back at the shop (return to sender): shipped → cancelled, done only by
+# transitions.return_to_sender, never through the table above.
+RETURN_TO_SENDER_FROM: Status = Status.SHIPPED
+
 TERMINAL: frozenset[Status] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 
 

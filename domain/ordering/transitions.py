@@ -17,6 +17,7 @@ from typing import Any
 
 from domain import outbox
 from domain.actors import Actor
+from domain.aftersales.refund_due import open_refund
 from domain.catalog import stock
 from domain.clock import from_db
 from domain.errors import AlreadyDone, NotFound, StaleAction, TransitionNotAllowed
@@ -145,11 +146,46 @@ async def apply_transition(
     # Released stock re-arms a low-stock alert; the alert itself is raised at placement.
     await stock.check_levels(db, [x["sku"] for x in lines], now)
     await record_event(db, order.id, now, actor, EventKind.STATUS, current, to, note)
+    if to in CALLED_OFF:
+        await _refund_if_paid(db, order, actor, now)
     await queue_card(db, order.id, now)
     if notify_customer:
         # Only a text the customer may read goes with the notice (a reason, not a staff note).
         told = timeline.note_for(timeline.Audience.CUSTOMER, EventKind.STATUS, to, note)
         await queue_status_notice(db, order, current, to, now, told)
+
+
+async def _refund_if_paid(db: Connection, order: Order, actor: Actor, now: datetime) -> None:
+    """A paid order called off owes the customer their money: a refund opens (waiting for
+    their bank details) and goes through the after-sales refund steps."""
+    if await order_rows.payment_status(db, order.id) == PaymentStatus.PAID:
+        await open_refund(
+            db, order_id=order.id, user_id=order.user_id, amount=order.total, actor=actor,
+            now=now,
+        )
+
+
+async def return_to_sender(
+    db: Connection, order: Order, actor: Actor, now: datetime, note: str | None = None
+) -> None:
+    """A shipped parcel came back (a refused COD parcel): shipped → cancelled, the one move
+    outside TRANSITIONS, so /cancel can never do it. No stock moves here: it comes back through
+    the per-line inspection (domain/aftersales/inspection.py). Compare-and-set, event, card."""
+    status = await order_rows.status(db, order.id)
+    if status is None:
+        raise NotFound(number=order.number)
+    if status != lifecycle.RETURN_TO_SENDER_FROM:
+        if status == Status.CANCELLED:
+            raise await _lost_race(db, order, Status.CANCELLED)
+        raise TransitionNotAllowed(
+            number=order.number, status=status, wanted=Status.CANCELLED, allowed=[]
+        )
+    if not await order_rows.cas_status(db, order.id, Status.SHIPPED, Status.CANCELLED, now):
+        raise StaleAction(number=order.number, status=status)
+    await record_event(
+        db, order.id, now, actor, EventKind.STATUS, Status.SHIPPED, Status.CANCELLED, note
+    )
+    await queue_card(db, order.id, now)
 
 
 async def set_payment_status(

@@ -104,3 +104,19 @@ async def is_reachable(db: Connection, user_id: int) -> bool:
     """False only for a known customer who blocked the bot."""
     row = await fetchone(db, "SELECT reachable FROM customers WHERE user_id = ?", (user_id,))
     return row is None or bool(row["reachable"])
+
+
+async def add_cod_refusal(db: Connection, user_id: int) -> int:
+    """One more refused COD parcel; the count now."""
+    async with db.execute(
+        "UPDATE customers SET cod_refusals = cod_refusals + 1 WHERE user_id = ?"
+        " RETURNING cod_refusals",
+        (user_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return 0 if row is None else int(row[0])
+
+
+async def cod_refusals(db: Connection, user_id: int) -> int:
+    row = await fetchone(db, "SELECT cod_refusals FROM customers WHERE user_id = ?", (user_id,))
+    return 0 if row is None else int(row["cod_refusals"])

@@ -149,12 +149,30 @@ async def record_movement(
     actor_id: int | None,
     actor_name: str,
     now: datetime,
+    *,
+    quantity: int | None = None,
+    order_id: int | None = None,
 ) -> None:
     await db.execute(
         "INSERT INTO stock_movements (sku, delta, stock_after, reason, actor_id, actor_name,"
-        " at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (sku, delta, stock_after, reason, actor_id, actor_name, to_db(now)),
+        " at, quantity, order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (sku, delta, stock_after, reason, actor_id, actor_name, to_db(now), quantity, order_id),
     )
+
+
+async def put_back(db: Connection, sku: str, quantity: int, now: datetime) -> int | None:
+    """Returned units back on hand; the stock after, None for an unknown product."""
+    async with db.execute(
+        "UPDATE products SET stock = stock + ?, updated_at = ? WHERE sku = ? RETURNING stock",
+        (quantity, to_db(now), sku),
+    ) as cur:
+        row = await cur.fetchone()
+    return None if row is None else int(row[0])
+
+
+async def stock_of(db: Connection, sku: str) -> int | None:
+    row = await fetchone(db, "SELECT stock FROM products WHERE sku = ?", (sku,))
+    return None if row is None else int(row["stock"])
 
 
 async def movements(db: Connection, sku: str, limit: int) -> list[Row]:

@@ -21,6 +21,7 @@ from messages import Messages, budget
 from messages.budget import CAPTION_LIMIT, TEXT_LIMIT, clip, cut_html, largest, visible_length
 from tests import largest_order as big
 from tests.fakebotapi import parse_html
+from tests.unit import test_aftersales_templates as aftersales
 from tests.unit import test_messages, test_schedule_templates
 from tests.unit.test_messages import LANGS, MACRO_LIBRARIES, TEMPLATES, Texts
 from tests.unit.test_staff_messages import content
@@ -29,7 +30,9 @@ M = Messages()
 URL = "https://cekresi.com/?noresi=" + "2" * big.TRACKING_MAX
 BANK = BankAccount(bank="B" * 40, number="1" * 30, holder="H" * 60)
 INVOICE = Invoice("INV/2026/11/99999", 1, big.T0, "R" * 64, content())
-CAPTIONS = frozenset({"staff_payment_proof", "staff_invoice", "notice_invoice", "product"})
+CAPTIONS = frozenset(
+    {"staff_payment_proof", "staff_invoice", "notice_invoice", "product", *aftersales.CAPTIONS}
+)
 
 
 # ---------------------------------------------------------------- the pieces
@@ -188,6 +191,7 @@ def staff_contexts(t: Texts, a: big.Alphabet) -> dict[str, list[dict[str, Any]]]
             for m in ("transfer", "cod")
         ],
         "product": [{"product": big.product(a)}],
+        **aftersales.contexts(o, t.reason),
         "checkout_summary": [
             {"cart": big.cart(a), "shipping": big.shipping(a), "details": big.details(a, m)}
             for m in ("transfer", "cod")

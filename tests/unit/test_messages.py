@@ -68,6 +68,7 @@ TEMPLATE_PREFIXES_WITHOUT_BUILDER: tuple[str, ...] = (
     "schedule_",
     "settings_",
     "survey_",
+    "aftersales_",  # rendered in tests/unit/test_aftersales_templates.py
 )
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
@@ -549,6 +550,9 @@ ERROR_ARGS: dict[str, Any] = {
     "tracking": "JNE0123456789",
     "word": "kemarin",
     "length": 350,
+    "bank": "BCA",
+    "lengths": "10",
+    "statuses": "open, approved, resolved",
 }
 # Arguments that must appear in the sentence whenever an error macro takes them.
 ALWAYS_SHOWN = ("number", "name", "available", "requested", "max", "min", "sku")
@@ -591,6 +595,14 @@ CUSTOMER_FACING_MODULES = (
     "ordering/orders",
     "customers",
     "catalog/catalog",
+    "aftersales/complaints",
+    "aftersales/bank",
+    "aftersales/refunds",
+    "aftersales/amounts",
+    "aftersales/inspection",
+    "aftersales/reads",
+    "aftersales/cod",
+    "aftersales/windows",
 )
 
 
@@ -696,7 +708,11 @@ def test_templates_skipped_here_are_rendered_by_their_feature_tests() -> None:
     here = Path(__file__).parent
     feature_tests = "".join(
         (here / name).read_text(encoding="utf-8")
-        for name in ("test_staff_messages.py", "test_schedule_templates.py")
+        for name in (
+            "test_staff_messages.py",
+            "test_schedule_templates.py",
+            "test_aftersales_templates.py",
+        )
     )
 
     def covered(name: str) -> bool:

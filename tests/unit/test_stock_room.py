@@ -13,7 +13,7 @@ from pathlib import Path
 DOMAIN = Path(__file__).resolve().parents[2] / "domain"
 STOCK_WRITE = re.compile(r"UPDATE\s+products\s+SET\s+[^\"']*\b(stock|reserved)\s*=", re.I)
 REPOSITORY = "domain.store.products"
-MOVERS = {"reserve", "release", "take_off_shelf", "set_stock"}
+MOVERS = {"reserve", "release", "take_off_shelf", "set_stock", "put_back"}
 
 
 def _relative(path: Path) -> str:

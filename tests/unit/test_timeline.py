@@ -29,6 +29,7 @@ from domain.ordering.transitions import record_event
 from domain.store import Store
 from messages import Messages
 from tests.fakebotapi import parse_html
+from tests.unit import test_aftersales_templates as aftersales
 from tests.unit import test_messages, test_schedule_templates
 from tests.unit.test_messages import PLAIN, T0, Texts, order
 
@@ -36,7 +37,9 @@ DOMAIN = Path(domain.__file__).parent
 MARK = "ZQX-STAFF-ONLY"  # in every staff-only text below; never in a customer's message
 
 # Templates that go to the staff group, not to a customer.
-STAFF_TEMPLATES = ("staff_", "nudge_", "digest_", "survey_detractor", "survey_nps", "setup_")
+STAFF_TEMPLATES = (
+    "staff_", "nudge_", "digest_", "survey_detractor", "survey_nps", "setup_", "aftersales_staff_",
+)
 
 
 # ---------------------------------------------------------------- one audience per kind
@@ -166,6 +169,12 @@ def _customer_contexts() -> dict[str, Callable[[Texts], list[dict[str, Any]]]]:
         for c in (False, True)
     ]
     found["received_thanks"] = lambda t: [{"order": order(t, Status.DELIVERED)}]
+    # After-sales notices (tests/unit/test_aftersales_templates.py), on a delivered order.
+    for name in aftersales.contexts(order(PLAIN, Status.DELIVERED), "x"):
+        if not name.startswith(STAFF_TEMPLATES):
+            found[name] = lambda t, n=name: aftersales.contexts(
+                order(t, Status.DELIVERED), t.reason
+            )[n]
     return found
 
 

@@ -1,0 +1,191 @@
+"""Renderers of the after-sales outbox kinds (domain/aftersales): the customer's notices at
+every step of a complaint or refund, and simple staff notices. The staff group's complaint card
+here is a plain one (text only); its buttons come with the staff handlers."""
+
+from __future__ import annotations
+
+from telegram import Bot, InputFile, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.notices.registry import (
+    NoticeKit,
+    is_not_modified,
+    renderer,
+    send_html,
+    send_order_notice,
+    thread,
+)
+from domain import outbox
+from domain.aftersales import complaints, credit_notes, reads
+from domain.aftersales import refunds as refund_service
+from domain.ordering.timeline import Audience
+from domain.outbox import Kind, OutboxMessage
+from messages.credit_note_pdf import render_credit_note
+
+# ---------------------------------------------------------------- the customer
+
+
+@renderer(Kind.COMPLAINT_STATUS)
+async def complaint_status(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    p = message.payload
+    complaint = await reads.complaint(kit.store, p["complaint_id"])
+    return await send_order_notice(
+        kit, bot, chat_id, message, "aftersales_complaint_status",
+        complaint=complaint, to=p["to"], note=p.get("note"), solution=p.get("solution"),
+        courier=p.get("courier"), tracking=p.get("tracking"), rts=p.get("rts", False),
+    )
+
+
+@renderer(Kind.REFUND_DUE)
+async def refund_due(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+    p = message.payload
+    last = await refund_service.last_bank_details(kit.store, chat_id)
+    return await send_order_notice(
+        kit, bot, chat_id, message, "aftersales_refund_due",
+        amount=p["amount"], changed=p.get("changed", False), last_bank=last,
+    )
+
+
+@renderer(Kind.REFUND_PAID)
+async def refund_paid(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+    """The staff's proof of transfer, to the customer."""
+    p = message.payload
+    order = await kit.order_of(message)
+    lang = await kit.language_of(chat_id)
+    caption = kit.messages.render_caption(
+        lang, "aftersales_refund_paid", order=order, amount=p["amount"],
+        credit_note=p["credit_note"],
+    )
+    sent = await bot.send_photo(chat_id, p["file_id"], caption=caption, parse_mode=ParseMode.HTML)
+    return sent.message_id
+
+
+@renderer(Kind.CREDIT_NOTE)
+async def credit_note(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+    """The credit note's PDF (the same bytes every time it is sent)."""
+    note = await credit_notes.by_number(kit.store, message.payload["number"])
+    if note is None:
+        return None
+    order = await kit.order_of(message)
+    lang = await kit.language_of(chat_id)
+    caption = kit.messages.render_caption(
+        lang, "aftersales_credit_note", order=order, number=note.number
+    )
+    document = InputFile(render_credit_note(note, kit.messages), filename=note.file_name)
+    sent = await bot.send_document(chat_id, document, caption=caption, parse_mode=ParseMode.HTML)
+    return sent.message_id
+
+
+@renderer(Kind.FOLLOW_UP_SHIPPED)
+async def follow_up_shipped(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    p = message.payload
+    return await send_order_notice(
+        kit, bot, chat_id, message, "aftersales_follow_up_shipped",
+        courier=p["courier"], tracking=p.get("tracking"), corrected=p.get("corrected", False),
+        link=kit.couriers.tracking_url(p["courier"], p.get("tracking")),
+    )
+
+
+@renderer(Kind.AFTERSALES_REMINDER)
+async def aftersales_reminder(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    return await send_order_notice(
+        kit, bot, chat_id, message, "aftersales_reminder", what=message.payload["what"]
+    )
+
+
+# ---------------------------------------------------------------- the staff group
+
+
+@renderer(Kind.COMPLAINT_CARD)
+async def complaint_card(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    """The complaint's one card in the staff group: posted once, then edited in place."""
+    view = await reads.complaint_view(kit.store, message.payload["complaint_id"], Audience.STAFF)
+    found = view.complaint
+    if found.card_message_id is not None and await outbox.newer_pending(
+        kit.store, Kind.COMPLAINT_CARD, found.order_id, message.id
+    ):
+        return None  # a later redraw is queued
+    order = await kit.order_of(message)
+    text = kit.messages.render(
+        kit.settings.default_language, "aftersales_staff_complaint_card", order=order,
+        complaint=found, refund=view.refund, evidence_count=len(view.evidence),
+    )
+    if found.card_message_id is not None:
+        try:
+            await bot.edit_message_text(
+                text, chat_id=chat_id, message_id=found.card_message_id,
+                parse_mode=ParseMode.HTML,
+            )
+        except BadRequest as exc:
+            if is_not_modified(exc):
+                return found.card_message_id
+            if "not found" not in exc.message.lower():
+                raise
+        else:
+            return found.card_message_id
+    sent_id = await send_html(bot, chat_id, text)
+    await complaints.set_card_message(kit.store, found.id, sent_id)
+    return sent_id
+
+
+@renderer(Kind.COMPLAINT_EVIDENCE)
+async def complaint_evidence(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    """A photo or video the customer sent, under the complaint's card."""
+    p = message.payload
+    order = await kit.order_of(message)
+    found = await reads.complaint(kit.store, p["complaint_id"])
+    caption = kit.messages.render_caption(
+        kit.settings.default_language, "aftersales_staff_evidence", order=order, kind=p["kind"]
+    )
+    reply = (
+        ReplyParameters(found.card_message_id, allow_sending_without_reply=True)
+        if found.card_message_id
+        else None
+    )
+    send = bot.send_video if p["kind"] == "video" else bot.send_photo
+    sent = await send(
+        chat_id,
+        p["file_id"],
+        caption=caption,
+        parse_mode=ParseMode.HTML,
+        reply_parameters=reply,
+        message_thread_id=thread(),
+    )
+    return sent.message_id
+
+
+@renderer(Kind.REFUND_STAFF)
+async def refund_staff(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    p = message.payload
+    order = await kit.order_of(message)
+    text = kit.messages.render(
+        kit.settings.default_language, "aftersales_staff_refund", order=order,
+        amount=p["amount"], event=p["event"], credit_note=p.get("credit_note"),
+    )
+    return await send_html(bot, chat_id, text)
+
+
+@renderer(Kind.COMPLAINT_NUDGE)
+async def complaint_nudge(
+    kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
+) -> int | None:
+    p = message.payload
+    order = await kit.order_of(message)
+    text = kit.messages.render(
+        kit.settings.default_language, "aftersales_staff_nudge", order=order,
+        what=p.get("what", "complaint"), hours=p["hours"],
+    )
+    return await send_html(bot, chat_id, text)
