@@ -291,11 +291,11 @@ def rows_from_xlsx(data: bytes) -> list[Record]:
         book.close()
 
 
-def read_file(data: bytes) -> list[Record]:
+def read_file(data: bytes, name: str = "") -> list[Record]:
     """The records of a file as shops send it; the one place that decides its type: an
-    .xlsx is a zip ("PK"), the old binary .xls is refused, anything else is CSV text (UTF-8
-    as "CSV UTF-8" writes it, or the Windows code page of plain "CSV")."""
-    if data.startswith(b"PK\x03\x04"):
+    .xlsx is a zip ("PK") or called so, the old binary .xls is refused, anything else is CSV
+    text (UTF-8 as "CSV UTF-8" writes it, or the Windows code page of plain "CSV")."""
+    if data.startswith(b"PK\x03\x04") or name.lower().endswith(".xlsx"):
         return rows_from_xlsx(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFailed([RowError.of(1, "old_xls")])
@@ -359,9 +359,9 @@ def parse_catalog(text: str) -> list[ImportRow]:
     return parse_records(rows_from_csv(text))
 
 
-def parse_file(data: bytes) -> list[ImportRow]:
+def parse_file(data: bytes, name: str = "") -> list[ImportRow]:
     """A file's rows (CSV or .xlsx, as read_file tells), or ImportFailed."""
-    return parse_records(read_file(data))
+    return parse_records(read_file(data, name))
 
 
 # ---------------------------------------------------------------- what an import changes

@@ -44,11 +44,11 @@ class PreviewClosed(DomainError):
 
 
 class PreviewExpired(DomainError):
-    code = "catalog_preview_expired"  # context: minutes
+    code = "catalog_preview_expired"  # context: minutes, file_name
 
 
 class PreviewStale(DomainError):
-    code = "catalog_preview_stale"
+    code = "catalog_preview_stale"  # context: file_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ async def make_preview(
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput("catalog_file_too_big", max_mb=MAX_FILE_BYTES // (1024 * 1024))
     try:
-        rows = await asyncio.to_thread(parse_file, data)  # 10,000 rows: keep the loop free
+        rows = await asyncio.to_thread(parse_file, data, file_name)  # keep the loop free
     except ImportFailed as failed:
         return Preview(None, file_name, None, failed.errors)
     # The version first: a change landing between the two reads makes the preview stale,
@@ -130,7 +130,7 @@ async def import_preview(store: Store, preview_id: int, actor: Actor) -> Importe
     rows = None
     if data is not None and hashlib.sha256(data).hexdigest() == row["file_hash"]:
         try:
-            rows = await asyncio.to_thread(parse_file, data)
+            rows = await asyncio.to_thread(parse_file, data, row["file_name"])
         except ImportFailed:
             rows = None
     now = store.now()
@@ -142,10 +142,11 @@ async def import_preview(store: Store, preview_id: int, actor: Actor) -> Importe
             raise _closed(row)
         if now - from_db(row["created_at"]) > PREVIEW_TTL or rows is None:
             await desk_rows.close_preview(db, preview_id, "expired", actor.name, now)
-            outcome = PreviewExpired(minutes=int(PREVIEW_TTL.total_seconds() // 60))
+            minutes = int(PREVIEW_TTL.total_seconds() // 60)
+            outcome = PreviewExpired(minutes=minutes, file_name=row["file_name"])
         elif await product_rows.version(db) != row["catalog_version"]:
             await desk_rows.close_preview(db, preview_id, "stale", actor.name, now)
-            outcome = PreviewStale()
+            outcome = PreviewStale(file_name=row["file_name"])
         else:
             try:
                 diff = await apply_rows(db, rows, now, actor, "import")
