@@ -565,7 +565,8 @@ async def test_user_document_downloads_up_to_telegrams_20_mb(server: FakeBotApi,
     )
     assert sheet.document is not None and sheet.document["file_name"] == "katalog.xlsx"
     _, body = await api("getFile", file_id=sheet.document["file_id"])
-    resp = await api.client.get(f"{server.url}/file/bot{server.token}/{body['result']['file_path']}")
+    path = body["result"]["file_path"]
+    resp = await api.client.get(f"{server.url}/file/bot{server.token}/{path}")
     assert resp.content == b"PK\x03\x04sheet"
     big = await server.send_document(server.users[ALICE], "big.csv", b"x" * (20 * 1024 * 1024 + 1))
     assert big.document is not None
