@@ -445,7 +445,9 @@ async def apply_rows(
     if diff.errors:
         raise ImportFailed(diff.errors)
     writes = [values_of(row, None) | {"sku": row.sku} for row in diff.new]
-    writes += [values_of(d.row, current[d.row.sku]) | {"sku": d.row.sku} for d in diff.changed]
+    writes += [
+        {"sku": d.row.sku} | values_of(d.row, current[d.row.sku]) for d in diff.changed
+    ]
     await product_rows.upsert_many(db, writes, now)
     log = [product_rows.ChangeRecord(row.sku, "created", None, None) for row in diff.new]
     log += [

@@ -2,23 +2,26 @@
 by field, what stays, every bad row), then imported by one press, exactly as previewed.
 
 The file is parsed and checked by the same module as the command line's import
-(domain/catalog/catalog_import.py); its bytes are kept with the preview, so Import applies
-those very bytes (their hash checked again), in one transaction, once. A preview older than
-PREVIEW_TTL, or made before another change to the catalog (the catalog's version moved), is
-not imported: staff are asked to send the file again.
+(domain/catalog/catalog_import.py); the rows read from it are kept with the preview (with the
+file's hash), so Import applies exactly what was previewed, in one transaction, once, without
+reading the file again. A preview older than PREVIEW_TTL, or made before another change to
+the catalog (the catalog's version moved), is not imported: staff are asked to send the file
+again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from domain.actors import Actor
 from domain.catalog.catalog_import import (
     CatalogDiff,
     ImportFailed,
+    ImportRow,
     RowError,
     apply_rows,
     current_catalog,
@@ -34,7 +37,7 @@ from domain.store import products as product_rows
 PREVIEW_TTL = timedelta(minutes=30)
 # Telegram lets a bot download files up to 20 MB; a shop's catalog is far smaller.
 MAX_FILE_BYTES = 10 * 1024 * 1024
-SUFFIXES = (".csv", ".xlsx")
+SUFFIXES = (".csv", ".xlsx", ".xls")  # an old .xls is read only to be told what to do
 
 
 class PreviewClosed(DomainError):
@@ -67,6 +70,14 @@ class Imported:
     diff: CatalogDiff
 
 
+def rows_to_json(rows: list[ImportRow]) -> str:
+    return json.dumps([{**asdict(r), "absent": sorted(r.absent)} for r in rows])
+
+
+def rows_from_json(text: str) -> list[ImportRow]:
+    return [ImportRow(**{**r, "absent": frozenset(r["absent"])}) for r in json.loads(text)]
+
+
 def accepted_name(file_name: str | None) -> bool:
     return (file_name or "").lower().endswith(SUFFIXES)
 
@@ -90,13 +101,13 @@ async def make_preview(
         return Preview(None, file_name, diff, diff.errors)
     now = store.now()
     async with store.transaction() as db:
-        await desk_rows.drop_old_data(db, now - PREVIEW_TTL)
+        await desk_rows.drop_old_rows(db, now - PREVIEW_TTL)
         preview_id = await desk_rows.add_preview(
             db,
             chat_id=chat_id,
             file_name=file_name[:200],
             file_hash=hashlib.sha256(data).hexdigest(),
-            data=data,
+            rows=rows_to_json(rows),
             version=version,
             actor_id=actor.id,
             actor_name=actor.name,
@@ -126,13 +137,7 @@ async def import_preview(store: Store, preview_id: int, actor: Actor) -> Importe
         raise StaleAction()
     if row["state"] != "open":
         raise _closed(row)
-    data = row["data"]
-    rows = None
-    if data is not None and hashlib.sha256(data).hexdigest() == row["file_hash"]:
-        try:
-            rows = await asyncio.to_thread(parse_file, data, row["file_name"])
-        except ImportFailed:
-            rows = None
+    rows = rows_from_json(row["rows"]) if row["rows"] is not None else None
     now = store.now()
     outcome: Exception | None = None
     async with store.transaction() as db:

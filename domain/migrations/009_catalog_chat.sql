@@ -11,15 +11,16 @@ CREATE TABLE catalog_version (
 );
 INSERT INTO catalog_version (id, version) VALUES (1, 0);
 
--- A file sent to the staff group and previewed: Import applies exactly these bytes (their
--- sha256 is checked again), once. `data` is dropped when the preview is closed or expired.
+-- A file sent to the staff group and previewed: Import applies exactly the rows read from it
+-- (`rows`, JSON, as the import module checked them; the file's sha256 kept with them), once.
+-- `rows` is dropped when the preview is closed or expired.
 CREATE TABLE catalog_previews (
     id INTEGER PRIMARY KEY,
     chat_id INTEGER NOT NULL,
     message_id INTEGER,  -- the preview message, once sent
     file_name TEXT NOT NULL,
     file_hash TEXT NOT NULL,
-    data BLOB,
+    rows TEXT,
     catalog_version INTEGER NOT NULL,
     created_by INTEGER,
     created_by_name TEXT NOT NULL,
@@ -29,7 +30,7 @@ CREATE TABLE catalog_previews (
     closed_by_name TEXT,
     closed_at TEXT
 );
-CREATE INDEX catalog_previews_open ON catalog_previews(created_at) WHERE data IS NOT NULL;
+CREATE INDEX catalog_previews_open ON catalog_previews(created_at) WHERE rows IS NOT NULL;
 
 -- Who changed which field of a product, when, from what to what (JSON values); "created"
 -- for a new product. Stock has its own log, stock_movements. A log: no foreign key, so it

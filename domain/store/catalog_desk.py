@@ -17,16 +17,16 @@ async def add_preview(
     chat_id: int,
     file_name: str,
     file_hash: str,
-    data: bytes,
+    rows: str,
     version: int,
     actor_id: int | None,
     actor_name: str,
     now: datetime,
 ) -> int:
     cur = await db.execute(
-        "INSERT INTO catalog_previews (chat_id, file_name, file_hash, data, catalog_version,"
+        "INSERT INTO catalog_previews (chat_id, file_name, file_hash, rows, catalog_version,"
         " created_by, created_by_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (chat_id, file_name, file_hash, data, version, actor_id, actor_name, to_db(now)),
+        (chat_id, file_name, file_hash, rows, version, actor_id, actor_name, to_db(now)),
     )
     assert cur.lastrowid is not None
     return cur.lastrowid
@@ -47,17 +47,17 @@ async def close_preview(
 ) -> bool:
     """Compare-and-set from open: False when it was closed already (a second press)."""
     cur = await db.execute(
-        "UPDATE catalog_previews SET state = ?, closed_by_name = ?, closed_at = ?, data = NULL"
+        "UPDATE catalog_previews SET state = ?, closed_by_name = ?, closed_at = ?, rows = NULL"
         " WHERE id = ? AND state = 'open'",
         (state, actor_name, to_db(now), preview_id),
     )
     return cur.rowcount == 1
 
 
-async def drop_old_data(db: Connection, before: datetime) -> None:
-    """Files of previews nobody imported in time: they can never be imported."""
+async def drop_old_rows(db: Connection, before: datetime) -> None:
+    """The rows of previews nobody imported in time: they can never be imported."""
     await db.execute(
-        "UPDATE catalog_previews SET data = NULL WHERE data IS NOT NULL AND created_at < ?",
+        "UPDATE catalog_previews SET rows = NULL WHERE rows IS NOT NULL AND created_at < ?",
         (to_db(before),),
     )
 

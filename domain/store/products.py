@@ -75,6 +75,7 @@ async def all_products(db: Connection) -> list[Row]:
 
 async def upsert_many(db: Connection, products: Sequence[Mapping[str, Any]], now: datetime) -> None:
     """Create or overwrite each product's stated fields (never `reserved`), one statement."""
+    at = to_db(now)
     await db.executemany(
         "INSERT INTO products (sku, name, category, price, stock, description, photo,"
         " active, low_stock_threshold, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
@@ -85,7 +86,7 @@ async def upsert_many(db: Connection, products: Sequence[Mapping[str, Any]], now
         " low_stock_threshold = excluded.low_stock_threshold,"
         " updated_at = excluded.updated_at",
         [
-            (*(int(p[c]) if c == "active" else p[c] for c in _COLUMNS), to_db(now))
+            (*(int(p[c]) if c == "active" else p[c] for c in _COLUMNS), at)
             for p in products
         ],
     )

@@ -111,8 +111,8 @@ async def test_a_preview_older_than_30_minutes_asks_for_the_file_again(
     with pytest.raises(PreviewClosed) as closed:
         await import_preview(seeded_store, preview.id, SARI)
     assert closed.value.context["state"] == "expired"
-    row = await seeded_store.fetchone("SELECT data FROM catalog_previews")
-    assert row is not None and row["data"] is None  # the file is not kept any longer
+    row = await seeded_store.fetchone("SELECT rows FROM catalog_previews")
+    assert row is not None and row["rows"] is None  # what was read is not kept any longer
 
 
 @pytest.mark.parametrize("change", ["edit", "restock", "import"])
