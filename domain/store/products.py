@@ -1,4 +1,5 @@
-"""Products: the catalog's reads, the import's upsert, stock levels and their movements.
+"""Products: the catalog's reads, the import's upsert, edits from the staff group with their
+change log and the catalog's version, stock levels and their movements.
 
 Stock moves (`reserve`, `release`, `take_off_shelf`, `set_stock`) are called by
 domain/catalog/stock.py only; `reserve` is a compare-and-set on what is available, backed by

@@ -52,8 +52,8 @@ async def produk_command(update: Update, context: Context) -> None:
     except DomainError as exc:
         await desk.fail(exc)
         return
-    await desk.reply(card_text(desk, card), kb.product_card(desk.deps.messages, desk.lang,
-                                                              card.product))
+    markup = kb.product_card(desk.deps.messages, desk.lang, card.product)
+    await desk.reply(card_text(desk, card), markup)
 
 
 async def ask(
@@ -74,6 +74,9 @@ async def ask(
         draft=draft or {},
         step=step,
         steps=len(product_edit.STEPS),
+        # Named, so Telegram's forced reply opens for the one who asked (as order prompts do).
+        actor_id=desk.actor.id or 0,
+        actor_name=desk.actor.name,
     )
     query = desk.update.callback_query
     message = query.message if query is not None else desk.update.effective_message

@@ -404,10 +404,11 @@ def test_catalog_templates_render(lang: str) -> None:
     for field in ("price", "name", "description", "category", "low_stock_threshold", "photo",
                   "stock_set", "stock_add", "stock_remove"):
         texts.append(M.render(lang, "staff_product_prompt", field=field, product=product,
-                              draft={}, step=0, steps=5))
+                              draft={}, step=0, steps=5, actor_id=6, actor_name=NASTY))
     for i, step in enumerate(("name", "sku", "category", "price", "stock"), 1):
         texts.append(M.render(lang, "staff_product_prompt", field=f"new_{step}", product=None,
-                              draft={"name": NASTY, "suggested": "KOPI-2"}, step=i, steps=5))
+                              draft={"name": NASTY, "suggested": "KOPI-2"}, step=i, steps=5,
+                              actor_id=6, actor_name="Sari"))
     for field, before, after in (("price", 85_000, 90_000), ("active", True, False),
                                  ("active", False, True), ("name", NASTY, "Kopi"),
                                  ("photo", None, "AgAC"), ("price", 1, 1)):
