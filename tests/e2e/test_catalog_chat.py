@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 
 from domain.catalog import stock
+from domain.clock import FrozenClock
 from tests.e2e.harness import RunningBot, button, make_settings
 from tests.fakebotapi import FakeBotApi, FakeMessage
 from tests.fakebotapi.state import SentDocument
@@ -49,6 +51,11 @@ async def catalog_rows(shop: RunningBot) -> list[tuple[object, ...]]:
 async def test_a_workbook_is_previewed_and_imported_once(shop: RunningBot) -> None:
     tg, group = shop.tg, shop.staff
     sari, dewi = tg.user(8001, "Sari"), tg.user(8002, "Dewi")
+    menu = {c["command"]: c["description"]
+            for c in tg.get_commands({"type": "chat", "chat_id": group.id})}
+    assert menu["katalog"].startswith("Katalog") and menu["produk"]
+    await tg.send_text(sari, "/help", chat=group)
+    await tg.wait_bot_message(group, has("/katalog export", "/produk <sku>", "kirim file .xlsx"))
     data = workbook(
         [
             ["KOPI-GAYO-250", "Kopi Arabika Gayo 250 g", "Kopi & Teh", 90000, 40,
@@ -261,3 +268,34 @@ async def test_off_sale_from_the_card_leaves_the_catalog_at_once(shop: RunningBo
     await tg.send_text(sari, "/stock KOPI-GAYO-250", chat=group)
     await tg.wait_bot_message(group, has("-2 → 38 (kurangi: kemasan rusak)"))
     tg.assert_clean()
+
+
+async def test_an_old_or_stale_preview_asks_for_the_file_again(
+    fake_tg: FakeBotApi, tmp_path: Path
+) -> None:
+    clock = FrozenClock(datetime(2026, 11, 22, 2, 0, tzinfo=UTC))
+    bot = RunningBot(fake_tg, make_settings(fake_tg, tmp_path / "shop.db"), clock=clock)
+    await bot.seed()
+    await bot.start()
+    try:
+        tg, group = fake_tg, bot.staff
+        sari = tg.user(8001, "Sari")
+        data = workbook([["KOPI-GAYO-250", "Kopi Gayo", "Kopi & Teh", 90000, 40, "", "yes"]])
+        await tg.send_document(sari, "katalog.xlsx", data, XLSX, chat=group)
+        old = await tg.wait_bot_message(group, has("Pratinjau katalog"))
+        await tg.send_document(sari, "katalog.xlsx", data, XLSX, chat=group)
+        fresh = await tg.wait_bot_message(group, has("Pratinjau katalog"))
+
+        clock.current += timedelta(minutes=31)
+        await tg.press(sari, old, button(old, "Impor"))
+        await tg.wait_edit(old, has("lebih dari 30 menit", "Kirim filenya lagi"))
+        clock.current -= timedelta(minutes=31)  # the second one is young; someone edits
+        await tg.send_text(sari, "/restock KOPI-GAYO-250 5", chat=group)
+        await tg.wait_bot_message(group, has("ditambah"))
+        await tg.press(sari, fresh, button(fresh, "Impor"))
+        await tg.wait_edit(fresh, has("Katalog berubah sejak pratinjau", "Kirim filenya lagi"))
+        item = await stock.product(bot.store, "KOPI-GAYO-250")
+        assert (item.name, item.price, item.stock) == ("Kopi Arabika Gayo 250 g", 85_000, 45)
+        tg.assert_clean()
+    finally:
+        await bot.stop()
