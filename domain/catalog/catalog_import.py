@@ -1,5 +1,12 @@
 """Catalog import from CSV (`,` or `;` separated) or .xlsx: every row checked first, then all
-written in one transaction."""
+written in one transaction.
+
+The one module for both ways in: the command line (`python -m bot catalog import`) and a file
+sent to the staff group (domain/catalog/catalog_preview.py), so both read the same files with
+the same rules. Bad rows carry a code and its details (REASONS: English for the command line;
+messages/ words them for the staff group); `diff_rows` says what an import would change,
+field by field, for the preview; the field rules (check_*) also check edits made in chat.
+"""
 
 from __future__ import annotations
 
