@@ -32,7 +32,7 @@ def run_bot(settings: Settings) -> int:
     token = settings.bot_token.get_secret_value()
     setup_logging(settings.log_level, token)
     # The store first: local, quick, and before the slow imports below (StoreUnusable).
-    asyncio.run(check_store(settings.database_path))
+    asyncio.run(check_store(settings.database))
 
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError
@@ -65,7 +65,7 @@ def run_bot(settings: Settings) -> int:
             lost = (exc, next(delays))
 
 
-async def check_store(path: Path) -> None:
+async def check_store(path: Path | str) -> None:
     """Open (and migrate) the store once and close it; raises StoreUnusable."""
     async with Store(path):
         pass
@@ -97,7 +97,7 @@ async def _import(
     from domain.catalog.catalog_import import ImportFailed, import_catalog
     from domain.store import Store
 
-    async with Store(settings.database_path) as store:
+    async with Store(settings.database) as store:
         try:
             result = await import_catalog(store, records)
         except ImportFailed as failed:
@@ -108,7 +108,8 @@ async def _import(
 
 
 def describe_store_fault(exc: StoreUnusable) -> str:
-    return f"DATABASE_PATH {exc.path}: {exc.reason}"
+    name = "DATABASE_URL" if isinstance(exc.path, str) else "DATABASE_PATH"
+    return f"{name} {exc.path}: {exc.reason}"
 
 
 def entry(argv: list[str] | None = None) -> int:
@@ -153,5 +154,5 @@ def run_doctor(settings: Settings) -> int:
     from bot import doctor
 
     setup_logging("WARNING", settings.bot_token.get_secret_value())
-    asyncio.run(check_store(settings.database_path))
+    asyncio.run(check_store(settings.database))
     return asyncio.run(doctor.run(settings))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +25,7 @@ from domain.models import ShippingOption
 from domain.schedule.policy import Policy
 from domain.schedule.quiet_hours import QuietHours, parse_clock, parse_window
 from domain.staff_group import TOPICS, StaffGroup
+from domain.store.sqlite import parse_location
 
 DEFAULT_SHIPPING = [
     ShippingOption(code="reg", name="JNE REG (2–3 hari)", fee=15_000),
@@ -50,6 +52,29 @@ class StoreSettings(BaseSettings):
     model_config = _CONFIG
 
     database_path: Path = Path("data/orders.db")
+    # `sqlite:///path` or `postgresql://user:password@host:port/db`; empty: DATABASE_PATH.
+    database_url: str = ""
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, v: str) -> str:
+        v = v.strip()
+        if not v:
+            return v
+        if v.startswith(("postgresql://", "postgres://")):
+            if not urlsplit(v).path.strip("/") and "dbname=" not in v:
+                raise ValueError("names no database (postgresql://user:password@host/DBNAME)")
+            return v
+        if v.startswith("sqlite:///") and len(v) > len("sqlite:///"):
+            return v
+        raise ValueError("must be sqlite:///path/to/orders.db or postgresql://user@host/db")
+
+    @property
+    def database(self) -> Path | str:
+        """Where the store is: a SQLite file's path, or a PostgreSQL URL."""
+        if not self.database_url:
+            return self.database_path
+        return parse_location(self.database_url)
 
 
 class Settings(StoreSettings):

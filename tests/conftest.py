@@ -1,8 +1,16 @@
-"""Shared fixtures: a frozen clock, a store on a fresh file, a small catalog, customers."""
+"""Shared fixtures: a frozen clock, a store on a fresh file or PostgreSQL database, a small
+catalog, customers.
+
+Integration and end-to-end tests that use the store run on both engines (`[sqlite]` and
+`[postgresql]`, the `engine` parameter); unit tests and tests marked `sqlite_only` run on
+SQLite alone. Without a PostgreSQL (tests/postgres.py) the PostgreSQL half is left out and
+the run ends with one line saying why.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +22,7 @@ from domain.clock import FrozenClock
 from domain.customers import ensure_customer
 from domain.models import Customer
 from domain.store import Store
+from tests.postgres import SERVER
 
 START = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
 
@@ -28,14 +37,67 @@ BATIK-M,Kemeja Batik Parang ukuran M,Pakaian,"Rp 250.000",3,Katun primisima.
 CustomerFactory = Callable[..., Awaitable[Customer]]
 
 
+_postgres: dict[str, bool] = {}  # "ok" once tried
+
+
+def _postgres_ok() -> bool:
+    if "ok" not in _postgres:
+        if os.environ.get("TEST_ENGINES", "").strip().lower() == "sqlite":
+            SERVER.reason = "TEST_ENGINES=sqlite"
+            _postgres["ok"] = False
+        else:
+            _postgres["ok"] = SERVER.start()
+    return _postgres["ok"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" not in metafunc.fixturenames:
+        return
+    path = str(metafunc.definition.path)
+    both = (f"{os.sep}integration{os.sep}" in path or f"{os.sep}e2e{os.sep}" in path) and (
+        metafunc.definition.get_closest_marker("sqlite_only") is None
+    )
+    engines = ["sqlite", "postgresql"] if both and _postgres_ok() else ["sqlite"]
+    metafunc.parametrize("engine", engines, ids=engines)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _postgres.get("ok") is False:
+        terminalreporter.write_line(f"PostgreSQL half skipped: {SERVER.reason}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    SERVER.stop()
+
+
+@pytest.fixture
+def engine() -> str:
+    """"sqlite" or "postgresql" (parametrized by pytest_generate_tests)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def db_location(engine: str, tmp_path: Path) -> Iterator[Path | str]:
+    """Where a test's store is: a fresh file, or a fresh migrated PostgreSQL database. Open
+    several Store objects on it for several processes."""
+    if engine == "sqlite":
+        yield tmp_path / "shop.db"
+        return
+    url = SERVER.create()
+    try:
+        yield url
+    finally:
+        SERVER.drop(url)
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(START)
 
 
 @pytest_asyncio.fixture
-async def store(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[Store]:
-    opened = await Store(tmp_path / "shop.db", clock=clock).open()
+async def store(db_location: Path | str, clock: FrozenClock) -> AsyncIterator[Store]:
+    opened = await Store(db_location, clock=clock).open()
     try:
         yield opened
     finally:

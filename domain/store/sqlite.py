@@ -29,7 +29,9 @@ BUSY_TIMEOUT_MS = 30_000
 # What a transaction or the reader hands to repositories; services name it, never aiosqlite.
 Connection = aiosqlite.Connection
 Row = aiosqlite.Row  # what repositories read; they turn it into models or primitives
-_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+# `NNN_name.sql` (shared), `NNN_name.postgresql.sql` (PostgreSQL's own, where it differs).
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)(\.postgresql)?\.sql$")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 # SQLite's primary result codes that mean "this file cannot be the store" rather than a bug.
 _FILE_FAULTS = {
@@ -46,7 +48,7 @@ _FILE_FAULTS = {
 class StoreUnusable(Exception):
     """The database file cannot serve as the store; `reason` says why in a few words."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
@@ -58,23 +60,70 @@ def file_fault(exc: sqlite3.Error) -> str | None:
     return None if code is None else _FILE_FAULTS.get(code & 0xFF)
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) of every numbered migration shipped in domain/migrations."""
-    found = []
+def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every numbered migration shipped in domain/migrations, as
+    `dialect` ("sqlite" or "postgresql") runs it: a PostgreSQL variant file where there is one,
+    else the shared file (on PostgreSQL through `postgres.pg_ddl`, the type names)."""
+    shared: dict[int, tuple[str, str]] = {}
+    variants: dict[int, tuple[str, str]] = {}
+    names: list[int] = []
     for entry in resources.files("domain.migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
-            found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    found.sort()
-    versions = [v for v, _, _ in found]
-    if len(set(versions)) != len(versions):
-        raise RuntimeError(f"duplicate migration numbers: {versions}")
-    return found
+            found = (match[2], entry.read_text(encoding="utf-8"))
+            if match[3]:
+                variants[int(match[1])] = found
+            else:
+                names.append(int(match[1]))
+                shared[int(match[1])] = found
+    if len(set(names)) != len(names):
+        raise RuntimeError(f"duplicate migration numbers: {sorted(names)}")
+    if set(variants) - set(shared):
+        raise RuntimeError(f"PostgreSQL variants without a shared migration: {sorted(variants)}")
+    if dialect == "sqlite":
+        return [(v, *shared[v]) for v in sorted(shared)]
+    from domain.store.postgres import pg_ddl
+
+    out = []
+    for v in sorted(shared):
+        name, sql = variants[v] if v in variants else (shared[v][0], pg_ddl(shared[v][1]))
+        out.append((v, name, sql))
+    return out
+
+
+def dialect_of(db: object) -> str:
+    """"sqlite" or "postgresql": which engine a connection (transaction's or reader) is on,
+    for the few repository functions with a dialect-specific piece."""
+    return getattr(db, "dialect", "sqlite")
+
+
+def parse_location(location: Path | str) -> Path | str:
+    """A path for SQLite (`sqlite:///data/orders.db` or a plain path), the URL unchanged for
+    PostgreSQL."""
+    if isinstance(location, str):
+        if location.startswith(POSTGRES_SCHEMES):
+            return location
+        if location.startswith("sqlite:///"):
+            return Path(location.removeprefix("sqlite:///"))
+        return Path(location)
+    return location
 
 
 class Store:
+    """The SQLite store; `Store("postgresql://…")` gives the PostgreSQL one (postgres.py), a
+    subclass with the same interface."""
+
+    dialect = "sqlite"
+
+    def __new__(cls, path: Path | str, clock: Clock = utc_now) -> Store:
+        if cls is Store and isinstance(parse_location(path), str):
+            from domain.store.postgres import PostgresStore
+
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
+
     def __init__(self, path: Path | str, clock: Clock = utc_now) -> None:
-        self.path = Path(path)
+        self.path = Path(parse_location(path))
         self.clock = clock
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
