@@ -18,7 +18,7 @@ import pytest
 import pytest_asyncio
 
 from domain.catalog.catalog_import import import_catalog
-from domain.clock import FrozenClock
+from domain.clock import FrozenClock, to_db
 from domain.customers import ensure_customer
 from domain.models import Customer
 from domain.store import Store
@@ -77,13 +77,14 @@ def engine() -> str:
 
 
 @pytest.fixture
-def db_location(engine: str, tmp_path: Path) -> Iterator[Path | str]:
-    """Where a test's store is: a fresh file, or a fresh migrated PostgreSQL database. Open
-    several Store objects on it for several processes."""
+def db_location(engine: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Path | str]:
+    """Where a test's store is: a fresh file, or a fresh migrated PostgreSQL database (its
+    migrations stamped with the test's clock, as a first open would). Open several Store
+    objects on it for several processes."""
     if engine == "sqlite":
         yield tmp_path / "shop.db"
         return
-    url = SERVER.create()
+    url = SERVER.create(stamp=to_db(clock()))
     try:
         yield url
     finally:

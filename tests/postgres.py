@@ -12,6 +12,7 @@ TEST_ENGINES=sqlite runs the SQLite half alone (e.g. while developing).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 import pwd
@@ -94,7 +95,7 @@ class Server:
             os.chown(self._folder, owner.pw_uid, owner.pw_gid)
         self._data, self._pg_ctl = self._folder / "data", pg_ctl
         self._run(initdb, "-D", self._data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                  "--no-locale", "--no-sync")
+                  "--locale=C.UTF-8", "--no-sync")
         options = (
             f"-k {self._folder} -h '' -c fsync=off -c synchronous_commit=off"
             " -c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB"
@@ -105,10 +106,8 @@ class Server:
 
     def stop(self) -> None:
         if self._pg_ctl is not None and self._data is not None:
-            try:
+            with contextlib.suppress(subprocess.SubprocessError, OSError):
                 self._run(self._pg_ctl, "-D", self._data, "-m", "immediate", "stop")
-            except (subprocess.SubprocessError, OSError):
-                pass
             self._pg_ctl = None
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
@@ -138,15 +137,20 @@ class Server:
         assert self.base_url is not None
         return _with_db(self.base_url, name)
 
-    def create(self, *, migrated: bool = True) -> str:
-        """A new database's URL: migrated (from the template) or empty."""
+    def create(self, *, migrated: bool = True, stamp: str | None = None) -> str:
+        """A new database's URL: migrated (from the template; `stamp` as the migrations'
+        applied_at) or empty."""
         name = f"{self._prefix}{next(self._names)}"
         with self._admin() as admin:
             if migrated:
                 admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY FILE_COPY")
             else:
                 admin.execute(f"CREATE DATABASE {name}")
-        return self.url(name)
+        url = self.url(name)
+        if migrated and stamp is not None:
+            with psycopg.connect(url, autocommit=True) as db:
+                db.execute("UPDATE schema_migrations SET applied_at = %s", (stamp,))
+        return url
 
     def drop(self, url: str) -> None:
         name = urlsplit(url).path.strip("/")

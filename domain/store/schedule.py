@@ -74,7 +74,7 @@ async def abandoned_carts(
         db,
         "SELECT k.user_id, k.changed, c.reminders_enabled, c.reachable FROM ("
         "  SELECT user_id, MAX(added_at) AS changed FROM cart_items GROUP BY user_id"
-        "  HAVING changed <= ? AND changed > ?"
+        "  HAVING MAX(added_at) <= ? AND MAX(added_at) > ?"
         ") k JOIN customers c ON c.user_id = k.user_id"
         " WHERE NOT EXISTS (SELECT 1 FROM schedule_log l"
         "  WHERE l.kind = 'cart' AND l.ref = k.user_id AND l.version = k.changed)"

@@ -19,11 +19,13 @@ STAFF_CHAT_ID = -1001234567890
 EXAMPLE_CATALOG = Path(__file__).resolve().parents[2] / "examples" / "catalog.csv"
 
 
-def make_settings(tg: FakeBotApi, db: Path, **overrides: Any) -> Settings:
+def make_settings(tg: FakeBotApi, db: Path | str, **overrides: Any) -> Settings:
+    """Settings for a bot on `db`: a SQLite file's path or a PostgreSQL URL."""
+    where = {"database_url": db} if isinstance(db, str) else {"database_path": db}
     values: dict[str, Any] = {
+        **where,
         "bot_token": tg.token,
         "staff_chat_id": STAFF_CHAT_ID,
-        "database_path": db,
         "telegram_api_url": tg.url,
         "shop_name": "Toko Kopi Nusantara",
         # The fake server is not rate limited unless a test asks; don't wait on the limiter.
@@ -55,7 +57,7 @@ class RunningBot:
         return self.app.bot_data.shop.store
 
     async def seed(self, csv_text: str | None = None) -> None:
-        async with Store(self.settings.database_path, self.clock) as store:
+        async with Store(self.settings.database, self.clock) as store:
             await import_catalog(store, csv_text or EXAMPLE_CATALOG.read_text(encoding="utf-8"))
 
     async def start(self) -> None:
