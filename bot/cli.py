@@ -1,5 +1,6 @@
 """`python -m bot` runs the bot; `python -m bot catalog import FILE.csv` loads products;
-`python -m bot doctor` says how the bot stands in the staff group and what to fix."""
+`python -m bot doctor` says how the bot stands in the staff group and what to fix;
+`python -m bot db copy --to postgresql://…` moves the shop's SQLite data to PostgreSQL."""
 
 from __future__ import annotations
 
@@ -107,6 +108,39 @@ async def _import(
     return 0
 
 
+async def copy_database(source: Path | str, target: str) -> int:
+    """Copy, then print each table's rows and totals on both sides; 0 when all match."""
+    from domain.store.copy import CopyRefused, copy_store
+    from domain.store.postgres import redact
+
+    if not target.startswith(("postgresql://", "postgres://")):
+        print("--to must be a postgresql:// URL", file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    if isinstance(source, str):
+        print("DATABASE_URL is PostgreSQL already: the copy reads a SQLite store", file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    try:
+        async with Store(source) as src, Store(target) as dst:
+            checks = await copy_store(src, dst)
+    except CopyRefused as exc:
+        print(f"Not copied: {exc}", file=sys.stderr)
+        return 1
+    bad = [c for c in checks if not c.ok]
+    for c in checks:
+        mark = "ok" if c.ok else "DIFFERS"
+        totals = ", ".join(f"{k}={v}" for k, v in c.totals.items() if v)
+        print(f"{c.table:<24} {c.rows:>8} rows  {mark}  {totals}")
+        if not c.ok:
+            print(f"{'':<24} {c.target_rows:>8} rows in the target  {c.target_totals}")
+    where = redact(target)
+    if bad:
+        print(f"Copied into {where}, but {len(bad)} table(s) differ (above)", file=sys.stderr)
+        return 1
+    total = sum(c.rows for c in checks)
+    print(f"Copied {total} rows in {len(checks)} tables into {where}; counts and totals match.")
+    return 0
+
+
 def describe_store_fault(exc: StoreUnusable) -> str:
     name = "DATABASE_URL" if isinstance(exc.path, str) else "DATABASE_PATH"
     return f"{name} {exc.path}: {exc.reason}"
@@ -135,7 +169,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "doctor", help="the bot's status in the staff group (member, admin, can post, privacy)"
     )
+    db = sub.add_parser("db", help="the database")
+    db_sub = db.add_subparsers(dest="action", required=True)
+    do_copy = db_sub.add_parser(
+        "copy", help="copy the configured SQLite store into an empty PostgreSQL database"
+    )
+    do_copy.add_argument("--to", required=True, metavar="postgresql://…")
     args = parser.parse_args(argv)
+
+    if args.command == "db":
+        store_settings = load_settings(StoreSettings)
+        assert isinstance(store_settings, StoreSettings)
+        return asyncio.run(copy_database(store_settings.database, args.to))
 
     if args.command == "catalog":
         # Loading products needs only the database: no token or staff group yet.

@@ -57,8 +57,25 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     both = (f"{os.sep}integration{os.sep}" in path or f"{os.sep}e2e{os.sep}" in path) and (
         metafunc.definition.get_closest_marker("sqlite_only") is None
     )
-    engines = ["sqlite", "postgresql"] if both and _postgres_ok() else ["sqlite"]
+    if metafunc.definition.get_closest_marker("postgresql_only") is not None:
+        _postgres_ok()
+        engines = ["postgresql"]  # deselected below when there is no PostgreSQL
+    else:
+        engines = ["sqlite", "postgresql"] if both and _postgres_ok() else ["sqlite"]
     metafunc.parametrize("engine", engines, ids=engines)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _postgres.get("ok") is not False:
+        return
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("engine") == "postgresql"
+        (drop if on_postgres else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
