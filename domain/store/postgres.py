@@ -130,8 +130,9 @@ class _NumericLoader(Loader):
         return int(text) if text.lstrip("-").isdigit() else float(text)
 
 
-class Row(Mapping[str, Any]):
-    """A result row read by name or position, iterating its values (like sqlite3.Row)."""
+class Row:
+    """A result row read by name or position, iterating its values, `keys()` its column
+    names: what sqlite3.Row offers, and no more (so code written on one engine runs on both)."""
 
     __slots__ = ("_index", "_values")
 
@@ -139,18 +140,18 @@ class Row(Mapping[str, Any]):
         self._index = index
         self._values = tuple(values)
 
-    def __getitem__(self, key: str | int) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: str | int | slice) -> Any:
         if isinstance(key, int | slice):
             return self._values[key]
         return self._values[self._index[key]]
 
-    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Any]:
         return iter(self._values)
 
     def __len__(self) -> int:
         return len(self._values)
 
-    def keys(self) -> list[str]:  # type: ignore[override]
+    def keys(self) -> list[str]:
         return list(self._index)
 
     def __eq__(self, other: object) -> bool:

@@ -21,7 +21,9 @@ EXAMPLE_CATALOG = Path(__file__).resolve().parents[2] / "examples" / "catalog.cs
 
 def make_settings(tg: FakeBotApi, db: Path | str, **overrides: Any) -> Settings:
     """Settings for a bot on `db`: a SQLite file's path or a PostgreSQL URL."""
-    where = {"database_url": db} if isinstance(db, str) else {"database_path": db}
+    where: dict[str, Any] = {"database_url": db}  # a URL given in the environment loses
+    if not isinstance(db, str):
+        where = {"database_path": db, "database_url": ""}
     values: dict[str, Any] = {
         **where,
         "bot_token": tg.token,

@@ -3,6 +3,7 @@ WAL, foreign keys, busy timeout, atomicity."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -10,9 +11,9 @@ import psycopg
 import pytest
 
 from domain.clock import FrozenClock
-from domain.store import BUSY_TIMEOUT_MS, Store, migrations
+from domain.store import BUSY_TIMEOUT_MS, Store, fetchone, migrations
 from domain.store import sqlite as store_module
-from tests.conftest import START
+from tests.conftest import START, seed_catalog
 
 INTEGRITY = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
@@ -197,3 +198,45 @@ async def test_a_second_store_on_the_same_file_sees_committed_writes(
 def test_clock_fixture_is_the_agreed_moment(clock: FrozenClock) -> None:
     assert clock() == START
     assert clock.advance(minutes=5) == clock()
+
+
+@pytest.mark.postgresql_only
+async def test_postgresql_writers_wait_for_each_other_like_begin_immediate(
+    engine: str, db_location: Path | str, clock: FrozenClock
+) -> None:
+    """A second store's write transaction starts only once the first commits (the advisory
+    lock), and then sees its write; readers never wait."""
+    async with Store(db_location, clock) as one, Store(db_location, clock) as two:
+        await seed_catalog(one)
+        steps: list[object] = []
+        inside, release = asyncio.Event(), asyncio.Event()
+
+        async def first() -> None:
+            async with one.transaction() as db:
+                await db.execute("UPDATE products SET stock = stock + 1 WHERE sku = 'BATIK-M'")
+                steps.append("first in")
+                inside.set()
+                await release.wait()
+                steps.append("first out")
+
+        async def second() -> None:
+            await inside.wait()
+            async with two.transaction() as db:
+                row = await fetchone(db, "SELECT stock FROM products WHERE sku = 'BATIK-M'")
+                steps.append(("second in", row["stock"] if row else None))
+
+        tasks = [asyncio.create_task(first()), asyncio.create_task(second())]
+        for _ in range(500):  # until the second writer waits on the lock (a condition, not time)
+            waiting = await one.fetchone(
+                "SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            )
+            if waiting and waiting["n"] == 1:
+                break
+            await asyncio.sleep(0.01)
+        assert waiting is not None and waiting["n"] == 1
+        assert steps == ["first in"]
+        row = await two.fetchone("SELECT stock FROM products WHERE sku = 'BATIK-M'")
+        assert row is not None and row["stock"] == 3  # a reader: not blocked, sees the last commit
+        release.set()
+        await asyncio.gather(*tasks)
+        assert steps == ["first in", "first out", ("second in", 4)]

@@ -153,3 +153,30 @@ def test_python_m_bot_with_a_bad_setting_exits_2(
     assert result.stdout == ""
     assert TOKEN not in result.stderr
     assert not (tmp_path / "data").exists()  # nothing created before the settings are good
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://shop@localhost/toko", "sqlite://orders.db", "postgresql://shop@host", "x"]
+)
+def test_a_bad_database_url_is_one_line(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    line = error_line(monkeypatch, BOT_TOKEN=TOKEN, STAFF_CHAT_ID=GROUP, DATABASE_URL=url)
+    assert line.startswith("Setting DATABASE_URL is invalid: ")
+
+
+@pytest.mark.parametrize(
+    ("url", "where"),
+    [
+        ("", Path("data/orders.db")),
+        ("sqlite:///var/toko/orders.db", Path("var/toko/orders.db")),
+        ("sqlite:////var/toko/orders.db", Path("/var/toko/orders.db")),
+        ("postgresql://toko:rahasia@db:5432/toko", "postgresql://toko:rahasia@db:5432/toko"),
+        ("postgres://toko@/toko?host=/run/postgresql", "postgres://toko@/toko?host=/run/postgresql"),
+    ],
+)
+def test_database_url_says_where_the_store_is(
+    monkeypatch: pytest.MonkeyPatch, url: str, where: Path | str
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("STAFF_CHAT_ID", GROUP)
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert Settings(_env_file=None).database == where  # type: ignore[call-arg]
