@@ -47,6 +47,8 @@ def _postgres_ok() -> bool:
             _postgres["ok"] = False
         else:
             _postgres["ok"] = SERVER.start()
+        if not _postgres["ok"] and os.environ.get("TEST_REQUIRE_POSTGRESQL") == "1":
+            raise pytest.UsageError(f"PostgreSQL is required here but: {SERVER.reason}")
     return _postgres["ok"]
 
 
