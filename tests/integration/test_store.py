@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from domain.clock import FrozenClock
-from domain.store import BUSY_TIMEOUT_MS, Store, fetchone, migrations
+from domain.store import BUSY_TIMEOUT_MS, Store, StoreUnusable, fetchone, migrations
 from domain.store import sqlite as store_module
 from tests.conftest import START, seed_catalog
 
@@ -240,3 +240,18 @@ async def test_postgresql_writers_wait_for_each_other_like_begin_immediate(
         release.set()
         await asyncio.gather(*tasks)
         assert steps == ["first in", "first out", ("second in", 4)]
+
+
+@pytest.mark.postgresql_only
+async def test_a_postgresql_store_that_cannot_be_reached_is_one_reason(
+    engine: str, clock: FrozenClock
+) -> None:
+    from tests.postgres import SERVER
+
+    url = SERVER.url("no_such_shop")
+    missing = url.replace("postgresql://postgres@", "postgresql://postgres:s3cret@")
+    with pytest.raises(StoreUnusable) as caught:
+        await Store(missing, clock).open()
+    assert caught.value.reason.startswith("cannot connect: ")
+    assert "no_such_shop" in caught.value.reason and "does not exist" in caught.value.reason
+    assert "s3cret" not in str(caught.value) and "***" in str(caught.value.path)
