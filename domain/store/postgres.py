@@ -188,6 +188,10 @@ class Cursor:
         self._cur = cur
         self.rowcount = cur.rowcount
 
+    @property
+    def lastrowid(self) -> int:
+        raise NotImplementedError("lastrowid is SQLite's: write INSERT … RETURNING id")
+
     async def fetchone(self) -> Row | None:
         return await self._cur.fetchone() if self._cur.description else None
 
