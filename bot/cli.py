@@ -9,6 +9,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings
@@ -57,13 +58,39 @@ def run_bot(settings: Settings) -> int:
         app = build_application(settings)
         try:
             # Should Telegram vanish before polling starts, PTB's bootstrap retries quietly.
-            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+            if settings.webhook_url:
+                run_webhook(app, settings)
+            else:
+                app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
             return 0
         except InvalidToken:  # revoked between the check above and here
             print(startup.TOKEN_REJECTED, file=sys.stderr)
             return EXIT_BAD_SETTINGS
         except NetworkError as exc:  # lost while post_init set the command menus: again
             lost = (exc, next(delays))
+
+
+def run_webhook(app: Any, settings: Settings) -> None:
+    """Serve Telegram's webhook posts (WEBHOOK_URL) until stopped; setWebhook at start."""
+    from telegram import Update
+
+    from bot.webhook import log_refusals, webhook_of
+
+    assert settings.webhook_secret is not None  # the settings require it with a URL
+    hook = webhook_of(
+        settings.webhook_url, settings.webhook_listen, settings.webhook_secret.get_secret_value()
+    )
+    log_refusals(settings.log_level)
+    log.info("Webhook mode: listening on %s:%s for %s", hook.listen, hook.port, hook.url)
+    app.run_webhook(
+        listen=hook.listen,
+        port=hook.port,
+        url_path=hook.url_path,
+        webhook_url=hook.url,
+        secret_token=hook.secret,
+        allowed_updates=Update.ALL_TYPES,
+        bootstrap_retries=-1,
+    )
 
 
 async def check_store(path: Path | str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -81,6 +82,10 @@ class Settings(StoreSettings):
     bot_token: SecretStr
     staff_chat_id: int
     telegram_api_url: str = "https://api.telegram.org"
+    # Webhook mode when WEBHOOK_URL is set (the public URL Telegram posts to); else polling.
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0:8443"  # host:port the bot's HTTP server binds
     default_language: Literal["id", "en"] = "id"
     timezone: str = "Asia/Jakarta"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -202,6 +207,35 @@ class Settings(StoreSettings):
         if not v.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return v.rstrip("/")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, v: str) -> str:
+        v = v.strip()
+        if v and (not v.startswith(("https://", "http://")) or not urlsplit(v).hostname):
+            raise ValueError("must be the public https:// URL Telegram posts updates to")
+        return v
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v.get_secret_value()):
+            raise ValueError("must be 1–256 characters: letters, digits, _ and - (Telegram's rule)")
+        return v
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, v: str) -> str:
+        host, sep, port = v.strip().rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("must be host:port, e.g. 0.0.0.0:8443")
+        return v.strip()
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_URL needs WEBHOOK_SECRET (checked on every request)")
+        return self
 
     @field_validator("couriers")
     @classmethod

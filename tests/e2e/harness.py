@@ -10,6 +10,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.settings import Settings
+from bot.webhook import log_refusals, webhook_of
 from domain.catalog.catalog_import import import_catalog
 from domain.clock import Clock, utc_now
 from domain.store import Store
@@ -69,8 +70,21 @@ class RunningBot:
             await app.post_init(app)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1,
-                                        allowed_updates=Update.ALL_TYPES)
+        if self.settings.webhook_url:  # as bot.cli.run_webhook, inside this event loop
+            secret = self.settings.webhook_secret
+            assert secret is not None
+            log_refusals(self.settings.log_level)
+            hook = webhook_of(
+                self.settings.webhook_url, self.settings.webhook_listen, secret.get_secret_value()
+            )
+            await app.updater.start_webhook(
+                listen=hook.listen, port=hook.port, url_path=hook.url_path,
+                webhook_url=hook.url, secret_token=hook.secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await app.updater.start_polling(poll_interval=0, timeout=1,
+                                            allowed_updates=Update.ALL_TYPES)
         self.app = app
 
     async def stop(self) -> None:

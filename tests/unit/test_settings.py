@@ -180,3 +180,32 @@ def test_database_url_says_where_the_store_is(
     monkeypatch.setenv("STAFF_CHAT_ID", GROUP)
     monkeypatch.setenv("DATABASE_URL", url)
     assert Settings(_env_file=None).database == where  # type: ignore[call-arg]
+
+
+def test_webhook_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = {"BOT_TOKEN": TOKEN, "STAFF_CHAT_ID": GROUP}
+    line = error_line(monkeypatch, **base, WEBHOOK_URL="https://toko.example/telegram")
+    assert line == (
+        "Settings do not fit together: WEBHOOK_URL needs WEBHOOK_SECRET (checked on every request)"
+    )
+    line = error_line(monkeypatch, **base, WEBHOOK_SECRET="not allowed!")
+    assert line.startswith("Setting WEBHOOK_SECRET is invalid: must be 1–256 characters")
+    monkeypatch.delenv("WEBHOOK_SECRET")
+    line = error_line(monkeypatch, **base, WEBHOOK_URL="toko.example/telegram")
+    assert line.startswith("Setting WEBHOOK_URL is invalid: ")
+    monkeypatch.delenv("WEBHOOK_URL")
+    line = error_line(monkeypatch, **base, WEBHOOK_LISTEN="8443")
+    assert line == "Setting WEBHOOK_LISTEN is invalid: must be host:port, e.g. 0.0.0.0:8443"
+    monkeypatch.setenv("WEBHOOK_LISTEN", "0.0.0.0:8443")
+    monkeypatch.setenv("WEBHOOK_URL", "https://toko.example/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET", "rahasia_toko-1")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.webhook_secret is not None
+    assert "rahasia_toko-1" not in repr(settings)
+
+
+def test_polling_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("STAFF_CHAT_ID", GROUP)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.webhook_url == "" and settings.webhook_secret is None
