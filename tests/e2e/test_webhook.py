@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 
 from bot.webhook import UPDATER_LOGGER
-from tests.e2e.harness import RunningBot, make_settings
+from tests.e2e.harness import STAFF_CHAT_ID, RunningBot, make_settings
 from tests.e2e.test_staff_workflow import has
 from tests.fakebotapi import FakeBotApi
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
@@ -86,3 +86,41 @@ async def test_a_request_without_the_secret_is_refused_and_logged(
     await tg.send_text(budi, "/start")
     await tg.wait_bot_message(budi, has("Selamat datang"))
     assert len([m for m in tg.bot_messages(budi) if "Selamat datang" in (m.text or "")]) == 1
+
+
+async def test_python_m_bot_serves_the_webhook_and_stops_on_sigterm(
+    tmp_path: Path, db_location: Path | str
+) -> None:
+    """The real process, as the README runs it: on SQLite or on PostgreSQL (DATABASE_URL)."""
+    from tests.e2e.test_startup_faults import TOKEN, bot_env, read_line_with, start, stop
+
+    port = free_port()
+    where = {"DATABASE_URL": db_location} if isinstance(db_location, str) else {}
+    async with FakeBotApi(TOKEN) as tg:
+        tg.group(STAFF_CHAT_ID, "Toko — Pesanan", bot_is_admin=True)
+        env = bot_env(
+            tmp_path,
+            tmp_path / "shop.db",
+            tg.url,
+            WEBHOOK_URL=f"http://127.0.0.1:{port}/tg",
+            WEBHOOK_SECRET=SECRET,
+            WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+            **where,
+        )
+        proc = await start(env)
+        try:
+            await read_line_with(proc, "Webhook mode: listening on 127.0.0.1", timeout=30)
+            await tg.wait_call("setWebhook", timeout=30)
+            budi = tg.user(7001, "Budi")
+            await tg.send_text(budi, "/start")
+            await tg.wait_bot_message(budi, has("Selamat datang"), timeout=30)
+        except BaseException:
+            proc.kill()
+            await proc.communicate()
+            raise
+        rest = await stop(proc)
+        # Handled once; a post before the server listened is retried, as Telegram does.
+        assert [post for post in tg.webhook_posts if post[1] == 200] == [(1, 200)]
+        assert not any(method == "getUpdates" for method, _ in tg.calls)
+    assert rest.returncode == 0, rest.stderr
+    assert "Traceback" not in rest.output and TOKEN not in rest.output and SECRET not in rest.output
