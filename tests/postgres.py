@@ -12,6 +12,7 @@ TEST_ENGINES=sqlite runs the SQLite half alone (e.g. while developing).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import itertools
 import os
@@ -94,6 +95,7 @@ class Server:
             self._user = "postgres"
             os.chown(self._folder, owner.pw_uid, owner.pw_gid)
         self._data, self._pg_ctl = self._folder / "data", pg_ctl
+        atexit.register(self.stop)  # also when pytest's own teardown does not run
         self._run(initdb, "-D", self._data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")
         options = (
