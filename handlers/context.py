@@ -18,6 +18,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from domain.fulfilment.couriers import CourierBook
 from domain.fulfilment.desk import OrderDesk
+from domain.reports.report import ReportPolicy
 from domain.schedule.policy import Policy
 from domain.store import Store
 from messages import Messages
@@ -34,6 +35,7 @@ class Shop:
     couriers: CourierBook
     desk: OrderDesk  # the staff's use cases (verify, pack, ship, …) with their policy
     schedule: Policy  # the scheduled follow-up's timings, quiet hours and limits
+    reports: ReportPolicy  # /laporan: the shipment SLA, VAT
     # Deliver the outbox soon, without waiting for the next periodic run (something was
     # just queued). The sender itself stays in bot/: handlers only ask it to hurry.
     kick: Callable[[], None]

@@ -1,5 +1,6 @@
-"""Read-only figures for the staff: the daily digest's counts and the work queue's pages,
-plus the digests table that makes the digest once a day."""
+"""Read-only figures for the staff: the daily digest's counts, the work queue's pages and the
+rows behind /laporan and /ekspor (domain/reports defines what each figure means), plus the
+digests table that makes the digest once a day."""
 
 from __future__ import annotations
 
@@ -52,16 +53,29 @@ async def closed_between(db: Connection, start: datetime, end: datetime) -> dict
     return {r["status"]: r["n"] for r in rows}
 
 
+# An open order's stage: an unpaid transfer waits for 'payment', else its status.
+_STAGE = (
+    "CASE WHEN status = 'placed' AND payment_method = 'transfer'"
+    " AND payment_status = 'unpaid' THEN 'payment' ELSE status END"
+)
+_OPEN = "status IN ('placed', 'verified', 'packed', 'shipped')"
+
+
 async def open_by_stage(db: Connection) -> dict[str, int]:
     """Open orders per stage now; an unpaid transfer's stage is 'payment'."""
     rows = await fetchall(
-        db,
-        "SELECT CASE WHEN status = 'placed' AND payment_method = 'transfer'"
-        " AND payment_status = 'unpaid' THEN 'payment' ELSE status END AS stage,"
-        " COUNT(*) AS n FROM orders"
-        " WHERE status IN ('placed', 'verified', 'packed', 'shipped') GROUP BY stage",
+        db, f"SELECT {_STAGE} AS stage, COUNT(*) AS n FROM orders WHERE {_OPEN} GROUP BY stage"
     )
     return {r["stage"]: r["n"] for r in rows}
+
+
+async def stage_ages(db: Connection) -> list[Row]:
+    """Open orders per stage now: stage, n, since (the oldest arrival at it)."""
+    return await fetchall(
+        db,
+        f"SELECT {_STAGE} AS stage, COUNT(*) AS n, MIN(status_changed_at) AS since"
+        f" FROM orders WHERE {_OPEN} GROUP BY stage",
+    )
 
 
 async def low_stock(db: Connection) -> list[Row]:
@@ -116,4 +130,201 @@ async def queue_page(
         f" FROM orders o WHERE o.status IN ({_marks(statuses)})"
         f" ORDER BY CASE o.status {rank} END, o.status_changed_at, o.id LIMIT ? OFFSET ?",
         (*statuses, *statuses, limit, offset),
+    )
+
+
+# ---------------------------------------------------------------- /laporan: sales
+# Times are bucketed by UTC hour ("2026-11-05T17"); domain/reports folds hours into the
+# shop's local days, which is exact for every zone whose offset is whole hours.
+
+_CALLED_OFF = "('cancelled', 'rejected')"
+
+
+async def placed_by_hour(db: Connection, start: datetime, end: datetime) -> list[Row]:
+    """Orders placed in [start, end) per UTC hour: hour, n, goods (subtotal), shipping."""
+    return await fetchall(
+        db,
+        "SELECT substr(created_at, 1, 13) AS hour, COUNT(*) AS n,"
+        " SUM(subtotal) AS goods, SUM(shipping_fee) AS shipping"
+        " FROM orders WHERE created_at >= ? AND created_at < ?"
+        " GROUP BY hour",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def called_off_by_hour(db: Connection, start: datetime, end: datetime) -> list[Row]:
+    """Orders cancelled or rejected in [start, end) per UTC hour of that change: hour, n,
+    goods, shipping (what the order had counted when placed)."""
+    return await fetchall(
+        db,
+        "SELECT substr(status_changed_at, 1, 13) AS hour, COUNT(*) AS n,"
+        " SUM(subtotal) AS goods, SUM(shipping_fee) AS shipping"
+        f" FROM orders WHERE status IN {_CALLED_OFF}"
+        " AND status_changed_at >= ? AND status_changed_at < ? GROUP BY hour",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def invoiced_placed(db: Connection, start: datetime, end: datetime) -> Row | None:
+    """Orders placed in [start, end), invoiced and not called off: n, goods, shipping, total."""
+    return await fetchone(
+        db,
+        "SELECT COUNT(*) AS n, COALESCE(SUM(o.subtotal), 0) AS goods,"
+        " COALESCE(SUM(o.shipping_fee), 0) AS shipping, COALESCE(SUM(o.total), 0) AS total"
+        " FROM orders o JOIN invoices i ON i.order_id = o.id"
+        f" WHERE o.created_at >= ? AND o.created_at < ? AND o.status NOT IN {_CALLED_OFF}",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def invoice_totals(db: Connection, start: datetime, end: datetime) -> list[Row]:
+    """The frozen invoices of orders placed in [start, end): order_id, content (JSON)."""
+    return await fetchall(
+        db,
+        "SELECT i.order_id, i.content FROM invoices i JOIN orders o ON o.id = i.order_id"
+        " WHERE o.created_at >= ? AND o.created_at < ?",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def line_sales(db: Connection, start: datetime, end: datetime) -> list[Row]:
+    """Per product, lines of orders placed in [start, end): sku, name, qty, amount."""
+    return await fetchall(
+        db,
+        "SELECT l.sku, MAX(l.name) AS name, SUM(l.quantity) AS qty,"
+        " SUM(l.quantity * l.unit_price) AS amount"
+        " FROM orders o JOIN order_lines l ON l.order_id = o.id"
+        " WHERE o.created_at >= ? AND o.created_at < ? GROUP BY l.sku",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def line_called_off(db: Connection, start: datetime, end: datetime) -> list[Row]:
+    """Per product, lines of orders cancelled or rejected in [start, end): sku, qty, amount."""
+    return await fetchall(
+        db,
+        "SELECT l.sku, MAX(l.name) AS name, SUM(l.quantity) AS qty,"
+        " SUM(l.quantity * l.unit_price) AS amount"
+        " FROM orders o JOIN order_lines l ON l.order_id = o.id"
+        f" WHERE o.status IN {_CALLED_OFF} AND o.status_changed_at >= ?"
+        " AND o.status_changed_at < ? GROUP BY l.sku",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def units_sold_since(db: Connection, since: datetime) -> dict[str, int]:
+    """Units per sku of orders placed since `since` and not called off."""
+    rows = await fetchall(
+        db,
+        "SELECT l.sku, SUM(l.quantity) AS qty"
+        " FROM orders o JOIN order_lines l ON l.order_id = o.id"
+        f" WHERE o.created_at >= ? AND o.status NOT IN {_CALLED_OFF} GROUP BY l.sku",
+        (to_db(since),),
+    )
+    return {r["sku"]: r["qty"] for r in rows}
+
+
+async def stock_levels(db: Connection) -> list[Row]:
+    """Every product: sku, name, category, price, stock, reserved, low_stock_threshold,
+    active."""
+    return await fetchall(
+        db,
+        "SELECT sku, name, category, price, stock, reserved, low_stock_threshold, active"
+        " FROM products ORDER BY sku",
+    )
+
+
+# ---------------------------------------------------------------- payments and speed
+
+
+async def transfer_outcomes(db: Connection, start: datetime, end: datetime) -> Row | None:
+    """Transfer orders placed in [start, end): n, paid (paid or refunded since)."""
+    return await fetchone(
+        db,
+        "SELECT COUNT(*) AS n,"
+        " COUNT(CASE WHEN payment_status IN ('paid', 'refunded') THEN 1 END) AS paid"
+        " FROM orders"
+        " WHERE created_at >= ? AND created_at < ? AND payment_method = 'transfer'",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def placed_outcomes(db: Connection, start: datetime, end: datetime) -> Row | None:
+    """Orders placed in [start, end): n, delivered (so far), customer_cancelled (by the
+    customer themselves)."""
+    return await fetchone(
+        db,
+        "SELECT COUNT(*) AS n, COUNT(CASE WHEN status = 'delivered' THEN 1 END) AS delivered,"
+        " COUNT(CASE WHEN status = 'cancelled' AND EXISTS (SELECT 1 FROM order_events e"
+        "  WHERE e.order_id = o.id AND e.kind = 'status' AND e.to_status = 'cancelled'"
+        "  AND e.actor_id = o.user_id) THEN 1 END) AS customer_cancelled"
+        " FROM orders o WHERE created_at >= ? AND created_at < ?",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def called_off_by_side(db: Connection, start: datetime, end: datetime) -> list[Row]:
+    """Cancellations and rejections made in [start, end) by who made them: status,
+    side ('customer': the customer themselves; 'expired': the system, unpaid; 'seller'),
+    n."""
+    return await fetchall(
+        db,
+        "SELECT e.to_status AS status, CASE"
+        " WHEN e.actor_id IS NOT NULL AND e.actor_id = o.user_id THEN 'customer'"
+        " WHEN e.actor_id IS NULL AND e.actor_name = 'system' THEN 'expired'"
+        " ELSE 'seller' END AS side, COUNT(*) AS n"
+        " FROM order_events e JOIN orders o ON o.id = e.order_id"
+        " WHERE e.kind = 'status' AND e.to_status IN ('cancelled', 'rejected')"
+        " AND e.at >= ? AND e.at < ? GROUP BY status, side",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def stage_seconds(
+    db: Connection, from_status: str, to_status: str, start: datetime, end: datetime
+) -> list[float]:
+    """Seconds from reaching `from_status` to reaching `to_status`, for orders that reached
+    `to_status` in [start, end), shortest first."""
+    rows = await db.execute_fetchall(
+        "SELECT (julianday(b.at) - julianday(a.at)) * 86400.0"
+        " FROM order_events b"
+        " JOIN order_events a ON a.order_id = b.order_id"
+        " AND a.kind = 'status' AND a.to_status = ?"
+        " WHERE b.kind = 'status' AND b.to_status = ? AND b.at >= ? AND b.at < ?"
+        " ORDER BY 1",
+        (from_status, to_status, to_db(start), to_db(end)),
+    )
+    return [r[0] for r in rows]
+
+
+async def verify_seconds(db: Connection, start: datetime, end: datetime) -> list[float]:
+    """Seconds from the first transfer receipt to verification, for orders verified in
+    [start, end) with a receipt, shortest first."""
+    rows = await db.execute_fetchall(
+        "SELECT (julianday(v.at) - julianday(MIN(p.at))) * 86400.0 AS s"
+        " FROM order_events v"
+        " JOIN order_events p ON p.order_id = v.order_id"
+        " AND p.kind = 'payment' AND p.to_status = 'proof_submitted' AND p.at <= v.at"
+        " WHERE v.kind = 'status' AND v.to_status = 'verified' AND v.at >= ? AND v.at < ?"
+        " GROUP BY v.id ORDER BY s",
+        (to_db(start), to_db(end)),
+    )
+    return [r[0] for r in rows]
+
+
+# ---------------------------------------------------------------- customers
+
+
+async def customer_mix(db: Connection, start: datetime, end: datetime) -> Row | None:
+    """Customers who ordered in [start, end): customers, new (their first order ever is in
+    the period), repeat (two or more orders in the period)."""
+    return await fetchone(
+        db,
+        "SELECT COUNT(*) AS customers, COALESCE(SUM(first_ever = first_here), 0) AS new,"
+        " COALESCE(SUM(n >= 2), 0) AS repeat FROM ("
+        " SELECT o.user_id, COUNT(*) AS n, MIN(o.id) AS first_here,"
+        " (SELECT MIN(p.id) FROM orders p WHERE p.user_id = o.user_id) AS first_ever"
+        " FROM orders o WHERE o.created_at >= ? AND o.created_at < ?"
+        " GROUP BY o.user_id)",
+        (to_db(start), to_db(end)),
     )

@@ -25,6 +25,7 @@ from handlers.callbacks.base import (
     RECEIVED,
     STAFF,
     STAFF_QUEUE,
+    STAFF_REPORT,
     SURVEY,
     Callback,
     pattern,
@@ -71,7 +72,13 @@ from handlers.callbacks.follow_up import (
     SurveyScore,
     SurveySkip,
 )
-from handlers.callbacks.staff import STAFF_CODES, StaffCourier, StaffPress, StaffQueuePage
+from handlers.callbacks.staff import (
+    STAFF_CODES,
+    StaffCourier,
+    StaffPress,
+    StaffQueuePage,
+    StaffReportPeriod,
+)
 
 # Every kind of button (for tests that try them all).
 ALL: tuple[type[Callback], ...] = tuple(
@@ -104,6 +111,7 @@ __all__ = [
     "STAFF",
     "STAFF_CODES",
     "STAFF_QUEUE",
+    "STAFF_REPORT",
     "SURVEY",
     "AddToCart",
     "AskQuantity",
@@ -136,6 +144,7 @@ __all__ = [
     "StaffCourier",
     "StaffPress",
     "StaffQueuePage",
+    "StaffReportPeriod",
     "SurveyScore",
     "SurveySkip",
     "Text",

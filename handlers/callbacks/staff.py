@@ -1,12 +1,13 @@
 """The staff group's buttons: an action on an order card, the courier chosen for shipping,
-and the pages of a /queue answer."""
+the pages of a /queue answer, and the periods of /laporan."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from domain.models import Status
-from handlers.callbacks.base import STAFF, STAFF_QUEUE, Callback
+from domain.reports.periods import QUICK
+from handlers.callbacks.base import STAFF, STAFF_QUEUE, STAFF_REPORT, Callback
 from handlers.callbacks.fields import Coded, CourierCode, OrderNumber, Page, one_of
 
 # The staff card's actions, by the one-letter code they are written with.
@@ -46,3 +47,9 @@ class StaffQueuePage(Callback, prefix=STAFF_QUEUE):
 
     stage: Annotated[str, one_of("open", *(s.value for s in Status))]
     page: Page
+
+
+class StaffReportPeriod(Callback, prefix=STAFF_REPORT):
+    """rp:<today|7d|month|lastmonth> — /laporan for another period."""
+
+    period: Annotated[str, one_of(*QUICK)]

@@ -11,6 +11,7 @@ from domain.fulfilment.couriers import Courier
 from domain.fulfilment.worklist import QueuePage, stage_key
 from domain.models import Order
 from domain.ordering.staff_actions import allowed_actions
+from domain.reports.periods import QUICK
 from handlers import callbacks as cb
 from handlers.keyboards.base import Rows, button
 from messages import Messages
@@ -105,3 +106,12 @@ def staff_queue(messages: Messages, lang: str, page: QueuePage) -> InlineKeyboar
 def staff_nudge(messages: Messages, lang: str, numbers: list[str]) -> InlineKeyboardMarkup | None:
     """One button per order listed (the first few): opens its card in the group."""
     return staff_open_orders(messages, lang, numbers[:12], [])
+
+
+def report_periods(messages: Messages, lang: str) -> InlineKeyboardMarkup:
+    """Under a /laporan answer: the same report for another period."""
+    buttons = [
+        button(messages, lang, "report_period", cb.StaffReportPeriod(period=p), period=p)
+        for p in QUICK
+    ]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])

@@ -14,7 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from handlers import callbacks as cb
 from handlers.common import Context
-from handlers.staff import actions, lists, orders, reports
+from handlers.staff import actions, laporan, lists, orders, reports
 from messages import Messages
 
 if TYPE_CHECKING:
@@ -40,6 +40,14 @@ COMMANDS: dict[str, Command] = {
 # they have always been (no refusal, no warning in the log).
 REPORTS: dict[str, Command] = {
     "nps": reports.nps_command,
+    "laporan": laporan.report_command,
+    "ekspor": laporan.export_command,
+    "setor": laporan.remit_command,
+}
+# English names of the reports: they work, the menu shows the Indonesian ones.
+ALIASES: dict[str, Command] = {
+    "report": laporan.report_command,
+    "export": laporan.export_command,
 }
 
 
@@ -49,13 +57,14 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
     app.add_handlers(
         [
             CommandHandler(name, handler, filters=staff)
-            for name, handler in (COMMANDS | REPORTS).items()
+            for name, handler in (COMMANDS | REPORTS | ALIASES).items()
         ]
         + [
             CommandHandler(["help", "start"], lists.help_command, filters=staff),
             CommandHandler(list(COMMANDS), lists.refuse, filters=~staff),
             CallbackQueryHandler(orders.staff_button, pattern=cb.pattern(cb.STAFF)),
             CallbackQueryHandler(lists.queue_button, pattern=cb.pattern(cb.STAFF_QUEUE)),
+            CallbackQueryHandler(laporan.report_button, pattern=cb.pattern(cb.STAFF_REPORT)),
             MessageHandler(
                 staff & filters.REPLY & filters.TEXT & ~filters.COMMAND, orders.prompt_reply
             ),
