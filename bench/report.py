@@ -55,7 +55,7 @@ async def sections(store: Store, period: Period) -> dict[str, float]:
         out[name] = (time.perf_counter() - t) * 1000
         return result
 
-    await timed("1 sales (+ previous)", _sales(db, period))
+    await timed("1 sales (+ previous)", _sales(store, period))
     await timed("2 pipeline", operations.pipeline(db, now))
     sold = await timed("3 best sellers", products.product_sales(db, period))
     sides = await timed("4/6 cancellations", operations.cancellation_sides(db, period))
@@ -69,10 +69,10 @@ async def sections(store: Store, period: Period) -> dict[str, float]:
     return out
 
 
-async def _sales(db, period: Period) -> None:
-    await sales.sales_report(db, period)
-    await sales.sales_report(db, period.previous())
-    await sales.invoiced(db, period)
+async def _sales(store: Store, period: Period) -> None:
+    await sales.sales_report(store.reader, period)
+    await full.previous_sales(store, period.previous())
+    await sales.invoiced(store.reader, period)
 
 
 async def best_of(store: Store, period: Period, runs: int = 3) -> tuple[float, float]:

@@ -12,26 +12,20 @@ import asyncio
 import csv
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
-from domain.clock import from_db
 from domain.errors import InvalidInput
 from domain.reports.periods import Period
 from domain.reports.products import stock_lines
+from domain.reports.xlsx import XlsxWriter
 from domain.store import Row, Store
 from domain.store import exports as export_rows
 
 KINDS = ("orders", "lines", "cod", "stock")
 PAGE = 5_000  # orders per page read
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +111,24 @@ class Export:
 # ---------------------------------------------------------------- reading, a page at a time
 
 
-def _local(text: str | None, zone: ZoneInfo) -> datetime | None:
-    """A stored UTC time → the shop's wall clock, without a zone (spreadsheets have none)."""
-    return from_db(text).astimezone(zone).replace(tzinfo=None) if text else None
+class _Local:
+    """Stored UTC times → the shop's wall clock, without a zone (spreadsheets have none).
+    The zone's offset is looked up once per UTC hour: a 100,000-row export converts fast."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self._offsets: dict[str, timedelta] = {}
+
+    def __call__(self, text: str | None) -> datetime | None:
+        if not text:
+            return None
+        hour = text[:13]
+        offset = self._offsets.get(hour)
+        if offset is None:
+            moment = datetime.fromisoformat(text)
+            offset = moment.astimezone(self.zone).utcoffset() or timedelta(0)
+            self._offsets[hour] = offset
+        return datetime.fromisoformat(text[:19]) + offset
 
 
 def _day(text: str | None) -> date | None:
@@ -127,7 +136,7 @@ def _day(text: str | None) -> date | None:
 
 
 async def _orders(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, ...]]]:
-    z = period.zone
+    local = _Local(period.zone)
     lo, hi = await export_rows.placed_id_range(store.reader, period.start, period.end)
     after = lo - 1
     while after < hi:
@@ -139,8 +148,8 @@ async def _orders(store: Store, period: Period) -> AsyncIterator[list[tuple[Any,
         after = page[-1]["id"]
         yield [
             (
-                r["number"], _local(r["created_at"], z), r["status"],
-                _local(r["status_changed_at"], z), r["payment_method"], r["payment_status"],
+                r["number"], local(r["created_at"]), r["status"],
+                local(r["status_changed_at"]), r["payment_method"], r["payment_status"],
                 r["customer_name"], r["phone"], r["address"], r["shipping_name"], r["courier"],
                 r["tracking_number"], r["subtotal"], r["shipping_fee"], r["total"],
                 r["invoice_number"], _day(r["remitted_on"]),
@@ -150,7 +159,7 @@ async def _orders(store: Store, period: Period) -> AsyncIterator[list[tuple[Any,
 
 
 async def _lines(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, ...]]]:
-    z = period.zone
+    local = _Local(period.zone)
     lo, hi = await export_rows.placed_id_range(store.reader, period.start, period.end)
     after = lo - 1
     while after < hi:
@@ -160,7 +169,7 @@ async def _lines(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, 
         after = page[-1]["id"]
         yield [
             (
-                r["number"], _local(r["created_at"], z), r["status"], r["sku"], r["name"],
+                r["number"], local(r["created_at"]), r["status"], r["sku"], r["name"],
                 r["quantity"], r["unit_price"], r["quantity"] * r["unit_price"],
             )
             for r in page
@@ -168,8 +177,8 @@ async def _lines(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, 
 
 
 async def _cod(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, ...]]]:
-    z = period.zone
-    today = store.now().astimezone(z).date()
+    local = _Local(period.zone)
+    today = store.now().astimezone(period.zone).date()
     after = 0
     while True:
         page: list[Row] = await export_rows.cod_page(
@@ -180,13 +189,13 @@ async def _cod(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, ..
         after = page[-1]["id"]
         out = []
         for r in page:
-            delivered = _local(r["delivered_at"], z)
+            delivered = local(r["delivered_at"])
             waiting = None if r["remittance_id"] or delivered is None else (
                 today - delivered.date()
             ).days
             out.append(
                 (
-                    r["number"], _local(r["created_at"], z), delivered, r["courier"],
+                    r["number"], local(r["created_at"]), delivered, r["courier"],
                     r["tracking_number"], r["customer_name"], r["total"], r["remittance_id"],
                     _day(r["remitted_on"]), waiting,
                 )
@@ -213,62 +222,37 @@ READERS: dict[str, Callable[[Store, Period], AsyncIterator[list[tuple[Any, ...]]
 # ---------------------------------------------------------------- writing both files
 
 
+WIDTHS = {"text": 18, "int": 12, "float": 12, "datetime": 17, "date": 12}
+
+
 class _Writer:
-    """An .xlsx (openpyxl write-only: rows go to disk as they come) and a .csv at once."""
+    """The .xlsx and the .csv at once, page by page."""
 
     def __init__(self, columns: Sequence[Column], xlsx: Path, csv_path: Path, title: str) -> None:
-        self.columns = columns
-        self.xlsx = xlsx
-        self.book = Workbook(write_only=True)
-        self.sheet = self.book.create_sheet(title[:31])
+        names = [c.name for c in columns]
+        self.xlsx = XlsxWriter(xlsx, title, names, [WIDTHS[c.kind] for c in columns])
         self._file = csv_path.open("w", encoding="utf-8-sig", newline="")
         self.csv = csv.writer(self._file)
-        bold = Font(bold=True)
-        head = []
-        for c in columns:
-            cell = WriteOnlyCell(self.sheet, value=c.name)
-            cell.font = bold
-            head.append(cell)
-        self.sheet.append(head)
-        self.csv.writerow([c.name for c in columns])
-        self._dated = [i for i, c in enumerate(columns) if c.kind in ("datetime", "date")]
-        for i, c in enumerate(columns):  # widths that fit the usual values
-            letter = chr(ord("A") + i)
-            self.sheet.column_dimensions[letter].width = 18 if c.kind != "int" else 12
+        self.csv.writerow(names)
+        self._dated = [i for i, c in enumerate(columns) if c.kind == "datetime"]
 
     def write(self, rows: list[tuple[Any, ...]]) -> None:
+        self.xlsx.write(rows)
         dated = self._dated
-        sheet = self.sheet
-        for row in rows:
-            if dated:
-                cells = list(row)
-                for i in dated:
-                    value = cells[i]
-                    if value is not None:
-                        cell = WriteOnlyCell(sheet, value=value)
-                        cell.number_format = (
-                            DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
-                        )
-                        cells[i] = cell
-                sheet.append(cells)
-            else:
-                sheet.append(row)
-        self.csv.writerows(_csv_row(row) for row in rows)
+        if dated:
+            rows = [_csv_times(row, dated) for row in rows]
+        self.csv.writerows(rows)  # None is written as an empty field
 
     def close(self) -> None:
         self._file.close()
-        self.book.save(self.xlsx)
+        self.xlsx.close()
 
 
-def _csv_row(row: tuple[Any, ...]) -> list[Any]:
-    out = []
-    for v in row:
-        if isinstance(v, datetime):
-            out.append(v.strftime("%Y-%m-%d %H:%M:%S"))
-        elif v is None:
-            out.append("")
-        else:
-            out.append(v)
+def _csv_times(row: tuple[Any, ...], dated: list[int]) -> list[Any]:
+    out = list(row)
+    for i in dated:
+        if out[i] is not None:
+            out[i] = out[i].isoformat(" ")  # 2026-11-05 14:03:00, the shop's wall clock
     return out
 
 

@@ -36,16 +36,25 @@ def percentile(sorted_values: Sequence[float], q: float) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Spread:
-    """Durations in seconds: how many, median, p90."""
+    """Durations in seconds: how many, the median and the 90th percentile by nearest rank
+    (the ⌈n·q/100⌉-th shortest: a duration that really occurred), and how many took longer
+    than the limit asked about (the SLA's late ones)."""
 
     n: int
     median: float | None
     p90: float | None
+    over: int = 0
 
     @classmethod
-    def of(cls, sorted_seconds: Sequence[float]) -> Spread:
+    def of(cls, sorted_seconds: Sequence[float], limit: float | None = None) -> Spread:
+        over = 0 if limit is None else len(sorted_seconds) - bisect.bisect_right(
+            sorted_seconds, limit
+        )
         return cls(
-            len(sorted_seconds), percentile(sorted_seconds, 50), percentile(sorted_seconds, 90)
+            len(sorted_seconds),
+            percentile(sorted_seconds, 50),
+            percentile(sorted_seconds, 90),
+            over,
         )
 
 
@@ -71,6 +80,18 @@ async def pipeline(db: Connection, now: datetime) -> list[Stage]:
     return out
 
 
+# ---------------------------------------------------------------- step times
+
+
+async def _spread(
+    db: Connection, period: Period, to_status: str, column: str, limit: float | None = None
+) -> Spread:
+    """The step ending at `to_status`: its time is stored on that status change (migration
+    007), in whole seconds."""
+    seconds = await report_rows.waits(db, to_status, column, period.start, period.end)
+    return Spread.of(seconds, limit)
+
+
 # ---------------------------------------------------------------- payments
 
 
@@ -88,12 +109,11 @@ class Payments:
 
 async def payments(db: Connection, period: Period, sides: dict[str, int]) -> Payments:
     row = await report_rows.transfer_outcomes(db, period.start, period.end)
-    waits = await report_rows.verify_seconds(db, period.start, period.end)
     return Payments(
         transfer_placed=row["n"] if row else 0,
         transfer_paid=row["paid"] if row else 0,
         expired=sides.get("expired", 0),
-        verify=Spread.of(waits),
+        verify=await _spread(db, period, "verified", "waited_receipt"),
     )
 
 
@@ -121,27 +141,19 @@ class Fulfilment:
 
 
 async def fulfilment(db: Connection, period: Period, sla: timedelta) -> Fulfilment:
-    steps = {}
-    for a, b in CYCLE:
-        seconds = await report_rows.stage_seconds(db, a, b, period.start, period.end)
-        steps[f"{a}>{b}"] = Spread.of(seconds)
-    dispatch = await report_rows.stage_seconds(db, "verified", "shipped", period.start, period.end)
-    limit = sla.total_seconds()
-    late = len(dispatch) - _count_at_most(dispatch, limit)
+    """Each step's time is stored on the status change that ends it (migration 007)."""
+    steps = {f"{a}>{b}": await _spread(db, period, b, "waited") for a, b in CYCLE}
+    dispatch = await _spread(db, period, "shipped", "waited_dispatch", sla.total_seconds())
     row = await report_rows.placed_outcomes(db, period.start, period.end)
     return Fulfilment(
         steps=steps,
-        shipped=len(dispatch),
-        late=late,
+        shipped=dispatch.n,
+        late=dispatch.over,
         sla=sla,
         placed=row["n"] if row else 0,
         delivered=row["delivered"] if row else 0,
         customer_cancelled=row["customer_cancelled"] if row else 0,
     )
-
-
-def _count_at_most(sorted_values: Sequence[float], limit: float) -> int:
-    return bisect.bisect_right(sorted_values, limit)
 
 
 # ---------------------------------------------------------------- cancellations

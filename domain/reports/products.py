@@ -68,19 +68,20 @@ class Stock:
 
 async def product_sales(db: Connection, period: Period) -> list[ProductSales]:
     """Every product sold or called off in the period, net."""
-    merged: dict[str, list] = {}
+    merged: dict[str, list[int]] = {}
     for r in await report_rows.line_sales(db, period.start, period.end):
-        merged[r["sku"]] = [r["name"], r["qty"], r["amount"]]
+        merged[r["sku"]] = [r["qty"], r["amount"]]
     for r in await report_rows.line_called_off(db, period.start, period.end):
-        entry = merged.setdefault(r["sku"], [r["name"], 0, 0])
-        entry[1] -= r["qty"]
-        entry[2] -= r["amount"]
-    return [ProductSales(sku, name, qty, net) for sku, (name, qty, net) in merged.items()]
+        entry = merged.setdefault(r["sku"], [0, 0])
+        entry[0] -= r["qty"]
+        entry[1] -= r["amount"]
+    names = await report_rows.product_names(db)  # as the catalog names them now
+    return [ProductSales(sku, names.get(sku, sku), qty, net) for sku, (qty, net) in merged.items()]
 
 
 async def stock_lines(db: Connection, now: datetime) -> list[StockLine]:
     """Every active product now, with its sales of the last 30 days."""
-    sold = await report_rows.units_sold_since(db, now - timedelta(days=COVER_DAYS))
+    sold = await report_rows.units_sold_between(db, now - timedelta(days=COVER_DAYS), now)
     return [
         StockLine(
             sku=r["sku"],

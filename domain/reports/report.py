@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from domain.reports import returns
@@ -20,9 +20,9 @@ from domain.reports.operations import (
     payments,
     pipeline,
 )
-from domain.reports.periods import Period
+from domain.reports.periods import Period, month
 from domain.reports.products import Products, Stock, product_sales, products, stock, stock_lines
-from domain.reports.sales import Invoiced, Sales, SalesReport, by_month, invoiced, sales_report
+from domain.reports.sales import Invoiced, Sales, SalesReport, invoiced, month_totals, sales_report
 from domain.reports.tax import PPH_FREE_PER_YEAR, VatSplit, pph_final_estimate, split_vat
 from domain.store import Store
 
@@ -109,10 +109,23 @@ def change(now: int, before: int) -> float | None:
 
 
 async def tax_helper(store: Store, period: Period) -> TaxHelper:
-    year = period.year_start()
-    report = await sales_report(store.reader, year)
-    months = [(m, turnover(s)) for m, s in by_month(report).items()]
-    return TaxHelper(period.last.year, months)
+    """The year's months up to the period's last day: whole months (closed ones are kept),
+    and the running month up to that day."""
+    last = period.last
+    whole = [month(last.year, m, period.zone) for m in range(1, last.month)]
+    totals = await month_totals(store, whole)
+    running = Period("month", date(last.year, last.month, 1), last, period.zone)
+    if running.whole_month:
+        totals |= await month_totals(store, [running])
+    else:
+        totals[running.code] = (await sales_report(store.reader, running)).sales
+    return TaxHelper(last.year, [(m, turnover(s)) for m, s in totals.items()])
+
+
+async def previous_sales(store: Store, previous: Period) -> Sales:
+    if previous.whole_month:
+        return (await month_totals(store, [previous]))[previous.code]
+    return (await sales_report(store.reader, previous)).sales
 
 
 async def build(store: Store, period: Period, policy: ReportPolicy) -> Report:
@@ -121,7 +134,6 @@ async def build(store: Store, period: Period, policy: ReportPolicy) -> Report:
     now = store.now()
     previous = period.previous()
     sales = await sales_report(db, period)
-    before = await sales_report(db, previous)
     sides = await cancellation_sides(db, period)
     sold = await product_sales(db, period)
     lines = await stock_lines(db, now)
@@ -132,7 +144,7 @@ async def build(store: Store, period: Period, policy: ReportPolicy) -> Report:
         now=now,
         policy=policy,
         sales=sales,
-        previous_sales=before.sales,
+        previous_sales=await previous_sales(store, previous),
         invoiced=await invoiced(db, period),
         pipeline=await pipeline(db, now),
         products=products(sold, lines),

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.reports import returns
 from domain.reports.periods import Period
-from domain.store import Connection, Row
+from domain.store import Connection, Row, Store
 from domain.store import reports as report_rows
 
 
@@ -131,18 +131,38 @@ async def invoiced(db: Connection, period: Period) -> Invoiced:
     return Invoiced(row["n"], row["goods"], row["shipping"], row["total"])
 
 
-def month_of(day: date) -> str:
-    return f"{day:%Y-%m}"
+# ---------------------------------------------------------------- closed months
+# A month that has ended never changes (sales count on the order's date, reversals and
+# refunds on the day they happen), so its totals are computed once and kept (sales_months).
+# The margin covers a write that took its time before the month ended and commits after.
+CLOSED_AFTER = timedelta(hours=1)
+_FIELDS = ("gross", "discounts", "cancelled", "refunds", "shipping", "placed", "called_off")
 
 
-def by_month(report: SalesReport) -> dict[str, Sales]:
-    """The report's days summed per calendar month ("2026-11")."""
+def is_closed(month: Period, now: datetime) -> bool:
+    return month.whole_month and month.end + CLOSED_AFTER <= now
+
+
+async def month_totals(store: Store, months: list[Period]) -> dict[str, Sales]:
+    """Whole months' sales by month code ("2026-11"); closed months come from the store
+    (and are kept there the first time), the running month is computed."""
+    now = store.now()
+    zone = str(months[0].zone) if months else ""
+    closed = [m.code for m in months if is_closed(m, now)]
+    kept = await report_rows.cached_months(store.reader, zone, closed)
     out: dict[str, Sales] = {}
-    for day, sales in report.series():
-        key = month_of(day)
-        out[key] = out.get(key, Sales()) + sales
+    new: dict[str, Sales] = {}
+    for m in months:
+        row = kept.get(m.code)
+        if row is not None:
+            out[m.code] = Sales(**{f: row[f] for f in _FIELDS})
+            continue
+        out[m.code] = (await sales_report(store.reader, m)).sales
+        if m.code in closed:
+            new[m.code] = out[m.code]
+    if new:
+        async with store.transaction() as db:
+            for code, sales in new.items():
+                figures = {f: getattr(sales, f) for f in _FIELDS}
+                await report_rows.store_month(db, zone, code, figures, now)
     return out
-
-
-def utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)

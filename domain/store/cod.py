@@ -24,7 +24,8 @@ async def outstanding_by_age(db: Connection, bounds: Sequence[datetime]) -> list
         db,
         f"SELECT COALESCE(courier, '') AS courier, CASE {cases} ELSE {len(bounds)} END AS band,"
         " COUNT(*) AS n, SUM(total) AS amount, MIN(status_changed_at) AS oldest"
-        f" FROM orders WHERE {_OUTSTANDING} GROUP BY 1, 2 ORDER BY 1, 2",
+        f" FROM orders INDEXED BY orders_cod_outstanding WHERE {_OUTSTANDING}"
+        " GROUP BY 1, 2 ORDER BY 1, 2",
         tuple(to_db(b) for b in bounds),
     )
 
@@ -77,7 +78,7 @@ async def delivered_between(db: Connection, start: datetime, end: datetime) -> i
     """COD orders delivered in [start, end)."""
     row = await fetchone(
         db,
-        "SELECT COUNT(*) AS n FROM orders WHERE status = 'delivered'"
+        "SELECT COUNT(*) AS n FROM orders INDEXED BY orders_ended WHERE status = 'delivered'"
         " AND status_changed_at >= ? AND status_changed_at < ? AND payment_method = 'cod'",
         (to_db(start), to_db(end)),
     )

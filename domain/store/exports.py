@@ -6,19 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.clock import to_db
-from domain.store import Connection, Row, fetchall, fetchone
+from domain.store import Connection, Row, fetchall
+from domain.store.reports import placed_id_range
 
-
-async def placed_id_range(db: Connection, start: datetime, end: datetime) -> tuple[int, int]:
-    """Lowest and highest id of orders placed in [start, end); (0, -1) when none."""
-    row = await fetchone(
-        db,
-        "SELECT MIN(id) AS lo, MAX(id) AS hi FROM orders WHERE created_at >= ? AND created_at < ?",
-        (to_db(start), to_db(end)),
-    )
-    if row is None or row["lo"] is None:
-        return 0, -1
-    return row["lo"], row["hi"]
+__all__ = ["cod_page", "lines_page", "orders_page", "placed_id_range"]
 
 
 async def orders_page(

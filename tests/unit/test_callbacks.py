@@ -41,6 +41,7 @@ SAMPLES: dict[type[cb.Callback], tuple[cb.Callback, str]] = {
     cb.StaffPress: (cb.StaffPress(action="verify", number=NO), f"st:v:{NO}"),
     cb.StaffCourier: (cb.StaffCourier(number=NO, courier="jnt"), f"st:c:{NO}:jnt"),
     cb.StaffQueuePage: (cb.StaffQueuePage(stage="open", page=1), "sq:open:1"),
+    cb.StaffReportPeriod: (cb.StaffReportPeriod(period="lastmonth"), "rp:lastmonth"),
     cb.SurveyScore: (cb.SurveyScore(number=NO, score=10), f"sv:{NO}:10"),
     cb.SurveySkip: (cb.SurveySkip(number=NO), f"sv:skip:{NO}"),
     cb.DeliveryAnswer: (cb.DeliveryAnswer(answer="not_yet", number=NO), f"dc:wait:{NO}"),

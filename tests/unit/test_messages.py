@@ -68,6 +68,8 @@ TEMPLATE_PREFIXES_WITHOUT_BUILDER: tuple[str, ...] = (
     "schedule_",
     "settings_",
     "survey_",
+    # Rendered from a real report in test_report_templates.py.
+    "report_",
 )
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
@@ -507,6 +509,7 @@ BUTTON_ARGS: dict[str, Callable[[Texts], Any]] = {
     "score": lambda t: 9,
     "on": lambda t: True,
     "phone": lambda t: "+6281234567890",
+    "period": lambda t: "lastmonth",
 }
 
 
@@ -549,6 +552,9 @@ ERROR_ARGS: dict[str, Any] = {
     "tracking": "JNE0123456789",
     "word": "kemarin",
     "length": 350,
+    "kinds": "orders, lines, cod, stock",
+    "limit": 200,
+    "day": "2026-12-01",
 }
 # Arguments that must appear in the sentence whenever an error macro takes them.
 ALWAYS_SHOWN = ("number", "name", "available", "requested", "max", "min", "sku")
@@ -696,7 +702,8 @@ def test_templates_skipped_here_are_rendered_by_their_feature_tests() -> None:
     here = Path(__file__).parent
     feature_tests = "".join(
         (here / name).read_text(encoding="utf-8")
-        for name in ("test_staff_messages.py", "test_schedule_templates.py")
+        for name in ("test_staff_messages.py", "test_schedule_templates.py",
+                     "test_report_templates.py")
     )
 
     def covered(name: str) -> bool:

@@ -36,7 +36,9 @@ DOMAIN = Path(domain.__file__).parent
 MARK = "ZQX-STAFF-ONLY"  # in every staff-only text below; never in a customer's message
 
 # Templates that go to the staff group, not to a customer.
-STAFF_TEMPLATES = ("staff_", "nudge_", "digest_", "survey_detractor", "survey_nps", "setup_")
+STAFF_TEMPLATES = (
+    "staff_", "nudge_", "digest_", "survey_detractor", "survey_nps", "setup_", "report_"
+)
 
 
 # ---------------------------------------------------------------- one audience per kind
