@@ -7,7 +7,9 @@ last month about three times the first), more on weekdays' evenings and on payda
 (about 8 % cancelled by the customer, 2 % rejected, 5 % transfers expired unpaid); the last
 days are still in the pipeline. Every status change has its event; a transfer has its
 receipt event; COD money delivered more than 14 days ago is remitted weekly per courier.
-The /find trigger is dropped first (this bench does not search, and it would slow the load).
+The /find trigger is dropped first (this bench does not search, and it would slow the load);
+the cycle-time trigger of migration 007 is dropped while loading, its columns written here
+with each event, and put back at the end.
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
     db.execute("PRAGMA synchronous = OFF")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("DROP TRIGGER IF EXISTS order_search_insert")
+    # The waits are written with each event below, as the trigger would; put back after.
+    trigger = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'order_events_waited'"
+    ).fetchone()[0]
+    db.execute("DROP TRIGGER order_events_waited")
     stamp = to_db(now)
     wib = timedelta(hours=7)
     prices = [rnd.choice((15, 18, 25, 35, 45, 65, 85, 92, 120, 150, 250)) * 1000
@@ -116,7 +123,8 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
             )
             db.executemany(
                 "INSERT INTO order_events (order_id, at, actor_id, actor_name, kind,"
-                " from_status, to_status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " from_status, to_status, waited, waited_dispatch, waited_receipt)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e_rows,
             )
         counts["orders"] += len(o_rows)
@@ -188,12 +196,26 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
             f"+62812{user:07d}", fee, subtotal, subtotal + fee, courier,
             f"JP{order_id:010d}" if courier else None, to_db(created), to_db(t), to_db(t),
         ))
+        # The waits migration 007's trigger would store (dropped while loading: see seed()).
+        previous = None
+        reached: dict[str, datetime] = {}
         for at, to, kind in events:
             if kind == "payment":
-                e_rows.append((order_id, to_db(at), user, "Pelanggan", "payment", "unpaid", to))
-            else:
-                who = actor if to in ("cancelled", "rejected") else (None, "Sari")
-                e_rows.append((order_id, to_db(at), who[0], who[1], "status", None, to))
+                reached.setdefault("receipt", at)
+                e_rows.append((order_id, to_db(at), user, "Pelanggan", "payment", "unpaid", to,
+                               None, None, None))
+                continue
+            who = actor if to in ("cancelled", "rejected") else (None, "Sari")
+            waited = round((at - previous).total_seconds()) if previous else None
+            dispatch = receipt = None
+            if to == "shipped":
+                dispatch = round((at - reached["verified"]).total_seconds())
+            if to == "verified" and "receipt" in reached:
+                receipt = round((at - reached["receipt"]).total_seconds())
+            e_rows.append((order_id, to_db(at), who[0], who[1], "status", None, to, waited,
+                           dispatch, receipt))
+            previous = at
+            reached[to] = at
         if cod and status == "delivered" and (now - t).days > 14:
             day = (t + wib).date()
             paid_on = day - timedelta(days=day.weekday()) + timedelta(days=7)  # next Monday
@@ -221,6 +243,7 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
             "UPDATE cod_remittances SET amount = (SELECT SUM(total) FROM orders"
             " WHERE cod_remittance_id = cod_remittances.id)"
         )
+    db.execute(trigger)
     db.close()
     return counts
 

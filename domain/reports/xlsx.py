@@ -86,8 +86,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, int | float):
         return f"<c><v>{value!r}</v></c>"
     if isinstance(value, datetime):
-        serial = (value - _EPOCH).total_seconds() / 86400
-        return f'<c s="{DATETIME}"><v>{serial:.6f}</v></c>'
+        delta = value - _EPOCH  # whole days + the day's fraction (full precision)
+        serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+        return f'<c s="{DATETIME}"><v>{serial!r}</v></c>'
     if isinstance(value, date):
         return f'<c s="{DATE}"><v>{(value - _EPOCH_DATE).days}</v></c>'
     return f'<c t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'

@@ -4,10 +4,14 @@ nets to zero, periods cut at midnight in Asia/Jakarta, and the other sections' c
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 
 from domain.clock import FrozenClock
@@ -15,8 +19,8 @@ from domain.errors import InvalidInput
 from domain.fulfilment.couriers import DEFAULT_COURIERS, CourierBook
 from domain.models import PaymentMethod
 from domain.ordering.orders import cancel_by_customer, submit_payment_proof
-from domain.reports import cod, periods
-from domain.reports.report import ReportPolicy, build
+from domain.reports import cod, exports, periods, sales
+from domain.reports.report import ReportPolicy, build, tax_helper
 from domain.reports.sales import sales_report
 from domain.store import Store
 from domain.store import reports as report_rows
@@ -241,3 +245,89 @@ async def test_cod_outstanding_until_a_remittance_is_recorded(
 
     after = await cod.cod(store.reader, NOVEMBER, clock.current)
     assert after.orders == 1 and after.amount == 100_000
+
+
+async def test_closed_months_are_kept_and_agree_with_a_fresh_count(
+    seeded_store: Store, clock: FrozenClock
+) -> None:
+    store = seeded_store
+    at(clock, "2026-10-31 23:30")  # the last half hour of October in Jakarta
+    late = await placed(store, 1001, {"KOPI-GAYO": 1}, receipt=False)
+    at(clock, "2026-11-01 00:20")  # 20 minutes later: October has ended, but not long enough
+    october = periods.month(2026, 10, WIB)
+    assert not sales.is_closed(october, clock.current)
+    first = await sales.month_totals(store, [october])
+    assert await report_rows.cached_months(store.reader, "Asia/Jakarta", ["2026-10"]) == {}
+    at(clock, "2026-11-03 10:00")
+    await cancel_by_customer(store, 1001, late.number, "Budi")  # counts in November
+    kept = await sales.month_totals(store, [october])
+    assert kept == first and kept["2026-10"].gross == 85_000
+    assert await report_rows.cached_months(store.reader, "Asia/Jakarta", ["2026-10"])
+    again = await sales.month_totals(store, [october])  # from the store now
+    fresh = (await sales_report(store.reader, october)).sales
+    assert again == kept == {"2026-10": fresh}
+    helper = await tax_helper(store, NOVEMBER)
+    assert dict(helper.months)["2026-10"] == 85_000 and dict(helper.months)["2026-11"] == -85_000
+
+
+async def test_exports_open_in_a_spreadsheet_with_local_dates_and_numbers(
+    seeded_store: Store, clock: FrozenClock, tmp_path: Path
+) -> None:
+    store = seeded_store
+    desk = flow(store)
+    at(clock, "2026-11-05 23:30")  # 16:30 UTC
+    order = await placed(store, 1001, {"KOPI-GAYO": 2, "TEH-MELATI": 1}, method=PaymentMethod.COD)
+    await shipped(store, desk, order, "JP1234567890")
+    await desk.deliver(order.number, SARI)
+    await placed(store, 1002, {"BATIK-M": 1}, name='Siti "Bos" <b>&</b>\x07 Rahayu')
+    at(clock, "2026-11-20 10:00")
+
+    done = await exports.export(store, "orders", NOVEMBER, tmp_path)
+    assert done.rows == 2 and done.xlsx.name == "orders_2026-11.xlsx"
+    sheet = openpyxl.load_workbook(done.xlsx, read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == tuple(c.name for c in exports.COLUMNS["orders"])
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["order_number"] == order.number
+    assert first["placed_at"] == datetime(2026, 11, 5, 23, 30)  # Jakarta's wall clock
+    assert first["total"] == 2 * 85_000 + 18_000 + SHIPPING and isinstance(first["total"], int)
+    assert first["courier"] == "J&T Express" and first["cod_remitted_on"] is None
+    second = dict(zip(rows[0], rows[2], strict=True))
+    assert second["customer_name"] == 'Siti "Bos" <b>&</b> Rahayu'  # the control character dropped
+
+    raw = done.csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads it as UTF-8
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert tuple(lines[0]) == rows[0] and len(lines) == 3
+    assert lines[1][1] == "2026-11-05 23:30:00" and lines[1][14] == str(first["total"])
+
+    done = await exports.export(store, "lines", NOVEMBER, tmp_path)
+    sheet = openpyxl.load_workbook(done.xlsx, read_only=True).active
+    lines_rows = list(sheet.iter_rows(values_only=True))[1:]
+    assert [(r[3], r[5], r[7]) for r in lines_rows] == [
+        ("KOPI-GAYO", 2, 170_000), ("TEH-MELATI", 1, 18_000), ("BATIK-M", 1, 250_000)
+    ]
+    done = await exports.export(store, "cod", NOVEMBER, tmp_path)
+    sheet = openpyxl.load_workbook(done.xlsx, read_only=True).active
+    [(_, cod_row)] = enumerate(list(sheet.iter_rows(values_only=True))[1:])
+    assert cod_row[0] == order.number and cod_row[-1] == 15  # days waiting for the courier
+    done = await exports.export(store, "stock", NOVEMBER, tmp_path)
+    assert done.rows == 3
+
+
+async def test_an_export_of_nothing_still_opens(seeded_store: Store, tmp_path: Path) -> None:
+    done = await exports.export(seeded_store, "orders", NOVEMBER, tmp_path)
+    assert done.rows == 0
+    rows = list(openpyxl.load_workbook(done.xlsx, read_only=True).active.iter_rows())
+    assert len(rows) == 1
+
+
+def test_export_kinds_and_who_may_export() -> None:
+    assert exports.parse_kind("Pesanan") == "orders" and exports.parse_kind("lines") == "lines"
+    with pytest.raises(InvalidInput) as err:
+        exports.parse_kind("returns")
+    assert err.value.code == "export_returns_later"
+    with pytest.raises(InvalidInput):
+        exports.parse_kind("x")
+    assert exports.may_export(5, []) and exports.may_export(5, [5, 6])
+    assert not exports.may_export(7, [5, 6]) and not exports.may_export(None, [5])
