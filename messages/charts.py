@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 from collections.abc import Callable
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_compact_currency, format_decimal
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from domain.reports.periods import Period
 from domain.reports.products import Products
@@ -32,6 +31,19 @@ SIZE = (8, 4.5)  # inches; at 100 dpi 800 × 450 px: sharp on a phone, quick to 
 DPI = 100
 NET_COLOUR = "#2a9d8f"
 ORDERS_COLOUR = "#e76f51"
+
+
+@functools.cache
+def _mpl() -> SimpleNamespace:
+    """matplotlib, imported on the first chart: the bot (and the CLI) start without it."""
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)  # no font-cache chatter
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    return SimpleNamespace(
+        Figure=Figure, Canvas=FigureCanvasAgg, Formatter=FuncFormatter, Locator=MaxNLocator
+    )
 
 
 def _labels(messages: Messages, language: str) -> Any:
@@ -54,13 +66,13 @@ def period_label(period: Period, language: str) -> str:
     return formatting.period_label(period.first, period.last, period.whole_month, language)
 
 
-def _png(fig: Figure) -> bytes:
+def _png(fig: Any) -> bytes:
     buf = io.BytesIO()
-    FigureCanvasAgg(fig).print_png(buf)
+    _mpl().Canvas(fig).print_png(buf)
     return buf.getvalue()
 
 
-def _frame(fig: Figure) -> Any:
+def _frame(fig: Any) -> Any:
     ax = fig.add_subplot()
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -76,21 +88,22 @@ def sales_chart(sales: SalesReport, messages: Messages, language: str) -> bytes:
     days: list[date] = [d for d, _ in series]
     net = [s.net for _, s in series]
     orders = [s.orders for _, s in series]
-    fig = Figure(figsize=SIZE, dpi=DPI)
+    mpl = _mpl()
+    fig = mpl.Figure(figsize=SIZE, dpi=DPI)
     # Fixed margins: a layout engine costs a whole extra draw.
     fig.subplots_adjust(left=0.12, right=0.93, top=0.86, bottom=0.1)
     ax = _frame(fig)
     x = range(len(days))
     ax.bar(x, net, color=NET_COLOUR, label=str(t.net()).strip())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: rupiah_axis(v, language)))
-    ax.yaxis.set_major_locator(MaxNLocator(6))
+    ax.yaxis.set_major_formatter(mpl.Formatter(lambda v, _: rupiah_axis(v, language)))
+    ax.yaxis.set_major_locator(mpl.Locator(6))
     right = ax.twinx()
     right.plot(x, orders, color=ORDERS_COLOUR, marker="o" if len(days) <= 31 else None,
                markersize=3, linewidth=1.8, label=str(t.orders()).strip())
     right.set_ylim(bottom=0)
-    right.yaxis.set_major_locator(MaxNLocator(6, integer=True))
+    right.yaxis.set_major_locator(mpl.Locator(6, integer=True))
     right.yaxis.set_major_formatter(
-        FuncFormatter(lambda v, _: format_decimal(int(v), locale=_locale(language)))
+        mpl.Formatter(lambda v, _: format_decimal(int(v), locale=_locale(language)))
     )
     right.spines["top"].set_visible(False)
     step = max(1, len(days) // 10)
@@ -116,7 +129,8 @@ def products_chart(
         return None
     t = _labels(messages, language)
     top = products.by_net[::-1]  # the best at the top
-    fig = Figure(figsize=SIZE, dpi=DPI)
+    mpl = _mpl()
+    fig = mpl.Figure(figsize=SIZE, dpi=DPI)
     fig.subplots_adjust(left=0.33, right=0.95, top=0.9, bottom=0.08)  # names on the left
     ax = _frame(fig)
     ax.grid(axis="y", visible=False)
@@ -125,8 +139,8 @@ def products_chart(
     ax.barh(range(len(top)), [p.net for p in top], color=NET_COLOUR)
     ax.set_yticks(range(len(top)))
     ax.set_yticklabels(names, fontsize=8)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: rupiah_axis(v, language)))
-    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.xaxis.set_major_formatter(mpl.Formatter(lambda v, _: rupiah_axis(v, language)))
+    ax.xaxis.set_major_locator(mpl.Locator(5))
     for i, p in enumerate(top):
         ax.annotate(
             f"{format_decimal(p.qty, locale=_locale(language))}×",
