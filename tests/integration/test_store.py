@@ -35,9 +35,14 @@ async def recorded(store: Store) -> list[tuple[int, str, str]]:
     return [(r["version"], r["name"], r["applied_at"]) for r in rows]
 
 
+# Numbers handed to branches built in parallel, not merged here yet: 006 is after-sales
+# (issue 9). Remove a number once its migration is in.
+RESERVED_ELSEWHERE = {6}
+
+
 def test_migrations_are_numbered_from_1_without_gaps() -> None:
     versions = shipped_versions()
-    gaps = set(range(1, max(versions) + 1)) - set(versions)
+    gaps = set(range(1, max(versions) + 1)) - set(versions) - RESERVED_ELSEWHERE
     assert versions == sorted(set(versions)) and not gaps
     assert all(sql.strip() for _, _, sql in migrations())
 
