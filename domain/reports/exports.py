@@ -145,17 +145,13 @@ async def _orders(store: Store, period: Period) -> AsyncIterator[list[tuple[Any,
         )
         if not page:
             return
-        after = page[-1]["id"]
-        yield [
-            (
-                r["number"], local(r["created_at"]), r["status"],
-                local(r["status_changed_at"]), r["payment_method"], r["payment_status"],
-                r["customer_name"], r["phone"], r["address"], r["shipping_name"], r["courier"],
-                r["tracking_number"], r["subtotal"], r["shipping_fee"], r["total"],
-                r["invoice_number"], _day(r["remitted_on"]),
-            )
-            for r in page
-        ]
+        after = page[-1][-1]
+        out = []
+        for r in page:  # the export's columns, then the id
+            row = list(r)
+            row[1], row[3], row[16] = local(row[1]), local(row[3]), _day(row[16])
+            out.append(tuple(row[:-1]))
+        yield out
 
 
 async def _lines(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, ...]]]:
@@ -166,14 +162,13 @@ async def _lines(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, 
         page = await export_rows.lines_page(store.reader, period.start, period.end, after, hi, PAGE)
         if not page:
             return
-        after = page[-1]["id"]
-        yield [
-            (
-                r["number"], local(r["created_at"]), r["status"], r["sku"], r["name"],
-                r["quantity"], r["unit_price"], r["quantity"] * r["unit_price"],
-            )
-            for r in page
-        ]
+        after = page[-1][-1]
+        out = []
+        for r in page:  # the export's columns, then the order id
+            row = list(r)
+            row[1] = local(row[1])
+            out.append(tuple(row[:-1]))
+        yield out
 
 
 async def _cod(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, ...]]]:
@@ -261,8 +256,8 @@ def file_stem(kind: str, period: Period) -> str:
 
 
 async def export(store: Store, kind: str, period: Period, folder: Path) -> Export:
-    """Write `kind` for `period` into `folder` (xlsx and csv); writing runs in a worker
-    thread page by page, so the bot stays responsive."""
+    """Write `kind` for `period` into `folder` (xlsx and csv); the files are written in a
+    worker thread page by page, so the bot stays responsive and one page is in memory."""
     stem = file_stem(kind, period)
     xlsx, csv_path = folder / f"{stem}.xlsx", folder / f"{stem}.csv"
     writer = await asyncio.to_thread(_Writer, COLUMNS[kind], xlsx, csv_path, stem)

@@ -4,7 +4,6 @@ speed against the shipment SLA, and cancellations by who made them."""
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,11 +25,12 @@ def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole > 0 else None
 
 
-def percentile(sorted_values: Sequence[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0–100) of values sorted ascending; None if empty."""
+def percentile(sorted_values: Sequence[float], q: int) -> float | None:
+    """Nearest-rank percentile (q in 0–100) of values sorted ascending: the ⌈n·q/100⌉-th
+    (in integers: no rounding error); None if empty."""
     if not sorted_values:
         return None
-    rank = max(math.ceil(q / 100 * len(sorted_values)), 1)
+    rank = max(-(-q * len(sorted_values) // 100), 1)
     return sorted_values[rank - 1]
 
 

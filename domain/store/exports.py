@@ -16,13 +16,14 @@ async def orders_page(
     db: Connection, start: datetime, end: datetime, after: int, hi: int, limit: int
 ) -> list[Row]:
     """Orders placed in [start, end) with after < id <= hi, by id, with their invoice
-    number and the date their COD money was remitted."""
+    number and the date their COD money was remitted; the columns in the export's order
+    (domain/reports/exports.py), the id last."""
     return await fetchall(
         db,
-        "SELECT o.id, o.number, o.created_at, o.status, o.status_changed_at,"
+        "SELECT o.number, o.created_at, o.status, o.status_changed_at,"
         " o.payment_method, o.payment_status, o.customer_name, o.phone, o.address,"
         " o.shipping_name, o.courier, o.tracking_number, o.subtotal, o.shipping_fee, o.total,"
-        " o.invoice_number, r.remitted_on"
+        " o.invoice_number, r.remitted_on, o.id"
         " FROM orders o LEFT JOIN cod_remittances r ON r.id = o.cod_remittance_id"
         " WHERE o.id > ? AND o.id <= ? AND o.created_at >= ? AND o.created_at < ?"
         " ORDER BY o.id LIMIT ?",
@@ -34,11 +35,11 @@ async def lines_page(
     db: Connection, start: datetime, end: datetime, after: int, hi: int, limit: int
 ) -> list[Row]:
     """Lines of the orders placed in [start, end) with after < order id <= hi, `limit`
-    orders' worth (a page never splits an order)."""
+    orders' worth (a page never splits an order); the export's columns, the order id last."""
     return await fetchall(
         db,
-        "SELECT o.id, o.number, o.created_at, o.status, l.sku, l.name, l.quantity,"
-        " l.unit_price FROM (SELECT id, number, created_at, status FROM orders"
+        "SELECT o.number, o.created_at, o.status, l.sku, l.name, l.quantity, l.unit_price,"
+        " l.quantity * l.unit_price, o.id FROM (SELECT id, number, created_at, status FROM orders"
         "  WHERE id > ? AND id <= ? AND created_at >= ? AND created_at < ?"
         "  ORDER BY id LIMIT ?) o JOIN order_lines l ON l.order_id = o.id"
         " ORDER BY o.id, l.sku",
