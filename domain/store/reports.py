@@ -29,12 +29,10 @@ async def installed_at(db: Connection) -> datetime | None:
 
 
 async def placed_between(db: Connection, start: datetime, end: datetime) -> Row | None:
-    """Orders placed in [start, end): n, kept (not cancelled or rejected) and their revenue."""
+    """Orders placed in [start, end): n, kept (not cancelled or rejected)."""
     return await fetchone(
         db,
         "SELECT COUNT(*) AS n,"
-        " COALESCE(SUM(CASE WHEN status NOT IN ('cancelled', 'rejected') THEN total END), 0)"
-        " AS revenue,"
         " COUNT(CASE WHEN status NOT IN ('cancelled', 'rejected') THEN 1 END) AS kept"
         " FROM orders WHERE created_at >= ? AND created_at < ?",
         (to_db(start), to_db(end)),

@@ -22,6 +22,7 @@ from domain.ordering.orders import cancel_by_customer, submit_payment_proof
 from domain.reports import cod, exports, periods, sales
 from domain.reports.report import ReportPolicy, build, tax_helper
 from domain.reports.sales import sales_report
+from domain.schedule import digest
 from domain.store import Store
 from domain.store import reports as report_rows
 from tests.integration.staff_support import DEWI, SARI, flow, placed, shipped
@@ -331,3 +332,19 @@ def test_export_kinds_and_who_may_export() -> None:
         exports.parse_kind("x")
     assert exports.may_export(5, []) and exports.may_export(5, [5, 6])
     assert not exports.may_export(7, [5, 6]) and not exports.may_export(None, [5])
+
+
+async def test_the_digest_counts_revenue_as_the_report_does(
+    seeded_store: Store, clock: FrozenClock
+) -> None:
+    store = seeded_store
+    at(clock, "2026-11-04 10:00")
+    earlier = await placed(store, 1001, {"BATIK-M": 1}, receipt=False)
+    at(clock, "2026-11-05 10:00")
+    kept = await placed(store, 1002, {"KOPI-GAYO": 1})
+    await cancel_by_customer(store, 1001, earlier.number, "Budi")  # takes back the 4th's sale
+    at(clock, "2026-11-06 09:00")
+    figures = await digest.figures(store.reader, date(2026, 11, 5), WIB)
+    day = periods.Period("day", date(2026, 11, 5), date(2026, 11, 5), WIB)
+    total = (await sales_report(store.reader, day)).sales.total
+    assert figures["revenue"] == total == kept.total - earlier.total
