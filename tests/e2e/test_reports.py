@@ -54,13 +54,18 @@ async def test_laporan_sends_the_report_and_its_charts_and_the_buttons_change_pe
     assert "Kopi Arabika Gayo 250 g: 2 pcs" in text_of(products)
     more = await tg.wait_bot_message(group, has("Bantuan pajak"))
     assert "belum tercatat" in text_of(more)  # returns: after-sales is not wired in yet
-    await tg.wait_for(lambda: len(photos(tg, group.id)) == 2 or None, what="two charts")
+    # The first chart on a fresh machine also builds matplotlib's font cache: seconds.
+    await tg.wait_for(
+        lambda: len(photos(tg, group.id)) == 2 or None, timeout=60, what="two charts"
+    )
 
     query = await tg.press(sari, first, "rp:7d")
     await tg.wait_callback_answer(query)
     again = await tg.wait_bot_message(group, has("Laporan Toko Kopi Nusantara"))
     assert again.message_id > first.message_id
-    await tg.wait_for(lambda: len(photos(tg, group.id)) == 4 or None, what="two more charts")
+    await tg.wait_for(
+        lambda: len(photos(tg, group.id)) == 4 or None, timeout=30, what="two more charts"
+    )
 
     await tg.send_text(sari, "/report 2099-01", chat=group)
     await tg.wait_bot_message(group, has("belum mulai"))
