@@ -18,6 +18,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from domain.fulfilment.couriers import CourierBook
 from domain.fulfilment.desk import OrderDesk
+from domain.reports.report import ReportPolicy
 from domain.schedule.policy import Policy
 from domain.staff_group import StaffGroup
 from domain.store import Store
@@ -38,6 +39,7 @@ class Shop:
     # The staff group now (followed through upgrades): `chat_id in shop.staff` says whether
     # a chat is it. Never read STAFF_CHAT_ID from the settings: it may be out of date.
     staff: StaffGroup
+    reports: ReportPolicy  # /laporan: the shipment SLA, VAT
     # Deliver the outbox soon, without waiting for the next periodic run (something was
     # just queued). The sender itself stays in bot/: handlers only ask it to hurry.
     kick: Callable[[], None]

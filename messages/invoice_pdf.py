@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -171,11 +172,20 @@ def _lines(pdf: FPDF, c: InvoiceContent, t: _Labels) -> None:
 
 
 def _totals(pdf: FPDF, c: InvoiceContent, t: _Labels) -> None:
-    rows = (
+    rows = [
         (t("subtotal"), rupiah(c.subtotal), False),
         (t("shipping", name=c.shipping_name), rupiah(c.shipping_fee), False),
-        (t("total"), rupiah(c.total), True),
-    )
+    ]
+    vat = c.vat  # only a VAT-registered seller's invoice has one
+    if vat is None:
+        rows.append((t("total"), rupiah(c.total), True))
+    else:
+        rate = format_decimal(c.vat_rate, locale=BABEL_LOCALES.get(c.language, "id_ID"))
+        rows += [
+            (t("total_incl_vat"), rupiah(c.total), True),
+            (t("tax_base"), rupiah(vat.base), False),
+            (t("vat", rate=rate), rupiah(vat.vat), False),
+        ]
     for label, value, bold in rows:
         pdf.set_font("Helvetica", "B" if bold else "", 11 if bold else 9)
         pdf.set_x(MARGIN + WIDTH - 120)

@@ -1,6 +1,7 @@
 """The daily digest for the staff group at DIGEST_AT in the shop's zone: yesterday's orders and
-revenue, what waits at each stage now, and low stock. Once per local day; a bot that was down
-at DIGEST_AT sends that day's digest when it is back (not the days it missed)."""
+total sales (as /laporan counts them), what waits at each stage now, and low stock. Once per
+local day; a bot that was down at DIGEST_AT sends that day's digest when it is back (not the
+days it missed)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.outbox import Kind
+from domain.reports.periods import Period
+from domain.reports.sales import sales_report
 from domain.schedule.policy import Policy, enqueue_staff
 from domain.store import Connection, Store
 from domain.store import reports as report_rows
@@ -24,9 +27,11 @@ def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 async def figures(db: Connection, day: date, zone: ZoneInfo) -> dict[str, Any]:
-    """The digest's numbers for `day` (a local date) and the state of the shop now."""
+    """The digest's numbers for `day` (a local date) and the state of the shop now. Its
+    revenue is the day's total sales as /laporan defines them (domain/reports/sales.py)."""
     start, end = day_bounds(day, zone)
     placed = await report_rows.placed_between(db, start, end)
+    sales = (await sales_report(db, Period("day", day, day, zone))).sales
     done = await report_rows.closed_between(db, start, end)
     waiting = await report_rows.open_by_stage(db)
     low = await report_rows.low_stock(db)
@@ -34,7 +39,7 @@ async def figures(db: Connection, day: date, zone: ZoneInfo) -> dict[str, Any]:
         "day": day.isoformat(),
         "orders": placed["n"] if placed else 0,
         "kept": placed["kept"] if placed else 0,
-        "revenue": placed["revenue"] if placed else 0,
+        "revenue": sales.total,
         "delivered": done.get("delivered", 0),
         "cancelled": done.get("cancelled", 0) + done.get("rejected", 0),
         "waiting": waiting,

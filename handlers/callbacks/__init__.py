@@ -27,6 +27,7 @@ from handlers.callbacks.base import (
     STAFF_CATALOG,
     STAFF_PRODUCT,
     STAFF_QUEUE,
+    STAFF_REPORT,
     SURVEY,
     Callback,
     pattern,
@@ -81,6 +82,7 @@ from handlers.callbacks.staff import (
     StaffPress,
     StaffProductEdit,
     StaffQueuePage,
+    StaffReportPeriod,
 )
 
 # Every kind of button (for tests that try them all).
@@ -117,6 +119,7 @@ __all__ = [
     "STAFF_CODES",
     "STAFF_PRODUCT",
     "STAFF_QUEUE",
+    "STAFF_REPORT",
     "SURVEY",
     "AddToCart",
     "AskQuantity",
@@ -151,6 +154,7 @@ __all__ = [
     "StaffPress",
     "StaffProductEdit",
     "StaffQueuePage",
+    "StaffReportPeriod",
     "SurveyScore",
     "SurveySkip",
     "Text",

@@ -12,6 +12,7 @@ from domain.fulfilment.couriers import Courier
 from domain.fulfilment.worklist import QueuePage, stage_key
 from domain.models import Order, Product
 from domain.ordering.staff_actions import allowed_actions
+from domain.reports.periods import QUICK
 from handlers import callbacks as cb
 from handlers.keyboards.base import Rows, button
 from messages import Messages
@@ -164,3 +165,15 @@ def product_stock(messages: Messages, lang: str, product: Product) -> InlineKeyb
     fields = ("stock_set", "stock_add", "stock_remove", "card")
     buttons = [_product_button(messages, lang, f, product.sku) for f in fields]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+# ---------------------------------------------------------------- reports
+
+
+def report_periods(messages: Messages, lang: str) -> InlineKeyboardMarkup:
+    """Under a /laporan answer: the same report for another period."""
+    buttons = [
+        button(messages, lang, "report_period", cb.StaffReportPeriod(period=p), period=p)
+        for p in QUICK
+    ]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])

@@ -43,6 +43,7 @@ SAMPLES: dict[type[cb.Callback], tuple[cb.Callback, str]] = {
     cb.StaffQueuePage: (cb.StaffQueuePage(stage="open", page=1), "sq:open:1"),
     cb.StaffCatalogImport: (cb.StaffCatalogImport(action="import", preview=42), "ci:i:42"),
     cb.StaffProductEdit: (cb.StaffProductEdit(field="stock_add", sku=SKU), f"pe:sa:{SKU}"),
+    cb.StaffReportPeriod: (cb.StaffReportPeriod(period="lastmonth"), "rp:lastmonth"),
     cb.SurveyScore: (cb.SurveyScore(number=NO, score=10), f"sv:{NO}:10"),
     cb.SurveySkip: (cb.SurveySkip(number=NO), f"sv:skip:{NO}"),
     cb.DeliveryAnswer: (cb.DeliveryAnswer(answer="not_yet", number=NO), f"dc:wait:{NO}"),

@@ -69,6 +69,8 @@ TEMPLATE_PREFIXES_WITHOUT_BUILDER: tuple[str, ...] = (
     "settings_",
     "survey_",
     "aftersales_",  # rendered in tests/unit/test_aftersales_templates.py
+    # Rendered from a real report in test_report_templates.py.
+    "report_",
 )
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
@@ -508,6 +510,7 @@ BUTTON_ARGS: dict[str, Callable[[Texts], Any]] = {
     "score": lambda t: 9,
     "on": lambda t: True,
     "phone": lambda t: "+6281234567890",
+    "period": lambda t: "lastmonth",
 }
 
 
@@ -565,6 +568,9 @@ ERROR_ARGS: dict[str, Any] = {
     "how": "remove",
     "reserved": 3,
     "wanted": 1,
+    "kinds": "orders, lines, cod, stock",
+    "limit": 200,
+    "day": "2026-12-01",
 }
 # Arguments that must appear in the sentence whenever an error macro takes them.
 ALWAYS_SHOWN = ("number", "name", "available", "requested", "max", "min", "sku")
@@ -724,6 +730,7 @@ def test_templates_skipped_here_are_rendered_by_their_feature_tests() -> None:
             "test_staff_messages.py",
             "test_schedule_templates.py",
             "test_aftersales_templates.py",
+            "test_report_templates.py",
         )
     )
 

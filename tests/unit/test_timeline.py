@@ -39,6 +39,7 @@ MARK = "ZQX-STAFF-ONLY"  # in every staff-only text below; never in a customer's
 # Templates that go to the staff group, not to a customer.
 STAFF_TEMPLATES = (
     "staff_", "nudge_", "digest_", "survey_detractor", "survey_nps", "setup_", "aftersales_staff_",
+    "report_",
 )
 
 
