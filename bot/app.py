@@ -20,7 +20,14 @@ from bot.notices import NoticeKit, check_complete
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import TelegramRateLimiter
 from bot.sender import OutboxSender
-from bot.settings import Settings, courier_book, issuer, policy_from, staff_group
+from bot.settings import (
+    Settings,
+    courier_book,
+    issuer,
+    policy_from,
+    return_policy,
+    staff_group,
+)
 from bot.updates import SlowDownNote, build_processor
 from domain.clock import Clock, utc_now
 from domain.customers import language_of
@@ -152,6 +159,7 @@ def _build_shop(
         schedule=schedule,
         staff=group,
         kick=functools.partial(sender.kick, job_queue),
+        returns=return_policy(settings),
     )
     bot_data.shop = shop
     bot_data.sender = sender

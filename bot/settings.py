@@ -18,6 +18,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.durations import parse_duration
+from domain.aftersales.windows import ReturnPolicy
 from domain.fulfilment.couriers import DEFAULT_COURIERS, Courier, CourierBook
 from domain.fulfilment.invoices import Issuer
 from domain.models import ShippingOption
@@ -106,6 +107,12 @@ class Settings(StoreSettings):
     schedule_interval_seconds: float = Field(60, gt=0, le=3600)
     schedule_batch: int = Field(50, ge=1, le=10_000)  # per kind per run: spreads a backlog
 
+    # After-sales, the customer's side: complaints within RETURN_WINDOW of delivery; "change of
+    # mind" only when the shop allows it, within its own window.
+    return_window: timedelta = timedelta(hours=48)
+    return_change_of_mind: bool = False
+    return_change_of_mind_window: timedelta = timedelta(days=7)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, v: SecretStr) -> SecretStr:
@@ -142,6 +149,8 @@ class Settings(StoreSettings):
         "auto_deliver_after",
         "survey_after",
         "abandoned_cart_after",
+        "return_window",
+        "return_change_of_mind_window",
         mode="before",
     )
     @classmethod
@@ -264,6 +273,15 @@ def issuer(settings: Settings) -> Issuer:
         bank_number=settings.bank.number,
         bank_holder=settings.bank.holder,
         timezone=settings.timezone,
+    )
+
+
+def return_policy(settings: Settings) -> ReturnPolicy:
+    """When customers may complain (domain/aftersales/windows.py), built once at start."""
+    return ReturnPolicy(
+        return_window=settings.return_window,
+        change_of_mind=settings.return_change_of_mind,
+        change_of_mind_window=settings.return_change_of_mind_window,
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ExtBot
 
+from domain.aftersales.windows import ReturnPolicy
 from domain.fulfilment.couriers import CourierBook
 from domain.fulfilment.desk import OrderDesk
 from domain.schedule.policy import Policy
@@ -41,6 +42,8 @@ class Shop:
     # Deliver the outbox soon, without waiting for the next periodic run (something was
     # just queued). The sender itself stays in bot/: handlers only ask it to hurry.
     kick: Callable[[], None]
+    # When a customer may still complain about a delivered order (RETURN_* settings).
+    returns: ReturnPolicy = ReturnPolicy()
 
 
 class BotData:

@@ -8,7 +8,7 @@ sends on its own). Everything is re-exported here, so handlers write `cb.OrderVi
 
 from __future__ import annotations
 
-from handlers.callbacks import customer, follow_up, staff
+from handlers.callbacks import complaint, customer, follow_up, staff
 from handlers.callbacks.base import (
     ADD,
     ASK_QTY,
@@ -29,6 +29,17 @@ from handlers.callbacks.base import (
     Callback,
     pattern,
     unpack,
+)
+from handlers.callbacks.complaint import (
+    COMPLAINT,
+    ComplaintCourier,
+    ComplaintLineSet,
+    ComplaintMoreEvidence,
+    ComplaintReasonPick,
+    ComplaintReturnShipment,
+    ComplaintSolutionPick,
+    ComplaintStart,
+    ComplaintStep,
 )
 from handlers.callbacks.customer import (
     AddToCart,
@@ -77,7 +88,7 @@ from handlers.callbacks.staff import STAFF_CODES, StaffCourier, StaffPress, Staf
 ALL: tuple[type[Callback], ...] = tuple(
     dict.fromkeys(
         c
-        for module in (customer, staff, follow_up)
+        for module in (customer, staff, follow_up, complaint)
         for c in vars(module).values()
         if isinstance(c, type) and issubclass(c, Callback) and c is not Callback
     )
@@ -90,6 +101,7 @@ __all__ = [
     "CART",
     "CATEGORY",
     "CHECKOUT",
+    "COMPLAINT",
     "DELIVERY_CHECK",
     "LANGUAGE",
     "MAX_BYTES",
@@ -118,6 +130,14 @@ __all__ = [
     "CheckoutShipping",
     "CheckoutStep",
     "Coded",
+    "ComplaintCourier",
+    "ComplaintLineSet",
+    "ComplaintMoreEvidence",
+    "ComplaintReasonPick",
+    "ComplaintReturnShipment",
+    "ComplaintSolutionPick",
+    "ComplaintStart",
+    "ComplaintStep",
     "DeliveryAnswer",
     "Digits",
     "Flag",
