@@ -11,7 +11,7 @@ import nothing from bot/ at run time: `Settings` is named here for type checkers
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ExtBot
@@ -43,7 +43,7 @@ class Shop:
     # just queued). The sender itself stays in bot/: handlers only ask it to hurry.
     kick: Callable[[], None]
     # When a customer may still complain about a delivered order (RETURN_* settings).
-    returns: ReturnPolicy = ReturnPolicy()
+    returns: ReturnPolicy = field(default_factory=ReturnPolicy)
 
 
 class BotData:
