@@ -93,7 +93,9 @@ def lines(messages: Messages, lang: str, items: Sequence[PickLine]) -> InlineKey
     for x in items:
         def set_to(key: str, qty: int, x: PickLine = x) -> InlineKeyboardButton:
             data = cb.ComplaintLineSet(index=x.index, quantity=qty)
-            return button(messages, lang, key, data, line=x, qty=x.chosen)
+            if key == "complaint_line":
+                return button(messages, lang, key, data, line=x, qty=x.chosen)
+            return button(messages, lang, key, data)
 
         row = []
         if x.quantity > 1:
