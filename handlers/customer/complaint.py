@@ -28,9 +28,11 @@ from telegram.ext import (
 )
 
 from domain.aftersales import complaints
+from domain.aftersales import reads as aftersales_reads
 from domain.aftersales.models import MAX_EVIDENCE, SOLUTIONS_FOR, ComplaintReason, Solution
 from domain.errors import DomainError, InvalidInput, NotFound, StaleAction
 from domain.fulfilment.desk import staff_text
+from domain.validation import NOTE_MAX
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
 from handlers.customer import complaint_follow as follow
@@ -100,6 +102,11 @@ async def start_button(update: Update, context: Context, data: cb.ComplaintStart
     if not offered_reasons(screen, order):
         await screen.fail(StaleAction())
         await show_order(screen, order.number)  # the view again, now without the button
+        return END
+    current = await aftersales_reads.complaint_for_order(screen.deps.store, order.id)
+    if current is not None and current.is_open:  # an older view: one is open already
+        await screen.fail(InvalidInput("complaint_already_open", number=order.number))
+        await show_order(screen, order.number)
         return END
     await screen.answer()
     for key in (DRAFT, MORE_DRAFT, RETURN_DRAFT):
@@ -232,6 +239,11 @@ async def media(update: Update, context: Context) -> State:
         return EVIDENCE
     mark_waiting(screen, d)
     added = keep_file(d, item)
+    if message.caption and not d.get("note"):  # a caption says what the photo shows
+        try:
+            d["note"] = staff_text(message.caption, required=False)
+        except InvalidInput:
+            d["note"] = staff_text(message.caption[:NOTE_MAX], required=False)
     got = count(d.get("evidence", []))
     text = screen.render(
         "aftersales_customer_evidence_ack", count=got, max=MAX_EVIDENCE, full=added is None,
@@ -267,6 +279,10 @@ async def wants_button(update: Update, context: Context, *, step: str) -> State:
     """Text, a file or a sticker where a step wants a button (or, for evidence, a photo or
     video): say what is wanted and ask again."""
     screen = await Screen.of(update, context)
+    if update.effective_message is not None and update.effective_message.photo and abandoned(
+        screen, draft(context)
+    ):  # a complaint left long ago: this photo is not for it
+        return await follow.let_go(update, context, DRAFT)
     name = "aftersales_customer_media_only" if step == EVIDENCE else "aftersales_customer_choose"
     await screen.send(screen.render(name))
     return EVIDENCE if step == EVIDENCE else await prompt(screen, step)

@@ -168,6 +168,8 @@ async def more_pressed(update: Update, context: Context, data: cb.ComplaintStep)
 
 async def more_other(update: Update, context: Context) -> State:
     screen = await Screen.of(update, context)
+    if abandoned(screen, draft(context, MORE_DRAFT)):
+        return await let_go(update, context, MORE_DRAFT)
     await screen.send(screen.render("aftersales_customer_media_only"))
     return MORE
 
@@ -199,7 +201,7 @@ async def return_button(
         await screen.fail(StaleAction(number=found.order_number, status=found.status))
         return END
     await screen.answer()
-    _fresh(context, RETURN_DRAFT, found.id)
+    mark_waiting(screen, _fresh(context, RETURN_DRAFT, found.id))
     return await ask_courier(screen, found.order_number)
 
 
@@ -327,6 +329,8 @@ async def return_back_command(update: Update, context: Context) -> State:
 
 async def return_other(update: Update, context: Context, *, step: str) -> State:
     screen = await Screen.of(update, context)
+    if abandoned(screen, draft(context, RETURN_DRAFT)):
+        return await let_go(update, context, RETURN_DRAFT)
     await screen.send(screen.render("aftersales_customer_choose"))
     return step
 

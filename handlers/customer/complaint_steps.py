@@ -224,7 +224,6 @@ async def ask_evidence(screen: Screen, data: dict[str, Any], order: Order) -> St
     keyboard = kb.evidence(screen.deps.messages, screen.lang, ready=evidence_ready(data))
     sent = await screen.send(text, keyboard)
     data["ack"], data["group"] = sent.message_id, None
-    mark_waiting(screen, data)
     return EVIDENCE
 
 
@@ -266,6 +265,7 @@ async def prompt(screen: Screen, step: str) -> State:
         order = await order_of(screen, number)
     except DomainError as exc:
         return await give_up(screen, exc)
+    mark_waiting(screen, data)
     return await ASK[step](screen, data, order)
 
 

@@ -201,3 +201,35 @@ async def test_more_evidence_then_the_return_tracking(shop: RunningBot) -> None:
     assert "JP1234567890" in text_of(view)
     assert not any(d.startswith("cp:") for d in view.callback_data())
     tg.assert_clean()
+
+
+async def test_a_caption_describes_and_a_photo_long_after_is_not_evidence(
+    shop: RunningBot,
+) -> None:
+    tg = shop.tg
+    rina = tg.user(8604, "Rina")
+    order = await delivered(shop.store, rina.id, ITEMS, method=COD)
+    view = await order_view(shop, rina, order)
+    await tg.press(rina, view, f"cp:new:{order.number}")
+    reasons = await tg.wait_bot_message(rina, lambda m: "Langkah 1 dari 5" in text_of(m))
+    await tg.press(rina, reasons, "cp:r:in")
+    lines = await tg.wait_bot_message(rina, lambda m: "Langkah 2 dari 5" in text_of(m))
+    await tg.press(rina, lines, "cp:l:0:1")
+    lines = await tg.wait_edit(lines, lambda m: "☑️" in text_of(m))
+    await tg.press(rina, lines, "cp:next")
+    await tg.wait_bot_message(rina, lambda m: "Langkah 3 dari 5" in text_of(m))
+    await tg.send_photo(rina, caption="Isinya cuma satu")
+    ack = await tg.wait_bot_message(rina, lambda m: "Bukti diterima" in text_of(m))
+    assert shop.app is not None
+    assert shop.app.user_data[rina.id]["complaint"]["note"] == "Isinya cuma satu"
+
+    clock: FrozenClock = shop.clock  # type: ignore[assignment]
+    clock.advance(hours=7)  # the step was left alone: a photo now is not evidence
+    await tg.send_photo(rina)
+    await tg.wait_bot_message(rina, lambda m: "bukti transfer" in text_of(m).lower())
+    assert "complaint" not in shop.app.user_data[rina.id]
+    query = await tg.press_raw(rina, rina.id, ack.message_id, "cp:next")
+    answer = await tg.wait_callback_answer(query)
+    assert answer.text and "kedaluwarsa" in answer.text
+    assert await reads.complaint_for_order(shop.store, order.id) is None
+    tg.assert_clean()
