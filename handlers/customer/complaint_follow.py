@@ -253,8 +253,9 @@ async def typed_courier(update: Update, context: Context) -> State:
     number = await _number(screen)
     if number is None:
         return await quit_complaint(screen)
+    typed = update.effective_message.text if update.effective_message else None
     try:
-        courier = screen.deps.couriers.find(update.effective_message.text or "")  # type: ignore[union-attr]
+        courier = screen.deps.couriers.find(typed or "")
     except InvalidInput as exc:
         await screen.fail(exc)
         return COURIER
@@ -313,8 +314,9 @@ async def return_pressed(update: Update, context: Context, data: cb.ComplaintSte
     if data == kb.BACK:
         return await quit_complaint(screen)
     await screen.send(screen.render("aftersales_customer_stale"))
-    return await ask_tracking(screen, number, draft(context, RETURN_DRAFT)["courier"]) \
-        if at_tracking else await ask_courier(screen, number)
+    if at_tracking:
+        return await ask_tracking(screen, number, draft(context, RETURN_DRAFT)["courier"])
+    return await ask_courier(screen, number)
 
 
 async def return_back_command(update: Update, context: Context) -> State:
