@@ -106,8 +106,17 @@ async def follow_up_shipped(
 async def aftersales_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    return await send_order_notice(
-        kit, bot, chat_id, message, "aftersales_reminder", what=message.payload["what"]
+    what = message.payload["what"]
+    if what != "return_shipment":
+        return await send_order_notice(kit, bot, chat_id, message, "aftersales_reminder", what=what)
+    # The return still owed: the reminder carries the button to enter its tracking number.
+    order = await kit.order_of(message)
+    lang = await kit.language_of(chat_id)
+    found = await reads.complaint_for_order(kit.store, order.id)
+    rows = complaint_kb.notice_rows(kit.messages, lang, found) if found else []
+    text = kit.messages.render(lang, "aftersales_reminder", order=order, what=what)
+    return await send_html(
+        bot, chat_id, text, complaint_kb.with_order(kit.messages, lang, rows, order.number)
     )
 
 
