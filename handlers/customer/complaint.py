@@ -150,7 +150,7 @@ async def set_line(screen: Screen, step: str, data: cb.ComplaintLineSet) -> Stat
         lines[line.sku] = data.quantity
     else:
         lines.pop(line.sku, None)
-    return await prompt(screen, LINES)
+    return await prompt(screen, LINES, edit=True)
 
 
 async def pressed_next(screen: Screen, step: str, _: cb.ComplaintStep) -> State:

@@ -33,7 +33,6 @@ from domain.aftersales.models import (
 from domain.errors import DomainError, InvalidInput, StaleAction
 from domain.models import Order, Status
 from domain.ordering import order_reads
-from handlers import callbacks as cb
 from handlers.common import Context, Screen
 from handlers.keyboards import complaint as kb
 from handlers.keyboards.complaint import PickLine
@@ -198,7 +197,9 @@ async def ask_reason(screen: Screen, data: dict[str, Any], order: Order) -> Stat
     return REASON
 
 
-async def ask_lines(screen: Screen, data: dict[str, Any], order: Order) -> State:
+async def ask_lines(
+    screen: Screen, data: dict[str, Any], order: Order, *, edit: bool = False
+) -> State:
     items = await pick_lines(screen, order, data.get("lines", {}))
     if not items:
         return await give_up(screen, InvalidInput("complaint_nothing_left", number=order.number))
@@ -206,8 +207,7 @@ async def ask_lines(screen: Screen, data: dict[str, Any], order: Order) -> State
         "aftersales_customer_lines", order=order, reason=data["reason"], lines=items
     )
     keyboard = kb.lines(screen.deps.messages, screen.lang, items)
-    query = screen.update.callback_query
-    if query is not None and (query.data or "").startswith(f"{cb.COMPLAINT}:l:"):
+    if edit:
         await screen.show(text, keyboard)  # ➖/➕ change the picker in place
     else:
         await screen.send(text, keyboard)
@@ -255,8 +255,9 @@ ASK: dict[str, Callable[[Screen, dict[str, Any], Order], Awaitable[State]]] = {
 }
 
 
-async def prompt(screen: Screen, step: str) -> State:
-    """Ask `step` again, from the order as it is now (it may have changed meanwhile)."""
+async def prompt(screen: Screen, step: str, *, edit: bool = False) -> State:
+    """Ask `step` again, from the order as it is now (it may have changed meanwhile);
+    `edit`: the line picker changes the pressed message in place."""
     data = draft(screen.context)
     number = data.get("order")
     if not number:
@@ -266,6 +267,8 @@ async def prompt(screen: Screen, step: str) -> State:
     except DomainError as exc:
         return await give_up(screen, exc)
     mark_waiting(screen, data)
+    if step == LINES:
+        return await ask_lines(screen, data, order, edit=edit)
     return await ASK[step](screen, data, order)
 
 
