@@ -229,6 +229,8 @@ async def stale(screen: Screen, step: str, _: object) -> State:
 async def media(update: Update, context: Context) -> State:
     """A photo or video at the evidence step (an album's files come one by one)."""
     screen = await Screen.of(update, context)
+    if "reason" not in draft(context):
+        return await give_up(screen, StaleAction())
     message = update.effective_message
     assert message is not None
     item = evidence_of(message)
@@ -264,6 +266,8 @@ async def description(update: Update, context: Context) -> State:
         await screen.fail(exc)
         return EVIDENCE
     d = draft(context)
+    if "reason" not in d:
+        return await give_up(screen, StaleAction())
     d["note"] = note
     reply = screen.render(
         "aftersales_customer_evidence_ack", count=count(d.get("evidence", [])), max=MAX_EVIDENCE,
@@ -310,7 +314,10 @@ def on_press(step: str, act: Act, *buttons: cb.Callback | type[cb.Callback]) -> 
     async def run(update: Update, context: Context, data: Any) -> State:
         screen = await Screen.of(update, context)
         await screen.answer()
-        return await act(screen, step, data)
+        try:
+            return await act(screen, step, data)
+        except KeyError:  # a draft without what this step needs: start again from the order
+            return await give_up(screen, StaleAction())
 
     return CallbackQueryHandler(run, pattern=pattern)
 

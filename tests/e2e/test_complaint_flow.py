@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from domain import customers
 from domain.aftersales import complaints, reads
 from domain.aftersales.models import (
     ClaimLine,
@@ -241,4 +242,34 @@ async def test_a_caption_describes_and_a_photo_long_after_is_not_evidence(
     answer = await tg.wait_callback_answer(query)
     assert answer.text and "kedaluwarsa" in answer.text
     assert await reads.complaint_for_order(shop.store, order.id) is None
+    tg.assert_clean()
+
+
+async def test_back_and_cancel_in_english(shop: RunningBot) -> None:
+    tg = shop.tg
+    tom = tg.user(8605, "Tom", language_code="en")
+    order = await delivered(shop.store, tom.id, ITEMS, method=COD)
+    await customers.set_language(shop.store, tom.id, "en")
+    view = await order_view(shop, tom, order)
+    assert "File a complaint / return" in view.button_texts()[-2]
+    await tg.press(tom, view, f"cp:new:{order.number}")
+    reasons = await tg.wait_bot_message(tom, lambda m: "Step 1 of 5" in text_of(m))
+    assert "cp:back" not in reasons.callback_data()  # nothing before the first step
+    await tg.press(tom, reasons, "cp:r:nr")  # not received: every unit is claimed already
+    lines = await tg.wait_bot_message(tom, lambda m: "Step 2 of 5" in text_of(m))
+    assert "× 2" in text_of(lines) and "× 1" in text_of(lines)
+    await tg.press(tom, lines, "cp:next")
+    evidence = await tg.wait_bot_message(tom, lambda m: "Step 3 of 5" in text_of(m))
+    assert "optional" in text_of(evidence) and "cp:next" in evidence.callback_data()
+    await tg.press(tom, evidence, "cp:back")
+    await tg.wait_bot_message(tom, lambda m: "Step 2 of 5" in text_of(m))
+    await tg.send_text(tom, "/back")
+    await tg.wait_bot_message(tom, lambda m: "Step 1 of 5" in text_of(m))
+    await tg.send_text(tom, "a sticker-like word")  # the step wants a button
+    await tg.wait_bot_message(tom, lambda m: "choose with the buttons" in text_of(m))
+    await tg.send_text(tom, "/cancel")
+    await tg.wait_bot_message(tom, lambda m: "Complaint cancelled" in text_of(m))
+    assert shop.app is not None and "complaint" not in shop.app.user_data[tom.id]
+    await tg.send_text(tom, "/cancel")  # nothing left to cancel: the usual answer
+    await tg.wait_bot_message(tom)
     tg.assert_clean()
