@@ -26,6 +26,7 @@ from bot.settings import (
     issuer,
     policy_from,
     report_policy,
+    return_policy,
     staff_group,
 )
 from bot.updates import SlowDownNote, build_processor
@@ -160,6 +161,7 @@ def _build_shop(
         staff=group,
         reports=report_policy(settings),
         kick=functools.partial(sender.kick, job_queue),
+        returns=return_policy(settings),
     )
     bot_data.shop = shop
     bot_data.sender = sender

@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.durations import parse_duration
+from domain.aftersales.windows import ReturnPolicy
 from domain.fulfilment.couriers import DEFAULT_COURIERS, Courier, CourierBook
 from domain.fulfilment.invoices import Issuer
 from domain.models import ShippingOption
@@ -114,6 +115,11 @@ class Settings(StoreSettings):
     # Reports (/laporan, /ekspor, the digest's chart).
     shipment_sla: timedelta = timedelta(hours=48)  # verified → shipped, for late dispatch
     digest_chart: bool = True
+    # After-sales, the customer's side: complaints within RETURN_WINDOW of delivery; "change of
+    # mind" only when the shop allows it, within its own window.
+    return_window: timedelta = timedelta(hours=48)
+    return_change_of_mind: bool = False
+    return_change_of_mind_window: timedelta = timedelta(days=7)
 
     @field_validator("bot_token")
     @classmethod
@@ -152,6 +158,8 @@ class Settings(StoreSettings):
         "survey_after",
         "abandoned_cart_after",
         "shipment_sla",
+        "return_window",
+        "return_change_of_mind_window",
         mode="before",
     )
     @classmethod
@@ -285,6 +293,15 @@ def report_policy(settings: Settings) -> ReportPolicy:
         shipment_sla=settings.shipment_sla,
         vat_registered=settings.shop_vat_registered,
         vat_rate=settings.vat_rate,
+    )
+
+
+def return_policy(settings: Settings) -> ReturnPolicy:
+    """When customers may complain (domain/aftersales/windows.py), built once at start."""
+    return ReturnPolicy(
+        return_window=settings.return_window,
+        change_of_mind=settings.return_change_of_mind,
+        change_of_mind_window=settings.return_change_of_mind_window,
     )
 
 

@@ -21,6 +21,7 @@ from domain.aftersales import complaints, credit_notes, reads
 from domain.aftersales import refunds as refund_service
 from domain.ordering.timeline import Audience
 from domain.outbox import Kind, OutboxMessage
+from handlers.keyboards import complaint as complaint_kb
 from messages.credit_note_pdf import render_credit_note
 
 # ---------------------------------------------------------------- the customer
@@ -32,10 +33,20 @@ async def complaint_status(
 ) -> int | None:
     p = message.payload
     complaint = await reads.complaint(kit.store, p["complaint_id"])
-    return await send_order_notice(
-        kit, bot, chat_id, message, "aftersales_complaint_status",
+    order = await kit.order_of(message)
+    lang = await kit.language_of(chat_id)
+    text = kit.messages.render(
+        lang, "aftersales_complaint_status", order=order,
         complaint=complaint, to=p["to"], note=p.get("note"), solution=p.get("solution"),
         courier=p.get("courier"), tracking=p.get("tracking"), rts=p.get("rts", False),
+    )
+    # The step the customer takes next, while it is still theirs to take (the complaint as it
+    # is now: a notice sent late offers no button that is already out of date).
+    rows = complaint_kb.notice_rows(kit.messages, lang, complaint) if p["to"] in (
+        "needs_evidence", "approved"
+    ) else []
+    return await send_html(
+        bot, chat_id, text, complaint_kb.with_order(kit.messages, lang, rows, order.number)
     )
 
 
@@ -95,8 +106,17 @@ async def follow_up_shipped(
 async def aftersales_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    return await send_order_notice(
-        kit, bot, chat_id, message, "aftersales_reminder", what=message.payload["what"]
+    what = message.payload["what"]
+    if what != "return_shipment":
+        return await send_order_notice(kit, bot, chat_id, message, "aftersales_reminder", what=what)
+    # The return still owed: the reminder carries the button to enter its tracking number.
+    order = await kit.order_of(message)
+    lang = await kit.language_of(chat_id)
+    found = await reads.complaint_for_order(kit.store, order.id)
+    rows = complaint_kb.notice_rows(kit.messages, lang, found) if found else []
+    text = kit.messages.render(lang, "aftersales_reminder", order=order, what=what)
+    return await send_html(
+        bot, chat_id, text, complaint_kb.with_order(kit.messages, lang, rows, order.number)
     )
 
 

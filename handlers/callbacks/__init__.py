@@ -8,7 +8,7 @@ sends on its own). Everything is re-exported here, so handlers write `cb.OrderVi
 
 from __future__ import annotations
 
-from handlers.callbacks import customer, follow_up, staff
+from handlers.callbacks import complaint, customer, follow_up, staff
 from handlers.callbacks.base import (
     ADD,
     ASK_QTY,
@@ -32,6 +32,17 @@ from handlers.callbacks.base import (
     Callback,
     pattern,
     unpack,
+)
+from handlers.callbacks.complaint import (
+    COMPLAINT,
+    ComplaintCourier,
+    ComplaintLineSet,
+    ComplaintMoreEvidence,
+    ComplaintReasonPick,
+    ComplaintReturnShipment,
+    ComplaintSolutionPick,
+    ComplaintStart,
+    ComplaintStep,
 )
 from handlers.callbacks.customer import (
     AddToCart,
@@ -89,7 +100,7 @@ from handlers.callbacks.staff import (
 ALL: tuple[type[Callback], ...] = tuple(
     dict.fromkeys(
         c
-        for module in (customer, staff, follow_up)
+        for module in (customer, staff, follow_up, complaint)
         for c in vars(module).values()
         if isinstance(c, type) and issubclass(c, Callback) and c is not Callback
     )
@@ -102,6 +113,7 @@ __all__ = [
     "CART",
     "CATEGORY",
     "CHECKOUT",
+    "COMPLAINT",
     "DELIVERY_CHECK",
     "LANGUAGE",
     "MAX_BYTES",
@@ -134,6 +146,14 @@ __all__ = [
     "CheckoutShipping",
     "CheckoutStep",
     "Coded",
+    "ComplaintCourier",
+    "ComplaintLineSet",
+    "ComplaintMoreEvidence",
+    "ComplaintReasonPick",
+    "ComplaintReturnShipment",
+    "ComplaintSolutionPick",
+    "ComplaintStart",
+    "ComplaintStep",
     "DeliveryAnswer",
     "Digits",
     "Flag",

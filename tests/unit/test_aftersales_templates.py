@@ -25,6 +25,7 @@ from domain.aftersales.models import (
 from domain.models import Order, OrderLine, PaymentMethod, PaymentStatus, Status
 from messages import Messages
 from messages.credit_note_pdf import render_credit_note
+from tests.unit import test_complaint_flow_templates as complaint_flow
 from tests.unit.test_messages import check_telegram_text
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
@@ -113,6 +114,7 @@ def contexts(o: Order, text: str) -> dict[str, list[dict[str, Any]]]:
         "aftersales_staff_nudge": [
             {"order": o, "what": w, "hours": 24} for w in ("complaint", "refund")
         ],
+        **complaint_flow.contexts(o, text),  # issue 9, part A: the customer's complaint
     }
 
 

@@ -49,6 +49,15 @@ SAMPLES: dict[type[cb.Callback], tuple[cb.Callback, str]] = {
     cb.DeliveryAnswer: (cb.DeliveryAnswer(answer="not_yet", number=NO), f"dc:wait:{NO}"),
     cb.PreferenceSet: (cb.PreferenceSet(topic="reminders", on=False), "pref:rem:0"),
     cb.PreferenceOff: (cb.PreferenceOff(topic="surveys"), "pref:off:srv"),
+    # issue 9, part A: the customer's complaint
+    cb.ComplaintStart: (cb.ComplaintStart(number=NO), f"cp:new:{NO}"),
+    cb.ComplaintStep: (cb.ComplaintStep(step="send"), "cp:send"),
+    cb.ComplaintReasonPick: (cb.ComplaintReasonPick(reason="damaged"), "cp:r:dm"),
+    cb.ComplaintLineSet: (cb.ComplaintLineSet(index=19, quantity=99), "cp:l:19:99"),
+    cb.ComplaintSolutionPick: (cb.ComplaintSolutionPick(solution="return_refund"), "cp:s:rr"),
+    cb.ComplaintMoreEvidence: (cb.ComplaintMoreEvidence(complaint_id=42), "cp:ev:42"),
+    cb.ComplaintReturnShipment: (cb.ComplaintReturnShipment(complaint_id=42), "cp:rt:42"),
+    cb.ComplaintCourier: (cb.ComplaintCourier(courier="jnt"), "cp:c:jnt"),
 }
 KINDS = list(SAMPLES)
 
