@@ -8,13 +8,23 @@ sends on its own). Everything is re-exported here, so handlers write `cb.OrderVi
 
 from __future__ import annotations
 
-from handlers.callbacks import customer, follow_up, staff
+from handlers.callbacks import aftersales, customer, follow_up, staff
+from handlers.callbacks.aftersales import (
+    COMPLAINT_CODES,
+    ComplaintCourier,
+    ComplaintInspect,
+    ComplaintLine,
+    ComplaintPress,
+    ComplaintSolution,
+    OrderRts,
+)
 from handlers.callbacks.base import (
     ADD,
     ASK_QTY,
     CART,
     CATEGORY,
     CHECKOUT,
+    COMPLAINT,
     DELIVERY_CHECK,
     LANGUAGE,
     MAX_BYTES,
@@ -77,7 +87,7 @@ from handlers.callbacks.staff import STAFF_CODES, StaffCourier, StaffPress, Staf
 ALL: tuple[type[Callback], ...] = tuple(
     dict.fromkeys(
         c
-        for module in (customer, staff, follow_up)
+        for module in (customer, staff, follow_up, aftersales)
         for c in vars(module).values()
         if isinstance(c, type) and issubclass(c, Callback) and c is not Callback
     )
@@ -90,6 +100,8 @@ __all__ = [
     "CART",
     "CATEGORY",
     "CHECKOUT",
+    "COMPLAINT",
+    "COMPLAINT_CODES",
     "DELIVERY_CHECK",
     "LANGUAGE",
     "MAX_BYTES",
@@ -118,6 +130,11 @@ __all__ = [
     "CheckoutShipping",
     "CheckoutStep",
     "Coded",
+    "ComplaintCourier",
+    "ComplaintInspect",
+    "ComplaintLine",
+    "ComplaintPress",
+    "ComplaintSolution",
     "DeliveryAnswer",
     "Digits",
     "Flag",
@@ -128,6 +145,7 @@ __all__ = [
     "OrderCancel",
     "OrderCancelConfirm",
     "OrderList",
+    "OrderRts",
     "OrderView",
     "PreferenceOff",
     "PreferenceSet",

@@ -28,6 +28,7 @@ ORDERS = "o"
 LANGUAGE = "lang"
 STAFF = "st"
 STAFF_QUEUE = "sq"
+COMPLAINT = "cs"  # after-sales: the complaint card in the staff group (part B)
 RECEIVED = "rcv"
 SURVEY = "sv"
 DELIVERY_CHECK = "dc"

@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from domain.staff_group import StaffGroup
 from handlers import callbacks as cb
 from handlers.common import Context
-from handlers.staff import actions, lists, orders, reports
+from handlers.staff import actions, complaints, lists, orders, reports
 from messages import Messages
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ COMMANDS: dict[str, Command] = {
     },
     "stock": lists.stock_command,
     "restock": lists.restock_command,
+    "returns": complaints.returns_command,  # after-sales (part B)
+    "return": complaints.return_command,
 }
 # Reports, after the commands in the menu. Typed elsewhere they are unknown commands, as
 # they have always been (no refusal, no warning in the log).
@@ -69,6 +71,7 @@ def register(app: Application, group: StaffGroup) -> None:  # type: ignore[type-
             CommandHandler(list(COMMANDS), lists.refuse, filters=~staff),
             CallbackQueryHandler(orders.staff_button, pattern=cb.pattern(cb.STAFF)),
             CallbackQueryHandler(lists.queue_button, pattern=cb.pattern(cb.STAFF_QUEUE)),
+            CallbackQueryHandler(complaints.complaint_button, pattern=cb.pattern(cb.COMPLAINT)),
             MessageHandler(
                 staff & filters.REPLY & filters.TEXT & ~filters.COMMAND, orders.prompt_reply
             ),
