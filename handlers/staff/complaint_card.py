@@ -53,13 +53,27 @@ async def build(store: Store, messages: Messages, lang: str, complaint_id: int) 
     order = await load_order(store.reader, c.order_id)
     proposed = await proposed_refund(store, view, order)
     refusals = await cod.refusals_of(store, c.user_id)
+    text = card_text(messages, lang, order, view, proposed, refusals)
+    return Card(view, order, proposed, text, kb.complaint_actions(messages, lang, view))
+
+
+def card_text(
+    messages: Messages,
+    lang: str,
+    order: Order,
+    view: ComplaintView,
+    proposed: int | None,
+    refusals: int,
+    recent: int = CARD_RECENT_EVENTS,
+) -> str:
+    """The card's text: the newest `recent` history entries at most, and as many as fit."""
     events = view.events
 
     def context(n: int) -> dict[str, object]:
         start = len(events) - n
         return {
             "order": order,
-            "complaint": c,
+            "complaint": view.complaint,
             "refund": view.refund,
             "shipment": view.shipment,
             "evidence_count": len(view.evidence),
@@ -69,14 +83,8 @@ async def build(store: Store, messages: Messages, lang: str, complaint_id: int) 
             "hidden": start,
         }
 
-    text = messages.render_list(
-        lang,
-        "aftersales_staff_complaint_card",
-        context,
-        min(CARD_RECENT_EVENTS, len(events)),
-        keep=0,
-    )
-    return Card(view, order, proposed, text, kb.complaint_actions(messages, lang, view))
+    count = min(recent, len(events))
+    return messages.render_list(lang, "aftersales_staff_complaint_card", context, count, keep=0)
 
 
 async def timeline_text(store: Store, messages: Messages, lang: str, order: Order) -> str | None:

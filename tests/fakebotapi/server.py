@@ -187,6 +187,7 @@ class FakeBotApi:
         self.chats: dict[int, FakeChat] = {}
         self.files: dict[str, StoredFile] = {}
         self._photo_sizes: dict[str, list[JSON]] = {}  # file_id of any size -> all sizes
+        self._videos: dict[str, JSON] = {}  # file_id -> the Video object
         self._messages: dict[int, list[FakeMessage]] = {}
         self._blocked: set[int] = set()
         self._queries: dict[str, bool] = {}  # issued callback query id -> answered?
@@ -223,6 +224,7 @@ class FakeBotApi:
             "deleteMyCommands": self._delete_my_commands,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendVideo": self._send_video,
             "sendDocument": self._send_document,
             "sendChatAction": self._send_chat_action,
             "editMessageText": self._edit_message_text,
@@ -802,6 +804,7 @@ class FakeBotApi:
             "raw_caption": src.raw_caption,
             "caption_entities": src.caption_entities,
             "photo": src.photo,
+            "video": src.video,
             "document": src.document,
             "contact": src.contact,
         }
@@ -988,6 +991,34 @@ class FakeBotApi:
             sizes = self._photo(upload.data)
         return self._add_message(chat, self.bot_user, True, photo=sizes, **content).to_api()
 
+    def _video(self, stored: StoredFile) -> JSON:
+        video = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "width": 720,
+            "height": 1280,
+            "duration": 12,
+            "mime_type": "video/mp4",
+            "file_size": len(stored.data),
+        }
+        self._videos[stored.file_id] = video
+        return video
+
+    async def _send_video(self, p: JSON, request: web.Request) -> JSON:
+        chat, content = self._media_common(p, "sendVideo")
+        known, upload = self._input_file(p["video"], "videos")
+        self._check_blocked(chat)
+        self._check_rate("sendVideo", chat)
+        if known is not None:
+            video = self._videos.get(known.file_id)
+            if video is None:
+                raise _bad("wrong file identifier/HTTP URL specified: not a video")
+        else:
+            assert upload is not None
+            stored = self._store_file(upload.data, "videos", upload.filename, "video/mp4")
+            video = self._video(stored)
+        return self._add_message(chat, self.bot_user, True, video=video, **content).to_api()
+
     async def _send_document(self, p: JSON, request: web.Request) -> JSON:
         chat, content = self._media_common(p, "sendDocument")
         known, upload = self._input_file(p["document"], "documents")
@@ -1089,7 +1120,7 @@ class FakeBotApi:
         msg = self._edit_target(p)
         formatted = self._formatted(p, "caption", MAX_CAPTION)
         inline, _ = self._markup(p, inline_only=True)
-        if msg.photo is None and msg.document is None:
+        if msg.photo is None and msg.video is None and msg.document is None:
             raise _bad("there is no caption in the message to edit")
         caption, entities, raw = formatted if formatted is not None else (None, None, None)
         if (
@@ -1256,7 +1287,7 @@ class FakeBotApi:
             raise _bad("message to copy not found", soft=True)
         content = self._content_of(src)
         if "caption" in p:
-            if src.photo is None and src.document is None:
+            if src.photo is None and src.video is None and src.document is None:
                 raise _bad("caption can be specified only for media messages")
             caption = self._formatted(p, "caption", MAX_CAPTION)
             assert caption is not None
@@ -1580,6 +1611,32 @@ class FakeBotApi:
         )
         await self._push_update("message", msg.to_api(), target)
         return msg
+
+    async def send_video(
+        self,
+        user: FakeUser,
+        caption: str | None = None,
+        *,
+        data: bytes = b"\x00\x00\x00\x18ftypmp42fake-video",
+        chat: FakeChat | int | None = None,
+    ) -> FakeMessage:
+        """The user sends a video (an unboxing video, say), registered so it can be re-sent."""
+        target = self._sender_chat(user, chat)
+        video = self._video(self._store_file(data, "videos", "video.mp4", "video/mp4"))
+        msg = self._add_message(
+            target, user.to_api(), False, video=video, caption=caption, raw_caption=caption
+        )
+        await self._push_update("message", msg.to_api(), target)
+        return msg
+
+    def register_media(self, kind: str = "photo") -> tuple[str, str]:
+        """A photo or video the bot may send by file_id, as if a user had sent it earlier
+        (tests that set up a complaint through domain services): (file_id, file_unique_id)."""
+        if kind == "video":
+            video = self._video(self._store_file(b"fake-video", "videos", "v.mp4", "video/mp4"))
+            return video["file_id"], video["file_unique_id"]
+        sizes = self._photo(b"\xff\xd8\xff\xe0fake-jpeg\xff\xd9")
+        return sizes[-1]["file_id"], sizes[-1]["file_unique_id"]
 
     async def send_document(
         self,

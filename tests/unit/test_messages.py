@@ -508,6 +508,16 @@ BUTTON_ARGS: dict[str, Callable[[Texts], Any]] = {
     "score": lambda t: 9,
     "on": lambda t: True,
     "phone": lambda t: "+6281234567890",
+    # after-sales, staff side (part B)
+    "action": lambda t: "reject",
+    "again": lambda t: True,
+    "solution": lambda t: "return_refund",
+    "amount": lambda t: 115_000,
+    "wanted": lambda t: True,
+    "sku": lambda t: "KOPI-GAYO-250",
+    "left": lambda t: 2,
+    "count": lambda t: 2,
+    "confirm": lambda t: True,
 }
 
 
@@ -553,6 +563,8 @@ ERROR_ARGS: dict[str, Any] = {
     "bank": "BCA",
     "lengths": "10",
     "statuses": "open, approved, resolved",
+    "actor_name": "Sari",  # after-sales, staff side (part B)
+    "at": datetime(2026, 11, 22, 2, 0, tzinfo=UTC),
 }
 # Arguments that must appear in the sentence whenever an error macro takes them.
 ALWAYS_SHOWN = ("number", "name", "available", "requested", "max", "min", "sku")
