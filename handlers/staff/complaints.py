@@ -126,6 +126,7 @@ async def complaint_button(update: Update, context: Context, data: Pressed) -> N
         if isinstance(data, cb.ComplaintPress):
             await _press(desk, data)
         elif isinstance(data, cb.ComplaintSolution):
+            require(await desk.card(data.complaint), "approve")  # decided: say by whom
             found = await complaints.approve(
                 desk.deps.store, data.complaint, desk.actor, data.solution
             )
@@ -140,7 +141,10 @@ async def complaint_button(update: Update, context: Context, data: Pressed) -> N
         await desk.fail(exc)
         if isinstance(exc, OVERTAKEN):
             with contextlib.suppress(DomainError):  # the complaint itself is gone
-                await show(desk, data.complaint)
+                if isinstance(data, cb.ComplaintInspect):
+                    await _after_inspect(desk, data.complaint, data.line)
+                else:
+                    await show(desk, data.complaint)
     desk.kick()
 
 
@@ -169,8 +173,7 @@ async def _press(desk: ComplaintDesk, data: cb.ComplaintPress) -> None:
         await set_markup(desk, kb.solutions(desk.deps.messages, desk.lang, card.view, proposed))
     elif action in ("return", "follow_up"):
         await desk.answer(desk.toast("couriers", complaint=c))
-        purpose = "t" if action == "return" else "f"
-        markup = kb.couriers(desk.deps.messages, desk.lang, c.id, purpose, desk.deps.couriers)
+        markup = kb.couriers(desk.deps.messages, desk.lang, c.id, action, desk.deps.couriers)
         await set_markup(desk, markup)
     elif action == "inspect":
         await desk.answer(desk.toast("lines", complaint=c))
@@ -237,12 +240,22 @@ async def _inspect(desk: ComplaintDesk, data: cb.ComplaintInspect) -> None:
     )
     desk.kick()
     await desk.answer(
-        desk.toast("inspected", sku=line.sku, resellable=data.resellable, damaged=data.damaged)
+        desk.toast(
+            "inspected", complaint=found, sku=line.sku, resellable=data.resellable,
+            damaged=data.damaged,
+        )
     )
-    card = await desk.card(found.id)
-    left = card.view.complaint.lines[data.line].uninspected
+    await _after_inspect(desk, found.id, data.line)
+
+
+async def _after_inspect(desk: ComplaintDesk, complaint_id: int, index: int) -> None:
+    """After a judgement (or a colleague's): the same line while units are left, else the
+    lines left, else the card's own buttons."""
+    card = await desk.card(complaint_id)
+    found = card.view.complaint
+    left = _line_of(card.view, index).uninspected
     if left and "inspect" in kb.card_actions(card.view):
-        markup = kb.inspect_line(desk.deps.messages, desk.lang, card.view, data.line)
+        markup = kb.inspect_line(desk.deps.messages, desk.lang, card.view, index)
     elif card.view.complaint.uninspected and "inspect" in kb.card_actions(card.view):
         markup = kb.inspect_lines(desk.deps.messages, desk.lang, card.view)
     else:

@@ -161,7 +161,7 @@ def contexts(o: Order, text: str) -> dict[str, list[dict[str, Any]]]:
             {"complaints": [complaint(o, s, r, text) for s in ComplaintStatus
                             for r in ComplaintReason][:n],
              "status": status, "now": T0, "more": more}
-            for n, status, more in ((0, None, 0), (30, ComplaintStatus.OPEN, 4))
+            for n, status, more in ((1, None, 0), (30, ComplaintStatus.OPEN, 4))
         ],
         "aftersales_staff_toast": [
             {"kind": k, "complaint": complaint(o, ComplaintStatus.APPROVED,
