@@ -1,6 +1,6 @@
 """Renderers of the after-sales outbox kinds (domain/aftersales): the customer's notices at
-every step of a complaint or refund, and simple staff notices. The staff group's complaint card
-here is a plain one (text only); its buttons come with the staff handlers."""
+every step of a complaint or refund, the staff group's complaint card (with its buttons) and
+evidence, and simple staff notices."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from bot.notices.registry import (
 from domain import outbox
 from domain.aftersales import complaints, credit_notes, reads
 from domain.aftersales import refunds as refund_service
-from domain.ordering.timeline import Audience
 from domain.outbox import Kind, OutboxMessage
 from handlers.keyboards import complaint as complaint_kb
+from handlers.staff import complaint_card as complaint_cards
 from messages.credit_note_pdf import render_credit_note
 
 # ---------------------------------------------------------------- the customer
@@ -127,32 +127,31 @@ async def aftersales_reminder(
 async def complaint_card(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    """The complaint's one card in the staff group: posted once, then edited in place."""
-    view = await reads.complaint_view(kit.store, message.payload["complaint_id"], Audience.STAFF)
-    found = view.complaint
+    """The complaint's one card in the staff group: posted once, then edited in place, with
+    the buttons its status allows (handlers/staff/complaint_card.py draws it)."""
+    found = await reads.complaint(kit.store, message.payload["complaint_id"])
     if found.card_message_id is not None and await outbox.newer_pending(
         kit.store, Kind.COMPLAINT_CARD, found.order_id, message.id
     ):
         return None  # a later redraw is queued
-    order = await kit.order_of(message)
-    text = kit.messages.render(
-        kit.settings.default_language, "aftersales_staff_complaint_card", order=order,
-        complaint=found, refund=view.refund, evidence_count=len(view.evidence),
+    card = await complaint_cards.build(
+        kit.store, kit.messages, kit.settings.default_language, found.id
     )
     if found.card_message_id is not None:
         try:
             await bot.edit_message_text(
-                text, chat_id=chat_id, message_id=found.card_message_id,
-                parse_mode=ParseMode.HTML,
+                card.text, chat_id=chat_id, message_id=found.card_message_id,
+                parse_mode=ParseMode.HTML, reply_markup=card.markup,
             )
         except BadRequest as exc:
             if is_not_modified(exc):
                 return found.card_message_id
             if "not found" not in exc.message.lower():
                 raise
+            # Someone deleted the card: post it afresh rather than lose the complaint.
         else:
             return found.card_message_id
-    sent_id = await send_html(bot, chat_id, text)
+    sent_id = await send_html(bot, chat_id, card.text, card.markup)
     await complaints.set_card_message(kit.store, found.id, sent_id)
     return sent_id
 

@@ -8,7 +8,16 @@ sends on its own). Everything is re-exported here, so handlers write `cb.OrderVi
 
 from __future__ import annotations
 
-from handlers.callbacks import complaint, customer, follow_up, staff
+from handlers.callbacks import aftersales, complaint, customer, follow_up, staff
+from handlers.callbacks.aftersales import (
+    COMPLAINT_CODES,
+    ComplaintInspect,
+    ComplaintLine,
+    ComplaintPress,
+    ComplaintSolution,
+    OrderRts,
+    StaffComplaintCourier,
+)
 from handlers.callbacks.base import (
     ADD,
     ASK_QTY,
@@ -25,6 +34,7 @@ from handlers.callbacks.base import (
     RECEIVED,
     STAFF,
     STAFF_CATALOG,
+    STAFF_COMPLAINT,
     STAFF_PRODUCT,
     STAFF_QUEUE,
     STAFF_REPORT,
@@ -100,7 +110,7 @@ from handlers.callbacks.staff import (
 ALL: tuple[type[Callback], ...] = tuple(
     dict.fromkeys(
         c
-        for module in (customer, staff, follow_up, complaint)
+        for module in (customer, staff, follow_up, complaint, aftersales)
         for c in vars(module).values()
         if isinstance(c, type) and issubclass(c, Callback) and c is not Callback
     )
@@ -114,6 +124,7 @@ __all__ = [
     "CATEGORY",
     "CHECKOUT",
     "COMPLAINT",
+    "COMPLAINT_CODES",
     "DELIVERY_CHECK",
     "LANGUAGE",
     "MAX_BYTES",
@@ -129,6 +140,7 @@ __all__ = [
     "STAFF",
     "STAFF_CATALOG",
     "STAFF_CODES",
+    "STAFF_COMPLAINT",
     "STAFF_PRODUCT",
     "STAFF_QUEUE",
     "STAFF_REPORT",
@@ -147,10 +159,14 @@ __all__ = [
     "CheckoutStep",
     "Coded",
     "ComplaintCourier",
+    "ComplaintInspect",
+    "ComplaintLine",
     "ComplaintLineSet",
     "ComplaintMoreEvidence",
+    "ComplaintPress",
     "ComplaintReasonPick",
     "ComplaintReturnShipment",
+    "ComplaintSolution",
     "ComplaintSolutionPick",
     "ComplaintStart",
     "ComplaintStep",
@@ -164,12 +180,14 @@ __all__ = [
     "OrderCancel",
     "OrderCancelConfirm",
     "OrderList",
+    "OrderRts",
     "OrderView",
     "PreferenceOff",
     "PreferenceSet",
     "ProductView",
     "Received",
     "StaffCatalogImport",
+    "StaffComplaintCourier",
     "StaffCourier",
     "StaffPress",
     "StaffProductEdit",

@@ -31,6 +31,7 @@ STAFF_QUEUE = "sq"
 STAFF_CATALOG = "ci"
 STAFF_PRODUCT = "pe"
 STAFF_REPORT = "rp"
+STAFF_COMPLAINT = "cs"  # after-sales: the complaint card in the staff group (part B)
 RECEIVED = "rcv"
 SURVEY = "sv"
 DELIVERY_CHECK = "dc"

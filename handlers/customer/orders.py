@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from domain.aftersales import reads as aftersales_reads
+from domain.aftersales import shipments
 from domain.aftersales.complaints import delivered_at
 from domain.aftersales.models import Complaint, ComplaintView
 from domain.errors import DomainError, NotFound
@@ -133,18 +134,32 @@ async def track_command(update: Update, context: Context) -> None:
     if not context.args:
         await screen.send(screen.render("track_usage", example="K7Q3MX"))
         return
+    store, query = screen.deps.store, " ".join(context.args)
     try:
-        order = await order_reads.track(
-            screen.deps.store, screen.who.user_id, " ".join(context.args)
-        )
+        try:
+            order = await order_reads.track(store, screen.who.user_id, query)
+        except NotFound:
+            # A follow-up parcel's own tracking number (after-sales: replacement, missing part)
+            parcel = await aftersales_reads.follow_up_by_tracking(
+                store, screen.who.user_id, query.strip()[:40]
+            )
+            if parcel is None:
+                raise
+            order = await order_reads.load_order(store.reader, parcel.order_id)
     except DomainError as exc:
         await screen.fail(exc)
         return
+    parcels = [
+        (p, tracking_url(screen, p.courier, p.tracking_number))
+        for p in await shipments.follow_ups_of_order(store, order.id)
+        if p.courier is not None
+    ]
     await screen.send(
         screen.render(
             "track",
             order=order,
             tracking_url=tracking_url(screen, order.courier, order.tracking_number),
+            follow_ups=parcels,
         ),
         notice_kb.order_notice(screen.deps.messages, screen.lang, order),
     )

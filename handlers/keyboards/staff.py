@@ -14,6 +14,7 @@ from domain.models import Order, Product
 from domain.ordering.staff_actions import allowed_actions
 from domain.reports.periods import QUICK
 from handlers import callbacks as cb
+from handlers.keyboards.aftersales import returned_to_sender_offered, rts_button
 from handlers.keyboards.base import Rows, button
 from messages import Messages
 
@@ -38,6 +39,8 @@ def staff_order_actions(messages: Messages, lang: str, order: Order) -> InlineKe
         _staff(messages, lang, a, order.number, invoiced=bool(order.invoice_number))
         for a in actions
     ]
+    if returned_to_sender_offered(order):  # after-sales (part B): a refused COD parcel
+        buttons.append(rts_button(messages, lang, order))
     rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return InlineKeyboardMarkup(rows) if rows else None
 

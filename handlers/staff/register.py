@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from domain.staff_group import StaffGroup
 from handlers import callbacks as cb
 from handlers.common import Context
-from handlers.staff import actions, catalog, laporan, lists, orders, products, reports
+from handlers.staff import actions, catalog, complaints, laporan, lists, orders, products, reports
 from messages import Messages
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ COMMANDS: dict[str, Command] = {
     "restock": lists.restock_command,
     "katalog": catalog.katalog_command,
     "produk": products.produk_command,
+    "returns": complaints.returns_command,  # after-sales (part B)
+    "return": complaints.return_command,
 }
 # Reports, after the commands in the menu. Typed elsewhere they are unknown commands, as
 # they have always been (no refusal, no warning in the log).
@@ -82,6 +84,9 @@ def register(app: Application, group: StaffGroup) -> None:  # type: ignore[type-
             CallbackQueryHandler(catalog.preview_button, pattern=cb.pattern(cb.STAFF_CATALOG)),
             CallbackQueryHandler(products.product_button, pattern=cb.pattern(cb.STAFF_PRODUCT)),
             CallbackQueryHandler(laporan.report_button, pattern=cb.pattern(cb.STAFF_REPORT)),
+            CallbackQueryHandler(
+                complaints.complaint_button, pattern=cb.pattern(cb.STAFF_COMPLAINT)
+            ),
             # A catalog file sent to the group: its preview (other files are left alone).
             MessageHandler(staff & filters.Document.ALL, catalog.document_sent),
             # Replies to the bot's questions, about a product (text or a photo) or an order.

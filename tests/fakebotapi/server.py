@@ -1667,6 +1667,15 @@ class FakeBotApi:
                 raise ValueError(f"an album holds photos and videos, not {kind!r}")
         return sent
 
+    def register_media(self, kind: str = "photo") -> tuple[str, str]:
+        """A photo or video the bot may send by file_id, as if a user had sent it earlier
+        (tests that set up a complaint through domain services): (file_id, file_unique_id)."""
+        if kind == "video":
+            video = self._video(b"fake-video", duration=12)
+            return video["file_id"], video["file_unique_id"]
+        sizes = self._photo(b"\xff\xd8\xff\xe0fake-jpeg\xff\xd9")
+        return sizes[-1]["file_id"], sizes[-1]["file_unique_id"]
+
     async def send_document(
         self,
         user: FakeUser,

@@ -58,6 +58,20 @@ SAMPLES: dict[type[cb.Callback], tuple[cb.Callback, str]] = {
     cb.ComplaintMoreEvidence: (cb.ComplaintMoreEvidence(complaint_id=42), "cp:ev:42"),
     cb.ComplaintReturnShipment: (cb.ComplaintReturnShipment(complaint_id=42), "cp:rt:42"),
     cb.ComplaintCourier: (cb.ComplaintCourier(courier="jnt"), "cp:c:jnt"),
+    # after-sales, staff side (part B)
+    cb.ComplaintPress: (cb.ComplaintPress(action="approve", complaint=12), "cs:a:12"),
+    cb.ComplaintSolution: (
+        cb.ComplaintSolution(complaint=12, solution="return_refund"), "cs:ok:12:rr"
+    ),
+    cb.StaffComplaintCourier: (
+        cb.StaffComplaintCourier(complaint=12, purpose="follow_up", courier="jne"), "cs:c:12:f:jne"
+    ),
+    cb.ComplaintLine: (cb.ComplaintLine(complaint=12, line=0, split=False), "cs:l:12:0:0"),
+    cb.ComplaintInspect: (
+        cb.ComplaintInspect(complaint=12, line=1, resellable=1, damaged=0, left=3),
+        "cs:in:12:1:1:0:3",
+    ),
+    cb.OrderRts: (cb.OrderRts(number="K7Q3MX", confirmed=True), "cs:rts:K7Q3MX:1"),
 }
 KINDS = list(SAMPLES)
 

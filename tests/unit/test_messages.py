@@ -374,6 +374,16 @@ def macro_names(path: str) -> dict[str, list[str]]:
     return {m.name: [a.name for a in m.args] for m in env.parse(source).find_all(nodes.Macro)}
 
 
+def test_no_macro_is_defined_twice_in_a_template() -> None:
+    """Jinja keeps the last of two macros with one name: the first would silently vanish."""
+    env = Messages().env
+    for path in env.list_templates():
+        source = env.loader.get_source(env, path)[0]  # type: ignore[union-attr]
+        names = [m.name for m in env.parse(source).find_all(nodes.Macro)]
+        twice = {n for n in names if names.count(n) > 1}
+        assert not twice, f"{path}: {sorted(twice)}"
+
+
 @pytest.fixture(scope="module")
 def msgs() -> Messages:
     return Messages(timezone="Asia/Jakarta", default_language="id")
@@ -511,6 +521,16 @@ BUTTON_ARGS: dict[str, Callable[[Texts], Any]] = {
     "on": lambda t: True,
     "phone": lambda t: "+6281234567890",
     "period": lambda t: "lastmonth",
+    # after-sales, staff side (part B)
+    "action": lambda t: "reject",
+    "again": lambda t: True,
+    "solution": lambda t: "return_refund",
+    "amount": lambda t: 115_000,
+    "wanted": lambda t: True,
+    "sku": lambda t: "KOPI-GAYO-250",
+    "left": lambda t: 2,
+    "count": lambda t: 2,
+    "confirm": lambda t: True,
 }
 
 
