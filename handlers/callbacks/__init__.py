@@ -8,7 +8,7 @@ sends on its own). Everything is re-exported here, so handlers write `cb.OrderVi
 
 from __future__ import annotations
 
-from handlers.callbacks import customer, follow_up, staff
+from handlers.callbacks import customer, follow_up, refunds, staff
 from handlers.callbacks.base import (
     ADD,
     ASK_QTY,
@@ -77,7 +77,7 @@ from handlers.callbacks.staff import STAFF_CODES, StaffCourier, StaffPress, Staf
 ALL: tuple[type[Callback], ...] = tuple(
     dict.fromkeys(
         c
-        for module in (customer, staff, follow_up)
+        for module in (customer, staff, follow_up, refunds)
         for c in vars(module).values()
         if isinstance(c, type) and issubclass(c, Callback) and c is not Callback
     )

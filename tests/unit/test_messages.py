@@ -69,6 +69,7 @@ TEMPLATE_PREFIXES_WITHOUT_BUILDER: tuple[str, ...] = (
     "settings_",
     "survey_",
     "aftersales_",  # rendered in tests/unit/test_aftersales_templates.py
+    "refund_",  # rendered in tests/unit/test_refund_templates.py (issue 9, part C)
 )
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
@@ -712,6 +713,7 @@ def test_templates_skipped_here_are_rendered_by_their_feature_tests() -> None:
             "test_staff_messages.py",
             "test_schedule_templates.py",
             "test_aftersales_templates.py",
+            "test_refund_templates.py",
         )
     )
 
