@@ -15,7 +15,7 @@ from domain.clock import FrozenClock
 from domain.models import PaymentMethod
 from domain.store import Store
 from tests.conftest import seed_catalog
-from tests.integration.aftersales_support import PHOTO, VIDEO, complain, delivered
+from tests.integration.aftersales_support import VIDEO, complain, delivered
 from tests.integration.schedule_support import not_before, outbox, run
 from tests.integration.staff_support import ISSUER, SARI, flow, placed
 
