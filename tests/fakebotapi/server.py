@@ -1564,9 +1564,12 @@ class FakeBotApi:
         *,
         data: bytes = b"\xff\xd8\xff\xe0fake-jpeg\xff\xd9",
         chat: FakeChat | int | None = None,
+        reply_to: FakeMessage | Mapping[str, Any] | int | None = None,
     ) -> FakeMessage:
-        """The user sends a photo (registered so getFile + download work)."""
+        """The user sends a photo (registered so getFile + download work), optionally as a
+        reply to a message of that chat."""
         target = self._sender_chat(user, chat)
+        replied = self._resolve_reply(target, reply_to)
         sizes = self._photo(data)
         if file_id is not None:
             # Re-key the largest size under the requested id.
@@ -1576,7 +1579,9 @@ class FakeBotApi:
             sizes[-1]["file_id"] = file_id
             self._photo_sizes[file_id] = sizes
         msg = self._add_message(
-            target, user.to_api(), False, photo=sizes, caption=caption, raw_caption=caption
+            target, user.to_api(), False, photo=sizes, caption=caption, raw_caption=caption,
+            reply_to=replied,
+            message_thread_id=None if replied is None else replied.message_thread_id,
         )
         await self._push_update("message", msg.to_api(), target)
         return msg
