@@ -212,10 +212,12 @@ async def test_cod_is_no_longer_offered_past_the_refusal_limit(strict_cod: Runni
     assert await cod.refusals_of(shop.store, budi.id) == 1
 
     # The next checkout offers transfer only; a forged COD press is out of date.
+    # (The notices about the refused order arrive meanwhile: wait for the screens by their
+    # buttons.)
     await tg.send_text(budi, f"/start {SKU}")
-    product = await tg.wait_bot_message(budi)
+    product = await tg.wait_bot_message(budi, lambda m: f"a:{SKU}:1" in m.callback_data())
     await tg.press(budi, product, f"a:{SKU}:1")
-    cart = await tg.wait_bot_message(budi)
+    cart = await tg.wait_bot_message(budi, lambda m: "k:go" in m.callback_data())
     await tg.press(budi, cart, "k:go")
     await tg.wait_bot_message(budi, has("Nama penerima"))
     await tg.send_text(budi, "Budi Santoso")
