@@ -169,7 +169,11 @@ async def _answer(desk: Desk, message: Message, refund_id: int, action: str) -> 
                            actor_name=actor.name, note=None)
     text = (message.text or "").strip()
     if action == "amount":
-        found = await refund_service.set_amount(store, refund_id, parse_rupiah(text), actor)
+        try:
+            amount = parse_rupiah(text)
+        except InvalidInput:
+            raise InvalidInput("refund_amount_typed") from None
+        found = await refund_service.set_amount(store, refund_id, amount, actor)
     else:
         found = await refund_service.cancel(store, refund_id, actor, text)
     return desk.render("refund_staff_done", action=action, refund=found, actor_name=actor.name,

@@ -181,10 +181,21 @@ async def test_cancelled_paid_order_refunded_to_an_e_wallet(shop: RunningBot) ->
     assert "081234567890" not in text_of(saved)
 
     ready = await tg.wait_bot_message(group, has("siap ditransfer", "081234567890", number))
+    # Staff lower the amount first (a reply to the question, typed as people write rupiah).
+    await tg.press(sari, ready, f"rs:a:{refund.id}")
+    ask = await tg.wait_bot_message(group, has("Jumlah baru", number))
+    await tg.send_text(sari, "lima puluh ribu", chat=group, reply_to=ask)
+    await tg.wait_bot_message(group, has("dalam rupiah"))
+    await tg.send_text(sari, "Rp 50.000", chat=group, reply_to=ask)
+    await tg.wait_edit(ask, has("diubah menjadi", "Rp50.000"))
+    await tg.wait_bot_message(siti, has("diperbarui", "Rp50.000"))
+    ready = await tg.wait_bot_message(group, has("jumlah diubah", "081234567890"))
     await record_transfer(shop, ready, refund.id, sari, "proof-2")
     await proof_and_credit_note(shop, siti, number, "proof-2")
     final = await order_reads.order_by_number(shop.store.reader, number)  # after the restart
     assert final.payment_status == PaymentStatus.REFUNDED
+    [paid] = await reads.refunds_of_order(shop.store, final.id)
+    assert (paid.amount, paid.amount_proposed) == (50_000, final.total)
     assert not tg.unanswered_callback_queries()
     tg.assert_clean()
 
@@ -243,3 +254,35 @@ async def test_cod_is_no_longer_offered_past_the_refusal_limit(strict_cod: Runni
     # The staff card of the new order shows the refused parcel.
     await tg.wait_bot_message(group, has(f"#{number}", "menolak paket COD"))
     assert not tg.unanswered_callback_queries()
+
+
+async def test_forged_and_foreign_refund_buttons_answer_out_of_date(shop: RunningBot) -> None:
+    tg, group, store = shop.tg, shop.staff, shop.store
+    siti, eko, sari = tg.user(7002, "Siti"), tg.user(7003, "Eko"), tg.user(8001, "Sari")
+    number = await paid_order(shop, siti, "receipt-3")
+    await desk(shop).cancel(number, SARI, "Stok habis")
+    order = await order_reads.order_by_number(store.reader, number)
+    [refund] = await reads.refunds_of_order(store, order.id)
+    await tg.send_text(eko, "/start")
+    menu = await tg.wait_bot_message(eko)
+    # Someone else's refund, malformed ids, unknown banks, steps with no conversation open.
+    for data in (f"rf:d:{refund.id}", f"rf:u:{refund.id}", "rf:d:²", "rf:d:0",
+                 "rf:b:hsbc", "rf:b:bca", f"rf:x:{refund.id}", "rf:zz:1", "rs:p:²"):
+        query = await tg.press_raw(eko, eko.id, menu.message_id, data)
+        answer = await tg.wait_callback_answer(query)
+        assert answer.show_alert and "kedaluwarsa" in (answer.text or ""), data
+    # A well-formed staff refund button outside the staff group is refused.
+    query = await tg.press_raw(eko, eko.id, menu.message_id, f"rs:p:{refund.id}")
+    assert "grup staf" in ((await tg.wait_callback_answer(query)).text or "")
+    # Staff: details not given yet; a forged action; an unknown refund.
+    due = await tg.wait_bot_message(group, has("menunggu data rekening", number))
+    assert f"rs:p:{refund.id}" not in due.callback_data()
+    query = await tg.press_raw(sari, group.id, due.message_id, f"rs:p:{refund.id}")
+    assert "belum mengirim data rekening" in ((await tg.wait_callback_answer(query)).text or "")
+    for data in (f"rs:q:{refund.id}", "rs:a:999999"):
+        query = await tg.press_raw(sari, group.id, due.message_id, data)
+        assert "kedaluwarsa" in ((await tg.wait_callback_answer(query)).text or ""), data
+    still = (await reads.refunds_of_order(store, order.id))[0]
+    assert still.status == RefundStatus.AWAITING_DETAILS and still.bank is None
+    assert not tg.unanswered_callback_queries()
+    tg.assert_clean()
