@@ -196,6 +196,23 @@ async def test_cancelled_paid_order_refunded_to_an_e_wallet(shop: RunningBot) ->
     assert final.payment_status == PaymentStatus.REFUNDED
     [paid] = await reads.refunds_of_order(shop.store, final.id)
     assert (paid.amount, paid.amount_proposed) == (50_000, final.total)
+
+    # Her next refund: the account from last time, in one press (twice: nothing more).
+    second = await paid_order(shop, siti, "receipt-4")
+    await desk(shop).cancel(second, SARI, "Stok habis")
+    due = await tg.wait_bot_message(siti, has("💸 Pengembalian dana pesanan", second))
+    order = await order_reads.order_by_number(shop.store.reader, second)
+    [refund] = await reads.refunds_of_order(shop.store, order.id)
+    reuse = f"rf:u:{refund.id}"
+    assert reuse in due.callback_data()
+    assert any("DANA" in t and "7890" in t and "0812" not in t for t in due.button_texts())
+    for _ in range(2):
+        await tg.press(siti, due, reuse)
+        await tg.wait_bot_message(siti, has("Terima kasih", "DANA", second))
+    await tg.wait_bot_message(group, has("siap ditransfer", "081234567890", second))
+    [ready] = await reads.refunds_of_order(shop.store, order.id)
+    assert ready.status == RefundStatus.READY and ready.bank is not None
+    assert ready.bank.account_holder == "Siti Aminah"
     assert not tg.unanswered_callback_queries()
     tg.assert_clean()
 
