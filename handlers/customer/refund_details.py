@@ -117,14 +117,26 @@ async def bank_pressed(update: Update, context: Context, data: rcb.RefundBank) -
 
 
 async def bank_typed(update: Update, context: Context) -> State:
+    """The bank's name; or bank and number (and holder) in one message, as people often
+    send them: each part checked, the steps it answers skipped."""
     screen = await Screen.of(update, context)
     text = update.effective_message.text or ""  # type: ignore[union-attr]
+    draft = _draft(context)
+    parts = bank.split_details(text)
     try:
-        name = bank.bank_name(text)
+        if parts is None:
+            return await _keep_bank(screen, bank.bank_name(text))
+        name = bank.bank_name(parts[0])
+        number = bank.account_number(parts[1], name)
     except InvalidInput as exc:
         await screen.fail(exc)
         return BANK
-    return await _keep_bank(screen, name)
+    if "refund" not in draft:
+        return await _keep_bank(screen, name)  # says it is out of date
+    draft.update(bank=name, number=number)
+    if parts[2] is None:
+        return await _ask_holder(screen, draft)
+    return await _give(screen, parts[2])
 
 
 async def _keep_bank(screen: Screen, name: str) -> State:
@@ -156,6 +168,10 @@ async def number_typed(update: Update, context: Context) -> State:
     except InvalidInput as exc:
         await screen.fail(exc)
         return NUMBER
+    return await _ask_holder(screen, draft)
+
+
+async def _ask_holder(screen: Screen, draft: dict[str, Any]) -> State:
     await screen.send(
         screen.render("refund_holder_ask", bank=draft["bank"]),
         kb.quit_only(screen.deps.messages, screen.lang, draft["refund"]),
@@ -165,8 +181,13 @@ async def number_typed(update: Update, context: Context) -> State:
 
 async def holder_typed(update: Update, context: Context) -> State:
     screen = await Screen.of(update, context)
+    return await _give(screen, update.effective_message.text or "")  # type: ignore[union-attr]
+
+
+async def _give(screen: Screen, text: str) -> State:
+    """The holder's name completes the details: the refund gets them (one transaction)."""
+    context = screen.context
     draft = _draft(context)
-    text = update.effective_message.text or ""  # type: ignore[union-attr]
     try:
         found = await refund_service.give_bank_details(
             screen.deps.store, screen.who.user_id, _name(screen), draft["refund"],

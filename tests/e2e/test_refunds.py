@@ -301,5 +301,14 @@ async def test_forged_and_foreign_refund_buttons_answer_out_of_date(shop: Runnin
         assert "kedaluwarsa" in ((await tg.wait_callback_answer(query)).text or ""), data
     still = (await reads.refunds_of_order(store, order.id))[0]
     assert still.status == RefundStatus.AWAITING_DETAILS and still.bank is None
+
+    # Siti herself sends all three in one message, as people do: taken in one go.
+    mine = await tg.wait_bot_message(siti, has("💸 Pengembalian dana pesanan", number))
+    await tg.press(siti, mine, f"rf:d:{refund.id}")
+    await tg.wait_bot_message(siti, has("Pilih bank"))
+    await tg.send_text(siti, "BRI 0123 01 001234 56 7 a.n. Siti Aminah")
+    saved = await tg.wait_bot_message(siti, has("Terima kasih", "BRI", "4567", "Siti Aminah"))
+    assert "012301001234567" not in text_of(saved)
+    await tg.wait_bot_message(group, has("siap ditransfer", "012301001234567", number))
     assert not tg.unanswered_callback_queries()
     tg.assert_clean()

@@ -131,3 +131,31 @@ def test_refund_keyboards_follow_the_status() -> None:
     for row in choice.inline_keyboard:
         for b in row:
             assert isinstance(b.callback_data, str) and len(b.callback_data.encode()) <= 64
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("BCA 1234567890 a.n. Budi Santoso", ("BCA", "1234567890", "Budi Santoso")),
+    ("Mandiri: 123-00-1234567-8 an Sari", ("Mandiri", "123-00-1234567-8", "Sari")),
+    ("bank jago 1000 2000 3000, atas nama Dewi Lestari",
+     ("bank jago", "1000 2000 3000", "Dewi Lestari")),
+    ("DANA 0812 3456 7890", ("DANA", "0812 3456 7890", None)),
+    ("GoPay +62 812-3456-7890 Eko", ("GoPay", "+62 812-3456-7890", "Eko")),
+    ("BRI\n0123 01 001234 56 7\nSiti Aminah", ("BRI", "0123 01 001234 56 7", "Siti Aminah")),
+    ("BCA", None),
+    ("CIMB Niaga", None),
+    ("1234567890", None),
+])
+def test_bank_details_sent_in_one_message(text: str, parts: tuple[str, str, str] | None) -> None:
+    assert bank.split_details(text) == parts
+
+
+def test_one_message_details_are_checked_like_the_steps() -> None:
+    bank_name, number, holder = bank.split_details("mandiri 123 0000 12345 6 an Sari") or ("",) * 3
+    assert bank.validate(bank_name, number, holder or "") == BankDetails(
+        "Mandiri", "1230000123456", "Sari"
+    )
+    wrong = bank.split_details("BCA 12345678 an Sari")
+    assert wrong is not None
+    with pytest.raises(bank.InvalidInput) as exc:
+        bank.account_number(wrong[1], bank.bank_name(wrong[0]))
+    assert exc.value.code == "account_number_length"
