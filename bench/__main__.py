@@ -4,6 +4,7 @@
     flood [300]          one user's burst while 50 others say /start: their first-reply latency
     scan [1000000]       the scan for due scheduled work over a store of that many orders
     search [1000000]     /find by number, tracking number, phone and name over that many orders
+    catalog [10000]      a catalog workbook previewed and imported from the staff group
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import due_scan, flood, reminders, search
+from bench import catalog, due_scan, flood, reminders, search
 
 BENCHMARKS = {
     "reminders": (reminders.main, 3000),
     "flood": (flood.main, 300),
     "scan": (due_scan.main, 1_000_000),
     "search": (search.main, 1_000_000),
+    "catalog": (catalog.main, 10_000),
 }
 
 

@@ -72,29 +72,21 @@ async def check_store(path: Path) -> None:
 
 
 def import_catalog_file(settings: StoreSettings, path: Path) -> int:
-    from domain.catalog.catalog_import import ImportFailed, rows_from_csv, rows_from_xlsx
+    from domain.catalog.catalog_import import ImportFailed, read_file
 
     try:
         data = path.read_bytes()
-        # The one place that decides the file type: an .xlsx is a zip ("PK"), else CSV text
-        # (UTF-8 as "CSV UTF-8" writes it, or the Windows code page of plain "CSV").
-        if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".xlsx":
-            records = rows_from_xlsx(data)
-        elif data.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary .xls
-            print(f"Cannot read {path}: an old .xls workbook; save it as .xlsx or CSV",
-                  file=sys.stderr)
-            return 1
-        else:
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252")
-            records = rows_from_csv(text)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         print(f"Cannot read {path}: {exc}", file=sys.stderr)
         return 1
+    try:
+        # The same reading as a file sent to the staff group (read_file tells the type).
+        records = read_file(data, path.name)
     except ImportFailed as failed:
-        print(failed.report(path), file=sys.stderr)
+        if [e.code for e in failed.errors] in (["old_xls"], ["not_text"]):
+            print(f"Cannot read {path}: {failed.errors[0].reason}", file=sys.stderr)
+        else:
+            print(failed.report(path), file=sys.stderr)
         return 1
     return asyncio.run(_import(settings, path, records))
 

@@ -4,7 +4,8 @@ and products.reserved (after Saleor's warehouse/management.py).
 - an order placed reserves its lines (`reserve`, compare-and-set on what is available);
 - cancelled or rejected before shipping, it releases them (`release`);
 - shipped, it takes them off the shelf (`take_off_shelf`: on hand and reserved both drop);
-- staff restock by hand (`restock`, with who and how much);
+- staff restock by hand (`restock`, with who and how much), or, from a product's card in the
+  staff group, set the count on hand or add/remove units with a reason (`adjust`);
 - after-sales: a resellable return goes back on the shelf (`return_to_shelf`), a damaged one
   is written off (`write_off`: recorded, never back on hand), a replacement or missing part is
   held (`reserve_replacement`) and leaves with its follow-up parcel (`ship_replacement`).
@@ -22,12 +23,14 @@ from typing import Any
 from domain import dedupe, outbox
 from domain.actors import Actor
 from domain.catalog.catalog import product_from_row
+from domain.catalog.catalog_import import MAX_STOCK
 from domain.clock import from_db
 from domain.errors import InvalidInput, OffSale, OutOfStock
 from domain.models import Product
 from domain.outbox import Kind
 from domain.store import Connection, Store
 from domain.store import products as product_rows
+from domain.validation import clean_text
 
 # An order's or a cart's line as read: at least sku and quantity.
 Line = Mapping[str, Any]
@@ -41,6 +44,8 @@ class Movement:
     delta: int
     stock_after: int
     actor_name: str
+    reason: str = "restock"  # restock, set, add, remove
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +164,72 @@ async def restock(
             db, item.sku, quantity, after, "restock", actor.id, actor.name, now
         )
         await check_levels(db, [item.sku], now)
+        await product_rows.bump_version(db)
         return Restocked(await _product(db, item.sku), item.stock, quantity)
+
+
+@dataclass(frozen=True, slots=True)
+class Adjusted:
+    product: Product
+    before: int
+    after: int
+    how: str  # set, add, remove
+    note: str | None
+
+
+MAX_NOTE = 200
+
+
+def parse_adjustment(how: str, raw: str) -> tuple[int, str | None]:
+    """What staff reply to a stock question: `<number> [reason]`. Set takes the count on hand
+    (0 to MAX_STOCK), add and remove a quantity (1 to MAX_RESTOCK) and need the reason."""
+    words = raw.strip().split(None, 1)
+    note = clean_text(words[1])[:MAX_NOTE] if len(words) == 2 else None
+    if not words or not re.fullmatch(r"\d{1,9}", words[0]):
+        raise InvalidInput("stock_adjust_usage", how=how)
+    value = int(words[0])
+    if how == "set":
+        if value > MAX_STOCK:
+            raise InvalidInput("stock_adjust_usage", how=how)
+        return value, note
+    if not 1 <= value <= MAX_RESTOCK:
+        raise InvalidInput("restock_quantity", max=MAX_RESTOCK)
+    if not note:
+        raise InvalidInput("stock_reason_required", how=how)
+    return value, note
+
+
+async def adjust(
+    store: Store,
+    sku: str,
+    how: str,
+    value: int,
+    actor: Actor,
+    note: str | None = None,
+    *,
+    source: dedupe.MessageKey | None = None,
+) -> Adjusted:
+    """Set the count on hand (`set`), or add or remove `value` units, recorded with who, when
+    and why. On hand never drops below what open orders hold."""
+    if how not in ("set", "add", "remove"):
+        raise ValueError(how)
+    now = store.now()
+    async with store.transaction() as db:
+        await dedupe.claim(db, source, now)
+        item = await _product(db, sku)
+        after = {"set": value, "add": item.stock + value, "remove": item.stock - value}[how]
+        if after < item.reserved:
+            raise InvalidInput("stock_below_reserved", reserved=item.reserved, wanted=after)
+        if after > MAX_STOCK:
+            raise InvalidInput("stock_adjust_usage", how=how)
+        if after != item.stock:
+            await product_rows.set_stock(db, item.sku, after, now)
+            await product_rows.record_movement(
+                db, item.sku, after - item.stock, after, how, actor.id, actor.name, now, note
+            )
+            await check_levels(db, [item.sku], now)
+            await product_rows.bump_version(db)
+        return Adjusted(await _product(db, item.sku), item.stock, after, how, note)
 
 
 async def levels(
@@ -174,7 +244,12 @@ async def levels(
 
 async def movements(store: Store, sku: str, limit: int = 5) -> list[Movement]:
     rows = await product_rows.movements(store.reader, sku, limit)
-    return [Movement(from_db(r["at"]), r["delta"], r["stock_after"], r["actor_name"]) for r in rows]
+    return [
+        Movement(
+            from_db(r["at"]), r["delta"], r["stock_after"], r["actor_name"], r["reason"], r["note"]
+        )
+        for r in rows
+    ]
 
 
 # ---------------------------------------------------------------- after-sales

@@ -1,4 +1,5 @@
-"""Products: the catalog's reads, the import's upsert, stock levels and their movements.
+"""Products: the catalog's reads, the import's upsert, edits from the staff group with their
+change log and the catalog's version, stock levels and their movements.
 
 Stock moves (`reserve`, `release`, `take_off_shelf`, `set_stock`) are called by
 domain/catalog/stock.py only; `reserve` is a compare-and-set on what is available, backed by
@@ -7,8 +8,10 @@ the CHECK constraints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from aiosqlite import Row
 
@@ -60,28 +63,21 @@ async def for_cart(db: Connection, sku: str) -> Row | None:
 # ---------------------------------------------------------------- catalog import
 
 
-async def reserved_of(db: Connection, sku: str) -> int | None:
-    """Units open orders hold; None for a product not in the catalog."""
-    row = await fetchone(db, "SELECT reserved FROM products WHERE sku = ?", (sku,))
-    return None if row is None else row["reserved"]
+_COLUMNS = (
+    "sku", "name", "category", "price", "stock", "description", "photo", "active",
+    "low_stock_threshold",
+)
 
 
-async def upsert(
-    db: Connection,
-    *,
-    sku: str,
-    name: str,
-    category: str,
-    price: int,
-    stock: int,
-    description: str,
-    photo: str | None,
-    active: bool,
-    low_stock_threshold: int,
-    now: datetime,
-) -> None:
-    """Create the product or overwrite what the shop's file states (never `reserved`)."""
-    await db.execute(
+async def all_products(db: Connection) -> list[Row]:
+    """Every product, active or not, by SKU (the import compares against it, export writes it)."""
+    return await fetchall(db, "SELECT * FROM products ORDER BY sku")
+
+
+async def upsert_many(db: Connection, products: Sequence[Mapping[str, Any]], now: datetime) -> None:
+    """Create or overwrite each product's stated fields (never `reserved`), one statement."""
+    at = to_db(now)
+    await db.executemany(
         "INSERT INTO products (sku, name, category, price, stock, description, photo,"
         " active, low_stock_threshold, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
         " ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
@@ -90,19 +86,84 @@ async def upsert(
         " photo = excluded.photo, active = excluded.active,"
         " low_stock_threshold = excluded.low_stock_threshold,"
         " updated_at = excluded.updated_at",
-        (
-            sku,
-            name,
-            category,
-            price,
-            stock,
-            description,
-            photo,
-            int(active),
-            low_stock_threshold,
-            to_db(now),
-        ),
+        [
+            (*(int(p[c]) if c == "active" else p[c] for c in _COLUMNS), at)
+            for p in products
+        ],
     )
+
+
+# ---------------------------------------------------------------- edits in the staff group
+
+# What an edit may set besides stock (stock moves only through domain/catalog/stock.py).
+EDITABLE = frozenset(
+    {"name", "category", "price", "description", "photo", "active", "low_stock_threshold"}
+)
+
+
+async def set_field(db: Connection, sku: str, field: str, value: Any, now: datetime) -> None:
+    if field not in EDITABLE:  # the column name is put in the statement: a fixed set only
+        raise ValueError(f"not an editable field: {field}")
+    await db.execute(
+        f"UPDATE products SET {field} = ?, updated_at = ? WHERE sku = ?",
+        (int(value) if isinstance(value, bool) else value, to_db(now), sku),
+    )
+
+
+class ChangeRecord(NamedTuple):
+    sku: str
+    field: str  # a column's name, or "created"
+    before: Any
+    after: Any
+
+
+async def record_changes(
+    db: Connection,
+    changes: Sequence[ChangeRecord],
+    source: str,
+    actor_id: int | None,
+    actor_name: str,
+    now: datetime,
+) -> None:
+    """Who changed which field of which product, when, from what to what (JSON values)."""
+    at = to_db(now)
+    await db.executemany(
+        "INSERT INTO product_changes (sku, field, before, after, source, actor_id,"
+        " actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (c.sku, c.field, json.dumps(c.before), json.dumps(c.after), source, actor_id,
+             actor_name, at)
+            for c in changes
+        ],
+    )
+
+
+async def changes(db: Connection, sku: str, limit: int) -> list[dict[str, Any]]:
+    """The product's newest changes first, values decoded."""
+    rows = await fetchall(
+        db, "SELECT * FROM product_changes WHERE sku = ? ORDER BY id DESC LIMIT ?", (sku, limit)
+    )
+    return [
+        dict(r) | {"before": json.loads(r["before"]), "after": json.loads(r["after"])}
+        for r in rows
+    ]
+
+
+async def bump_version(db: Connection) -> None:
+    """The catalog changed by a hand (an import, an edit, a stock count): previews made
+    before are stale."""
+    await db.execute("UPDATE catalog_version SET version = version + 1")
+
+
+async def version(db: Connection) -> int:
+    row = await fetchone(db, "SELECT version FROM catalog_version")
+    return row["version"] if row else 0
+
+
+async def sku_taken(db: Connection, sku: str) -> bool:
+    """Taken in any case: SKUs are looked up case-insensitively when unambiguous."""
+    row = await fetchone(db, "SELECT 1 FROM products WHERE sku = ? COLLATE NOCASE", (sku,))
+    return row is not None
 
 
 # ---------------------------------------------------------------- stock movements
@@ -149,14 +210,16 @@ async def record_movement(
     actor_id: int | None,
     actor_name: str,
     now: datetime,
+    note: str | None = None,
     *,
     quantity: int | None = None,
     order_id: int | None = None,
 ) -> None:
     await db.execute(
         "INSERT INTO stock_movements (sku, delta, stock_after, reason, actor_id, actor_name,"
-        " at, quantity, order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (sku, delta, stock_after, reason, actor_id, actor_name, to_db(now), quantity, order_id),
+        " at, note, quantity, order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (sku, delta, stock_after, reason, actor_id, actor_name, to_db(now), note, quantity,
+         order_id),
     )
 
 

@@ -24,6 +24,8 @@ from handlers.callbacks.base import (
     PRODUCT,
     RECEIVED,
     STAFF,
+    STAFF_CATALOG,
+    STAFF_PRODUCT,
     STAFF_QUEUE,
     SURVEY,
     Callback,
@@ -71,7 +73,15 @@ from handlers.callbacks.follow_up import (
     SurveyScore,
     SurveySkip,
 )
-from handlers.callbacks.staff import STAFF_CODES, StaffCourier, StaffPress, StaffQueuePage
+from handlers.callbacks.staff import (
+    PRODUCT_CODES,
+    STAFF_CODES,
+    StaffCatalogImport,
+    StaffCourier,
+    StaffPress,
+    StaffProductEdit,
+    StaffQueuePage,
+)
 
 # Every kind of button (for tests that try them all).
 ALL: tuple[type[Callback], ...] = tuple(
@@ -100,9 +110,12 @@ __all__ = [
     "PREFERENCES",
     "PREFERENCE_TOPICS",
     "PRODUCT",
+    "PRODUCT_CODES",
     "RECEIVED",
     "STAFF",
+    "STAFF_CATALOG",
     "STAFF_CODES",
+    "STAFF_PRODUCT",
     "STAFF_QUEUE",
     "SURVEY",
     "AddToCart",
@@ -133,8 +146,10 @@ __all__ = [
     "PreferenceSet",
     "ProductView",
     "Received",
+    "StaffCatalogImport",
     "StaffCourier",
     "StaffPress",
+    "StaffProductEdit",
     "StaffQueuePage",
     "SurveyScore",
     "SurveySkip",

@@ -1,5 +1,6 @@
-"""The staff group's keyboards: an order card's actions, the courier choice, and buttons
-that open orders (lists, /queue pages, nudges)."""
+"""The staff group's keyboards: an order card's actions, the courier choice, buttons that
+open orders (lists, /queue pages, nudges), and the catalog's (a preview's Import/Cancel, a
+product card's edit buttons)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.fulfilment.couriers import Courier
 from domain.fulfilment.worklist import QueuePage, stage_key
-from domain.models import Order
+from domain.models import Order, Product
 from domain.ordering.staff_actions import allowed_actions
 from handlers import callbacks as cb
 from handlers.keyboards.base import Rows, button
@@ -105,3 +106,61 @@ def staff_queue(messages: Messages, lang: str, page: QueuePage) -> InlineKeyboar
 def staff_nudge(messages: Messages, lang: str, numbers: list[str]) -> InlineKeyboardMarkup | None:
     """One button per order listed (the first few): opens its card in the group."""
     return staff_open_orders(messages, lang, numbers[:12], [])
+
+
+# ---------------------------------------------------------------- the catalog
+
+
+def catalog_preview(messages: Messages, lang: str, preview_id: int) -> InlineKeyboardMarkup:
+    """Import / Cancel under a catalog file's preview."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    messages,
+                    lang,
+                    "staff_catalog_import",
+                    cb.StaffCatalogImport(action="import", preview=preview_id),
+                ),
+                button(
+                    messages,
+                    lang,
+                    "staff_catalog_cancel",
+                    cb.StaffCatalogImport(action="cancel", preview=preview_id),
+                ),
+            ]
+        ]
+    )
+
+
+def _product_button(messages: Messages, lang: str, field: str, sku: str) -> InlineKeyboardButton:
+    return button(
+        messages,
+        lang,
+        "staff_product_field",
+        cb.StaffProductEdit(field=field, sku=sku),
+        field=field,
+    )
+
+
+def product_card(messages: Messages, lang: str, product: Product) -> InlineKeyboardMarkup:
+    """A product card's edit buttons; on/off sale shows the one that changes something."""
+    fields = [
+        "price",
+        "stock",
+        "name",
+        "category",
+        "description",
+        "photo",
+        "low_stock_threshold",
+        "off" if product.active else "on",
+    ]
+    buttons = [_product_button(messages, lang, f, product.sku) for f in fields]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def product_stock(messages: Messages, lang: str, product: Product) -> InlineKeyboardMarkup:
+    """Stock: count it, add or remove units (each with a reason), or back to the card."""
+    fields = ("stock_set", "stock_add", "stock_remove", "card")
+    buttons = [_product_button(messages, lang, f, product.sku) for f in fields]
+    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])

@@ -1,10 +1,11 @@
-"""Staff look-ups and stock: /queue, /find, /stock, /restock, /help, and refusals elsewhere."""
+"""Staff look-ups and stock: /queue, /find, /stock (with a product's stock movements and
+changes), /restock, /help, and refusals elsewhere."""
 
 from __future__ import annotations
 
 from telegram import Update
 
-from domain.catalog import stock
+from domain.catalog import product_edit, stock
 from domain.errors import DomainError, InvalidInput
 from domain.fulfilment import search, worklist
 from handlers import callbacks as cb
@@ -114,12 +115,18 @@ async def stock_command(update: Update, context: Context) -> None:
     store = desk.deps.store
     if word and word.lower() not in ("low", "menipis", "habis"):
         try:
-            item = await stock.product(store, word)
+            card = await product_edit.card(store, word)
         except DomainError as exc:
             await desk.fail(exc)
             return
-        moves = await stock.movements(store, item.sku)
-        await desk.reply(desk.render("staff_stock_item", product=item, movements=moves))
+        await desk.reply(
+            desk.render(
+                "staff_stock_item",
+                product=card.product,
+                movements=card.movements,
+                changes=card.changes,
+            )
+        )
         return
     low_only = bool(word)
     items, total = await stock.levels(store, low_only=low_only, limit=STOCK_LIST_LIMIT)

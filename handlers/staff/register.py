@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from domain.staff_group import StaffGroup
 from handlers import callbacks as cb
 from handlers.common import Context
-from handlers.staff import actions, lists, orders, refunds, reports
+from handlers.staff import actions, catalog, lists, orders, products, refunds, reports
 from messages import Messages
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ COMMANDS: dict[str, Command] = {
     },
     "stock": lists.stock_command,
     "restock": lists.restock_command,
+    "katalog": catalog.katalog_command,
+    "produk": products.produk_command,
 }
 # Reports, after the commands in the menu. Typed elsewhere they are unknown commands, as
 # they have always been (no refusal, no warning in the log).
@@ -69,8 +71,14 @@ def register(app: Application, group: StaffGroup) -> None:  # type: ignore[type-
             CommandHandler(list(COMMANDS), lists.refuse, filters=~staff),
             CallbackQueryHandler(orders.staff_button, pattern=cb.pattern(cb.STAFF)),
             CallbackQueryHandler(lists.queue_button, pattern=cb.pattern(cb.STAFF_QUEUE)),
+            CallbackQueryHandler(catalog.preview_button, pattern=cb.pattern(cb.STAFF_CATALOG)),
+            CallbackQueryHandler(products.product_button, pattern=cb.pattern(cb.STAFF_PRODUCT)),
+            # A catalog file sent to the group: its preview (other files are left alone).
+            MessageHandler(staff & filters.Document.ALL, catalog.document_sent),
+            # Replies to the bot's questions, about a product (text or a photo) or an order.
             MessageHandler(
-                staff & filters.REPLY & filters.TEXT & ~filters.COMMAND, orders.prompt_reply
+                staff & filters.REPLY & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND,
+                products.prompt_reply,
             ),
         ]
     )

@@ -48,6 +48,7 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_CALLBACK_ANSWER = 200
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile: the largest file a bot may download
 MAX_COMMANDS = 100
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 # A leading /command (optionally /command@bot_username) gets a bot_command entity.
@@ -1162,6 +1163,8 @@ class FakeBotApi:
         stored = self.files.get(str(p["file_id"]))
         if stored is None:
             raise _bad("invalid file_id")
+        if len(stored.data) > MAX_DOWNLOAD:  # bots download files up to 20 MB
+            raise _bad("file is too big")
         return stored.to_api()
 
     async def _get_chat(self, p: JSON, request: web.Request) -> JSON:
@@ -1567,9 +1570,8 @@ class FakeBotApi:
         reply_to: FakeMessage | Mapping[str, Any] | int | None = None,
     ) -> FakeMessage:
         """The user sends a photo (registered so getFile + download work), optionally as a
-        reply to a message of that chat."""
+        reply."""
         target = self._sender_chat(user, chat)
-        replied = self._resolve_reply(target, reply_to)
         sizes = self._photo(data)
         if file_id is not None:
             # Re-key the largest size under the requested id.
@@ -1579,9 +1581,13 @@ class FakeBotApi:
             sizes[-1]["file_id"] = file_id
             self._photo_sizes[file_id] = sizes
         msg = self._add_message(
-            target, user.to_api(), False, photo=sizes, caption=caption, raw_caption=caption,
-            reply_to=replied,
-            message_thread_id=None if replied is None else replied.message_thread_id,
+            target,
+            user.to_api(),
+            False,
+            photo=sizes,
+            caption=caption,
+            raw_caption=caption,
+            reply_to=self._resolve_reply(target, reply_to),
         )
         await self._push_update("message", msg.to_api(), target)
         return msg

@@ -42,6 +42,8 @@ SAMPLES: dict[type[cb.Callback], tuple[cb.Callback, str]] = {
     cb.StaffPress: (cb.StaffPress(action="verify", number=NO), f"st:v:{NO}"),
     cb.StaffCourier: (cb.StaffCourier(number=NO, courier="jnt"), f"st:c:{NO}:jnt"),
     cb.StaffQueuePage: (cb.StaffQueuePage(stage="open", page=1), "sq:open:1"),
+    cb.StaffCatalogImport: (cb.StaffCatalogImport(action="import", preview=42), "ci:i:42"),
+    cb.StaffProductEdit: (cb.StaffProductEdit(field="stock_add", sku=SKU), f"pe:sa:{SKU}"),
     # after-sales refunds (issue 9, part C)
     refunds.RefundDetails: (refunds.RefundDetails(refund_id=12), "rf:d:12"),
     refunds.RefundReuse: (refunds.RefundReuse(refund_id=12), "rf:u:12"),
@@ -182,6 +184,8 @@ def test_the_longest_real_data_fits_in_64_bytes() -> None:
         cb.CheckoutShipping(code="a" * 20),
         cb.StaffQueuePage(stage="delivered", page=cb.MAX_PAGE),
         cb.CategoryPage(key="f" * 8, page=cb.MAX_PAGE),
+        cb.StaffProductEdit(field="stock_remove", sku="A" * 32),
+        cb.StaffCatalogImport(action="cancel", preview=999_999_999),
         refunds.RefundStaffPress(action="cancel", refund_id=999_999_999),
     ]
     assert all(len(x.pack().encode()) <= cb.MAX_BYTES for x in longest)

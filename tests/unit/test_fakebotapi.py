@@ -556,6 +556,26 @@ async def test_user_photo_can_be_downloaded(server: FakeBotApi, api: Api) -> Non
     assert status == 400 and body["description"] == "Bad Request: invalid file_id"
 
 
+@pytest.mark.asyncio
+async def test_user_document_downloads_up_to_telegrams_20_mb(server: FakeBotApi, api: Api) -> None:
+    """A file sent by a user (a catalog sheet) comes back byte for byte; over 20 MB getFile
+    is refused, as Telegram refuses bots."""
+    sheet = await server.send_document(
+        server.users[ALICE], "katalog.xlsx", b"PK\x03\x04sheet", "application/vnd.ms-excel"
+    )
+    assert sheet.document is not None and sheet.document["file_name"] == "katalog.xlsx"
+    _, body = await api("getFile", file_id=sheet.document["file_id"])
+    path = body["result"]["file_path"]
+    resp = await api.client.get(f"{server.url}/file/bot{server.token}/{path}")
+    assert resp.content == b"PK\x03\x04sheet"
+    big = await server.send_document(server.users[ALICE], "big.csv", b"x" * (20 * 1024 * 1024 + 1))
+    assert big.document is not None
+    status, body = await api("getFile", file_id=big.document["file_id"])
+    assert status == 400 and body["description"] == "Bad Request: file is too big"
+    bad_token = await api.client.get(f"{server.url}/file/bot123:nope/documents/file_1.xlsx")
+    assert bad_token.status_code == 401
+
+
 # ---------------------------------------------------------------- waiting helpers
 
 

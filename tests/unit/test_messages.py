@@ -554,6 +554,18 @@ ERROR_ARGS: dict[str, Any] = {
     "bank": "BCA",
     "lengths": "10",
     "statuses": "open, approved, resolved",
+    # the catalog managed from the staff group (issue 14)
+    "state": "imported",
+    "actor_name": "Sari",
+    "at": datetime(2026, 11, 22, 2, 0, tzinfo=UTC),
+    "minutes": 30,
+    "max_mb": 10,
+    "field": "price",
+    "problem": "price_zero",
+    "detail": {},
+    "how": "remove",
+    "reserved": 3,
+    "wanted": 1,
 }
 # Arguments that must appear in the sentence whenever an error macro takes them.
 ALWAYS_SHOWN = ("number", "name", "available", "requested", "max", "min", "sku")

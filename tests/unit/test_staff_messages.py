@@ -29,6 +29,7 @@ from handlers.common import plain
 from handlers.keyboards import staff as kb
 from messages import Messages
 from messages.invoice_pdf import latin1, render_invoice
+from tests.fakebotapi import parse_html
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
 NASTY = "<b>bold</b> & <script>x</script> 😀"
@@ -367,3 +368,79 @@ def test_the_upgrade_note_names_the_new_id_for_the_settings(lang: str) -> None:
     text = M.render(lang, "staff_group_moved", old=-4012345, new=-1004012345)
     assert "<code>STAFF_CHAT_ID=-1004012345</code>" in text
     assert "-4012345<" not in text  # the old id is of no use any more
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_catalog_templates_render(lang: str) -> None:
+    """The catalog managed from the group: preview, outcome, export, product card, questions
+    and answers; what staff typed (names, notes, file names) is escaped."""
+    from domain.catalog.catalog_import import CatalogDiff, Change, ImportRow, RowDiff, RowError
+    from domain.catalog.product_edit import ChangeEntry
+
+    row = ImportRow(3, "KOPI", NASTY, NASTY, 90_000, 5, NASTY, None, True, 5)
+    changed = RowDiff(row, (Change("price", 85_000, 90_000), Change("active", True, False)))
+    diff = CatalogDiff([row], [changed], 7, [])
+    errors = [
+        RowError.of(4, "price_invalid", value=NASTY),
+        RowError.of(5, "sku_repeats", sku="KOPI", first=3),
+        RowError.of(6, "not_number", field="stock", value=NASTY),
+        RowError.of(1, "missing_columns", columns="price, stock"),
+    ]
+    product = Product(sku="KOPI", name=NASTY, category="K", price=85_000, stock=5, reserved=2,
+                      description=NASTY, photo="AgACAgIAAx")
+    changes = [
+        ChangeEntry("price", 85_000, 90_000, NASTY, NOW),
+        ChangeEntry("description", "", NASTY, "Sari", NOW),
+        ChangeEntry("created", None, None, "Sari", NOW),
+    ]
+    moves = [Movement(NOW, -2, 3, NASTY, "remove", NASTY), Movement(NOW, 24, 29, "Sari")]
+    texts = [
+        M.render(lang, "staff_catalog_preview", file_name=NASTY, errors=errors, more=3,
+                 diff=None, entries=[], ready=False),
+        M.render(lang, "staff_catalog_preview", file_name=NASTY, errors=[], more=2, diff=diff,
+                 entries=[("new", row), ("changed", changed)], ready=True),
+        M.render(lang, "staff_catalog_preview", file_name="a.csv", errors=[], more=0,
+                 diff=CatalogDiff([], [], 3, []), entries=[], ready=False),
+        M.render_caption(lang, "staff_catalog_export", count=12, kind="Excel"),
+        M.render(lang, "staff_product_card", product=product, changes=changes, movements=moves),
+        M.render(lang, "staff_stock_item", product=product, movements=moves, changes=changes),
+    ]
+    for kind in ("imported", "cancelled", "expired", "stale", "failed"):
+        texts.append(M.render(lang, "staff_catalog_done", kind=kind, file_name=NASTY,
+                              actor_name=NASTY, diff=diff, errors=errors))
+    for field in ("price", "name", "description", "category", "low_stock_threshold", "photo",
+                  "stock_set", "stock_add", "stock_remove"):
+        texts.append(M.render(lang, "staff_product_prompt", field=field, product=product,
+                              draft={}, step=0, steps=5, actor_id=6, actor_name=NASTY))
+    for i, step in enumerate(("name", "sku", "category", "price", "stock"), 1):
+        texts.append(M.render(lang, "staff_product_prompt", field=f"new_{step}", product=None,
+                              draft={"name": NASTY, "suggested": "KOPI-2"}, step=i, steps=5,
+                              actor_id=6, actor_name="Sari"))
+    for field, before, after in (("price", 85_000, 90_000), ("active", True, False),
+                                 ("active", False, True), ("name", NASTY, "Kopi"),
+                                 ("photo", None, "AgAC"), ("price", 1, 1)):
+        texts.append(M.render(lang, "staff_product_done", kind="edited", field=field,
+                              before=before, after=after, product=product, actor_name=NASTY))
+    texts.append(M.render(lang, "staff_product_done", kind="stock", how="remove", before=5,
+                          after=3, note=NASTY, product=product, actor_name=NASTY))
+    texts.append(M.render(lang, "staff_product_done", kind="created", product=product,
+                          actor_name=NASTY))
+    for command in ("katalog", "produk"):
+        texts.append(M.render(lang, "staff_usage", command=command, couriers="JNE"))
+    for text in texts:
+        assert text and "None" not in text
+        assert NASTY not in text and "<script>" not in text
+        parse_html(text)
+    preview = texts[1]
+    assert "Rp85.000 → Rp90.000" in preview
+    assert ("Baris 4" if lang == "id" else "Line 4") in texts[0]
+    assert "Rp85.000 → <b>Rp90.000</b>" in texts[-10]
+    for code in ("catalog_preview_closed", "catalog_preview_expired", "catalog_preview_stale",
+                 "catalog_admin_only", "product_value", "sku_taken", "stock_adjust_usage",
+                 "stock_reason_required", "stock_below_reserved", "product_photo_needed",
+                 "catalog_file_too_big"):
+        text = M.error(lang, code, state="imported", actor_name=NASTY, at=NOW, minutes=30,
+                       field="price", problem="price_invalid", detail={"value": NASTY},
+                       sku="<x>", how="add", reserved=2, wanted=1, max_mb=10)
+        assert text != M.error(lang, "generic") and NASTY not in text, code
+        parse_html(text)
