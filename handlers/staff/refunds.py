@@ -154,6 +154,22 @@ async def refund_reply(update: Update, context: Context) -> None:
     asked["closed"] = True
     desk.kick()
     await desk.edit(target.message_id, done, None)
+    await _close_others(desk, refund_id)
+
+
+async def _close_others(desk: Desk, refund_id: int) -> None:
+    """Other questions still open about this refund (another staff member pressed too) no
+    longer apply: they say what became of it, and the account number leaves the group."""
+    others = [
+        (key, asked) for key, asked in _prompts(desk.context).items()
+        if asked.get("refund") == refund_id and not asked.get("closed")
+    ]
+    if not others:
+        return
+    text = state_text(desk, await refund_reads.refund(desk.deps.store, refund_id))
+    for key, asked in others:
+        asked["closed"] = True
+        await desk.edit(int(key), text, None)
 
 
 async def _answer(desk: Desk, message: Message, refund_id: int, action: str) -> str:
