@@ -72,6 +72,8 @@ class Settings(StoreSettings):
     bank: BankAccount = Field(default_factory=BankAccount)
     shipping_options: list[ShippingOption] = Field(default_factory=lambda: list(DEFAULT_SHIPPING))
     cod_enabled: bool = True
+    # COD no longer offered to a customer with this many refused COD parcels (off: none/0).
+    cod_max_refusals: int | None = Field(None, ge=0, le=1000)
 
     # Staff workflow.
     couriers: list[Courier] = Field(default_factory=lambda: list(DEFAULT_COURIERS))
@@ -165,6 +167,13 @@ class Settings(StoreSettings):
     @classmethod
     def _duration(cls, v: object) -> timedelta:
         return parse_duration(v)
+
+    @field_validator("cod_max_refusals", mode="before")
+    @classmethod
+    def _refusals(cls, v: object) -> object:
+        if isinstance(v, str) and v.strip().lower() in ("", "off", "none", "no"):
+            return None
+        return v
 
     @field_validator("digest_at", mode="before")
     @classmethod

@@ -17,10 +17,12 @@ from bot.notices.registry import (
     thread,
 )
 from domain import outbox
-from domain.aftersales import complaints, credit_notes, reads
+from domain.aftersales import complaints, credit_notes, reads, refund_reads
 from domain.aftersales import refunds as refund_service
+from domain.errors import NotFound
 from domain.outbox import Kind, OutboxMessage
 from handlers.keyboards import complaint as complaint_kb
+from handlers.keyboards import refunds as refund_kb
 from handlers.staff import complaint_card as complaint_cards
 from messages.credit_note_pdf import render_credit_note
 
@@ -52,11 +54,18 @@ async def complaint_status(
 
 @renderer(Kind.REFUND_DUE)
 async def refund_due(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage) -> int | None:
+    """What is owed, with the button that starts giving bank details (part C)."""
     p = message.payload
     last = await refund_service.last_bank_details(kit.store, chat_id)
-    return await send_order_notice(
-        kit, bot, chat_id, message, "aftersales_refund_due",
+    order = await kit.order_of(message)
+    lang = await kit.language_of(chat_id)
+    found = await refund_reads.refund(kit.store, p["refund_id"])
+    text = kit.messages.render(
+        lang, "aftersales_refund_due", order=order,
         amount=p["amount"], changed=p.get("changed", False), last_bank=last,
+    )
+    return await send_html(
+        bot, chat_id, text, refund_kb.refund_notice(kit.messages, lang, order, found, last)
     )
 
 
@@ -106,17 +115,28 @@ async def follow_up_shipped(
 async def aftersales_reminder(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
-    what = message.payload["what"]
-    if what != "return_shipment":
-        return await send_order_notice(kit, bot, chat_id, message, "aftersales_reminder", what=what)
-    # The return still owed: the reminder carries the button to enter its tracking number.
+    p = message.payload
+    what = p["what"]
     order = await kit.order_of(message)
     lang = await kit.language_of(chat_id)
-    found = await reads.complaint_for_order(kit.store, order.id)
-    rows = complaint_kb.notice_rows(kit.messages, lang, found) if found else []
     text = kit.messages.render(lang, "aftersales_reminder", order=order, what=what)
+    if what == "return_shipment":
+        # The return still owed: the reminder carries the button to enter its tracking number.
+        found = await reads.complaint_for_order(kit.store, order.id)
+        rows = complaint_kb.notice_rows(kit.messages, lang, found) if found else []
+        markup = complaint_kb.with_order(kit.messages, lang, rows, order.number)
+    elif what == "bank_details" and "refund_id" in p:
+        # Bank details owed: the reminder carries the button that gives them.
+        try:
+            refund = await refund_reads.refund(kit.store, p["refund_id"])
+        except NotFound:
+            return None
+        last = await refund_service.last_bank_details(kit.store, chat_id)
+        markup = refund_kb.refund_notice(kit.messages, lang, order, refund, last)
+    else:
+        return await send_order_notice(kit, bot, chat_id, message, "aftersales_reminder", what=what)
     return await send_html(
-        bot, chat_id, text, complaint_kb.with_order(kit.messages, lang, rows, order.number)
+        bot, chat_id, text, markup
     )
 
 
@@ -188,13 +208,17 @@ async def complaint_evidence(
 async def refund_staff(
     kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMessage
 ) -> int | None:
+    """The refund's own message in the group (not the complaint card), with the actions its
+    status allows now; the full account number only while staff must transfer (part C)."""
     p = message.payload
     order = await kit.order_of(message)
+    lang = kit.settings.default_language
+    found = await refund_reads.refund(kit.store, p["refund_id"])
     text = kit.messages.render(
-        kit.settings.default_language, "aftersales_staff_refund", order=order,
+        lang, "aftersales_staff_refund", order=order, refund=found,
         amount=p["amount"], event=p["event"], credit_note=p.get("credit_note"),
     )
-    return await send_html(bot, chat_id, text)
+    return await send_html(bot, chat_id, text, refund_kb.staff_refund(kit.messages, lang, found))
 
 
 @renderer(Kind.COMPLAINT_NUDGE)

@@ -9,14 +9,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.clock import from_db
 from domain.outbox import Kind
 from domain.reports.periods import Period
 from domain.reports.sales import sales_report
 from domain.schedule.policy import Policy, enqueue_staff
 from domain.store import Connection, Store
+from domain.store import refunds as refund_rows
 from domain.store import reports as report_rows
 
 MAX_LOW_STOCK = 15
+MAX_REFUNDS = 15
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -51,6 +54,24 @@ async def figures(db: Connection, day: date, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
+async def refunds_overdue(db: Connection, now: datetime, policy: Policy) -> list[dict[str, Any]]:
+    """Refunds due (bank details awaited or ready to transfer) for longer than
+    REFUND_DIGEST_AFTER (48 h), the longest waiting first (issue 9)."""
+    statuses = ["awaiting_details", "ready"]
+    rows = await refund_rows.by_status(
+        db, statuses, now - policy.refund_digest_after, MAX_REFUNDS + 1
+    )
+    return [
+        {
+            "number": r["order_number"],
+            "amount": r["amount"],
+            "status": r["status"],
+            "hours": int((now - from_db(r["status_changed_at"])).total_seconds() // 3600),
+        }
+        for r in rows[:MAX_REFUNDS]
+    ]
+
+
 async def daily_digest(store: Store, policy: Policy) -> int:
     """Queue today's digest once DIGEST_AT has passed in the shop's zone."""
     now = store.now()
@@ -66,6 +87,7 @@ async def daily_digest(store: Store, policy: Policy) -> int:
         if installed and installed >= day_bounds(yesterday, policy.zone)[1]:
             return 0  # a shop set up today has no yesterday to report (marked done all the same)
         payload = await figures(db, yesterday, policy.zone)
+        payload["refunds_overdue"] = await refunds_overdue(db, now, policy)
         await enqueue_staff(
             db, now, kind=Kind.DAILY_DIGEST, payload=payload, dedupe_key=f"digest:{today}"
         )

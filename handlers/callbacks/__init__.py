@@ -8,7 +8,7 @@ sends on its own). Everything is re-exported here, so handlers write `cb.OrderVi
 
 from __future__ import annotations
 
-from handlers.callbacks import aftersales, complaint, customer, follow_up, staff
+from handlers.callbacks import aftersales, complaint, customer, follow_up, refunds, staff
 from handlers.callbacks.aftersales import (
     COMPLAINT_CODES,
     ComplaintInspect,
@@ -110,7 +110,7 @@ from handlers.callbacks.staff import (
 ALL: tuple[type[Callback], ...] = tuple(
     dict.fromkeys(
         c
-        for module in (customer, staff, follow_up, complaint, aftersales)
+        for module in (customer, staff, follow_up, complaint, aftersales, refunds)
         for c in vars(module).values()
         if isinstance(c, type) and issubclass(c, Callback) and c is not Callback
     )

@@ -17,6 +17,7 @@ from handlers.customer import (
     orders,
     preferences,
     received,
+    refund_details,
     survey,
 )
 
@@ -56,6 +57,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handlers(
         [
             survey.conversation(),
+            refund_details.conversation(),  # issue 9, part C: entered by its buttons only
             CallbackQueryHandler(
                 delivery_check.delivery_button, pattern=cb.pattern(cb.DELIVERY_CHECK)
             ),

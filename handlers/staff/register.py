@@ -15,7 +15,17 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from domain.staff_group import StaffGroup
 from handlers import callbacks as cb
 from handlers.common import Context
-from handlers.staff import actions, catalog, complaints, laporan, lists, orders, products, reports
+from handlers.staff import (
+    actions,
+    catalog,
+    complaints,
+    laporan,
+    lists,
+    orders,
+    products,
+    refunds,
+    reports,
+)
 from messages import Messages
 
 if TYPE_CHECKING:
@@ -96,6 +106,7 @@ def register(app: Application, group: StaffGroup) -> None:  # type: ignore[type-
             ),
         ]
     )
+    refunds.register(app, staff)  # issue 9, part C
 
 
 async def set_commands(bot: Bot, settings: Settings, messages: Messages, chat_id: int) -> None:

@@ -176,8 +176,10 @@ def contexts(o: Order, text: str) -> dict[str, list[dict[str, Any]]]:
         ],
         "aftersales_staff_evidence": [{"order": o, "kind": k} for k in ("photo", "video")],
         "aftersales_staff_refund": [
-            {"order": o, "amount": 115_000, "event": e, "credit_note": "CN/2026/11/0001"}
+            {"order": o, "amount": 115_000, "event": e, "credit_note": "CN/2026/11/0001",
+             "refund": refund(o, rs)}
             for e in ("due", "details", "amount", "paid", "cancelled")
+            for rs in RefundStatus
         ],
         "aftersales_staff_nudge": [
             {"order": o, "what": w, "hours": 24} for w in ("complaint", "refund")

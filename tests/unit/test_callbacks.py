@@ -12,6 +12,7 @@ from domain.fulfilment.couriers import DEFAULT_COURIERS, Courier
 from domain.models import ShippingOption
 from domain.validation import MAX_QUANTITY
 from handlers import callbacks as cb
+from handlers.callbacks import refunds
 
 NO = "K7Q3MX"
 SKU = "KOPI-GAYO-250"
@@ -44,6 +45,12 @@ SAMPLES: dict[type[cb.Callback], tuple[cb.Callback, str]] = {
     cb.StaffCatalogImport: (cb.StaffCatalogImport(action="import", preview=42), "ci:i:42"),
     cb.StaffProductEdit: (cb.StaffProductEdit(field="stock_add", sku=SKU), f"pe:sa:{SKU}"),
     cb.StaffReportPeriod: (cb.StaffReportPeriod(period="lastmonth"), "rp:lastmonth"),
+    # after-sales refunds (issue 9, part C)
+    refunds.RefundDetails: (refunds.RefundDetails(refund_id=12), "rf:d:12"),
+    refunds.RefundReuse: (refunds.RefundReuse(refund_id=12), "rf:u:12"),
+    refunds.RefundBank: (refunds.RefundBank(bank="CIMB Niaga"), "rf:b:cimbniaga"),
+    refunds.RefundQuit: (refunds.RefundQuit(refund_id=12), "rf:x:12"),
+    refunds.RefundStaffPress: (refunds.RefundStaffPress(action="paid", refund_id=12), "rs:p:12"),
     cb.SurveyScore: (cb.SurveyScore(number=NO, score=10), f"sv:{NO}:10"),
     cb.SurveySkip: (cb.SurveySkip(number=NO), f"sv:skip:{NO}"),
     cb.DeliveryAnswer: (cb.DeliveryAnswer(answer="not_yet", number=NO), f"dc:wait:{NO}"),
@@ -203,6 +210,7 @@ def test_the_longest_real_data_fits_in_64_bytes() -> None:
         cb.CategoryPage(key="f" * 8, page=cb.MAX_PAGE),
         cb.StaffProductEdit(field="stock_remove", sku="A" * 32),
         cb.StaffCatalogImport(action="cancel", preview=999_999_999),
+        refunds.RefundStaffPress(action="cancel", refund_id=999_999_999),
     ]
     assert all(len(x.pack().encode()) <= cb.MAX_BYTES for x in longest)
 

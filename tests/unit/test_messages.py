@@ -71,6 +71,7 @@ TEMPLATE_PREFIXES_WITHOUT_BUILDER: tuple[str, ...] = (
     "aftersales_",  # rendered in tests/unit/test_aftersales_templates.py
     # Rendered from a real report in test_report_templates.py.
     "report_",
+    "refund_",  # rendered in tests/unit/test_refund_templates.py (issue 9, part C)
 )
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
@@ -752,6 +753,7 @@ def test_templates_skipped_here_are_rendered_by_their_feature_tests() -> None:
             "test_aftersales_templates.py",
             "test_report_templates.py",
             "test_complaint_flow_templates.py",  # issue 9, part A
+            "test_refund_templates.py",
         )
     )
 
