@@ -5,6 +5,7 @@
     scan [1000000]       the scan for due scheduled work over a store of that many orders
     search [1000000]     /find by number, tracking number, phone and name over that many orders
     catalog [10000]      a catalog workbook previewed and imported from the staff group
+    report [1000000]     /laporan (every section), its charts and /ekspor over that many orders
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import catalog, due_scan, flood, reminders, search
+from bench import catalog, due_scan, flood, reminders, report, search
 
 BENCHMARKS = {
     "reminders": (reminders.main, 3000),
@@ -20,6 +21,7 @@ BENCHMARKS = {
     "scan": (due_scan.main, 1_000_000),
     "search": (search.main, 1_000_000),
     "catalog": (catalog.main, 10_000),
+    "report": (report.main, 1_000_000),
 }
 
 

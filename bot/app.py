@@ -20,7 +20,15 @@ from bot.notices import NoticeKit, check_complete
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import TelegramRateLimiter
 from bot.sender import OutboxSender
-from bot.settings import Settings, courier_book, issuer, policy_from, staff_group
+from bot.settings import (
+    Settings,
+    courier_book,
+    issuer,
+    policy_from,
+    report_policy,
+    return_policy,
+    staff_group,
+)
 from bot.updates import SlowDownNote, build_processor
 from domain.clock import Clock, utc_now
 from domain.customers import language_of
@@ -151,7 +159,9 @@ def _build_shop(
         desk=OrderDesk(store, DeskPolicy(couriers, settings.invoice_at, issuer(settings))),
         schedule=schedule,
         staff=group,
+        reports=report_policy(settings),
         kick=functools.partial(sender.kick, job_queue),
+        returns=return_policy(settings),
     )
     bot_data.shop = shop
     bot_data.sender = sender

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -20,9 +21,11 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.durations import parse_duration
+from domain.aftersales.windows import ReturnPolicy
 from domain.fulfilment.couriers import DEFAULT_COURIERS, Courier, CourierBook
 from domain.fulfilment.invoices import Issuer
 from domain.models import ShippingOption
+from domain.reports.report import ReportPolicy
 from domain.schedule.policy import Policy
 from domain.schedule.quiet_hours import QuietHours, parse_clock, parse_window
 from domain.staff_group import TOPICS, StaffGroup
@@ -93,9 +96,14 @@ class Settings(StoreSettings):
     shop_name: str = "Toko Kami"
     shop_address: str = "Jl. Contoh No. 1, Jakarta"
     shop_tax_id: str = ""
+    # VAT (PPN): only a registered seller (PKP) may show it; prices then include it.
+    shop_vat_registered: bool = False
+    vat_rate: Decimal = Field(Decimal(11), gt=0, le=100)  # percent
     bank: BankAccount = Field(default_factory=BankAccount)
     shipping_options: list[ShippingOption] = Field(default_factory=lambda: list(DEFAULT_SHIPPING))
     cod_enabled: bool = True
+    # COD no longer offered to a customer with this many refused COD parcels (off: none/0).
+    cod_max_refusals: int | None = Field(None, ge=0, le=1000)
 
     # Staff workflow.
     couriers: list[Courier] = Field(default_factory=lambda: list(DEFAULT_COURIERS))
@@ -136,6 +144,15 @@ class Settings(StoreSettings):
     schedule_interval_seconds: float = Field(60, gt=0, le=3600)
     schedule_batch: int = Field(50, ge=1, le=10_000)  # per kind per run: spreads a backlog
 
+    # Reports (/laporan, /ekspor, the digest's chart).
+    shipment_sla: timedelta = timedelta(hours=48)  # verified → shipped, for late dispatch
+    digest_chart: bool = True
+    # After-sales, the customer's side: complaints within RETURN_WINDOW of delivery; "change of
+    # mind" only when the shop allows it, within its own window.
+    return_window: timedelta = timedelta(hours=48)
+    return_change_of_mind: bool = False
+    return_change_of_mind_window: timedelta = timedelta(days=7)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, v: SecretStr) -> SecretStr:
@@ -172,11 +189,21 @@ class Settings(StoreSettings):
         "auto_deliver_after",
         "survey_after",
         "abandoned_cart_after",
+        "shipment_sla",
+        "return_window",
+        "return_change_of_mind_window",
         mode="before",
     )
     @classmethod
     def _duration(cls, v: object) -> timedelta:
         return parse_duration(v)
+
+    @field_validator("cod_max_refusals", mode="before")
+    @classmethod
+    def _refusals(cls, v: object) -> object:
+        if isinstance(v, str) and v.strip().lower() in ("", "off", "none", "no"):
+            return None
+        return v
 
     @field_validator("digest_at", mode="before")
     @classmethod
@@ -197,6 +224,8 @@ class Settings(StoreSettings):
             raise ValueError(
                 "PAYMENT_LAST_REMINDER_BEFORE must be shorter than PAYMENT_EXPIRE_AFTER"
             )
+        if self.shop_vat_registered and not self.shop_tax_id.strip():
+            raise ValueError("SHOP_VAT_REGISTERED needs SHOP_TAX_ID (the seller's NPWP)")
         if self.delivery_check_after >= self.auto_deliver_after:
             raise ValueError("DELIVERY_CHECK_AFTER must be shorter than AUTO_DELIVER_AFTER")
         return self
@@ -323,6 +352,24 @@ def issuer(settings: Settings) -> Issuer:
         bank_number=settings.bank.number,
         bank_holder=settings.bank.holder,
         timezone=settings.timezone,
+        vat_rate=settings.vat_rate if settings.shop_vat_registered else Decimal(0),
+    )
+
+
+def report_policy(settings: Settings) -> ReportPolicy:
+    return ReportPolicy(
+        shipment_sla=settings.shipment_sla,
+        vat_registered=settings.shop_vat_registered,
+        vat_rate=settings.vat_rate,
+    )
+
+
+def return_policy(settings: Settings) -> ReturnPolicy:
+    """When customers may complain (domain/aftersales/windows.py), built once at start."""
+    return ReturnPolicy(
+        return_window=settings.return_window,
+        change_of_mind=settings.return_change_of_mind,
+        change_of_mind_window=settings.return_change_of_mind_window,
     )
 
 

@@ -11,13 +11,15 @@ import nothing from bot/ at run time: `Settings` is named here for type checkers
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ExtBot
 
+from domain.aftersales.windows import ReturnPolicy
 from domain.fulfilment.couriers import CourierBook
 from domain.fulfilment.desk import OrderDesk
+from domain.reports.report import ReportPolicy
 from domain.schedule.policy import Policy
 from domain.staff_group import StaffGroup
 from domain.store import Store
@@ -38,9 +40,12 @@ class Shop:
     # The staff group now (followed through upgrades): `chat_id in shop.staff` says whether
     # a chat is it. Never read STAFF_CHAT_ID from the settings: it may be out of date.
     staff: StaffGroup
+    reports: ReportPolicy  # /laporan: the shipment SLA, VAT
     # Deliver the outbox soon, without waiting for the next periodic run (something was
     # just queued). The sender itself stays in bot/: handlers only ask it to hurry.
     kick: Callable[[], None]
+    # When a customer may still complain about a delivered order (RETURN_* settings).
+    returns: ReturnPolicy = field(default_factory=ReturnPolicy)
 
 
 class BotData:

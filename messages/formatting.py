@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 
 from domain.validation import format_phone
@@ -41,3 +41,22 @@ def shorten(text: str, width: int) -> str:
         return text
     tail = width // 3
     return f"{text[: width - tail - 1].rstrip()}…{text[-tail:].lstrip()}"
+
+
+def period_label(first: date, last: date, whole_month: bool, language: str) -> str:
+    """`November 2026`, `5 Nov 2026`, `1 Nov – 20 Nov 2026` in the reader's language."""
+    locale = BABEL_LOCALES.get(language, "id_ID")
+    if whole_month:
+        return format_date(first, "MMMM yyyy", locale=locale)
+    if first == last:
+        return format_date(first, "d MMM yyyy", locale=locale)
+    start = format_date(first, "d MMM", locale=locale)
+    return f"{start} – {format_date(last, 'd MMM yyyy', locale=locale)}"
+
+
+def percent(value: float | None, language: str, signed: bool = False) -> str:
+    """`12,5%` (id) / `12.5%` (en); `–` for no value; `+3,0%` when signed."""
+    if value is None:
+        return "–"
+    text = f"{value:+.1f}" if signed else f"{value:.1f}"
+    return (text.replace(".", ",") if language == "id" else text) + "%"

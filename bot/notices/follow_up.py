@@ -8,22 +8,29 @@ the domain's answer (the module that queued it); a renderer loads, asks, renders
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import date, timedelta
 from typing import Literal
 
-from telegram import Bot
+from telegram import Bot, InputFile
+from telegram.error import TelegramError
 
 from bot.notices.registry import NoticeKit, renderer, send_html, send_order_notice
 from domain.clock import from_db
 from domain.ordering import cart as carts
 from domain.ordering.order_reads import load_order
 from domain.outbox import Kind, OutboxMessage
+from domain.reports.periods import Period
+from domain.reports.sales import sales_report
 from domain.schedule import delivery_checks, nudges, payment_reminders, surveys
 from domain.schedule.preferences import get_preferences
 from handlers.keyboards import follow_up as notice_kb
 from handlers.keyboards import staff as staff_kb
+from messages import charts
 
 log = logging.getLogger(__name__)
+DIGEST_CHART_DAYS = 14
 
 
 def _skip(message: OutboxMessage, why: str) -> None:
@@ -233,4 +240,22 @@ async def daily_digest(
         day=message.payload["day"],
         shop_name=kit.settings.shop_name,
     )
-    return await send_html(bot, chat_id, text)
+    sent = await send_html(bot, chat_id, text)
+    if kit.settings.digest_chart:
+        await _digest_chart(kit, bot, chat_id, date.fromisoformat(message.payload["day"]))
+    return sent
+
+
+async def _digest_chart(kit: NoticeKit, bot: Bot, chat_id: int, day: date) -> None:
+    """The last 14 days' net sales under the digest. Optional: a failure is logged, and the
+    digest (already sent) is not sent again for it."""
+    lang = kit.settings.default_language
+    period = Period("days", day - timedelta(days=DIGEST_CHART_DAYS - 1), day, kit.settings.zone)
+    try:
+        report = await sales_report(kit.store.reader, period)
+        png = await asyncio.to_thread(charts.sales_chart, report, kit.messages, lang)
+        await bot.send_photo(chat_id, InputFile(png, filename=f"penjualan_{day}.png"))
+    except TelegramError as exc:
+        log.warning("digest chart not sent: %s", exc)
+    except Exception:
+        log.exception("digest chart failed")

@@ -18,6 +18,7 @@ from bot.notices.registry import (
     thread,
 )
 from domain import outbox
+from domain.aftersales import cod
 from domain.catalog.catalog import get_product
 from domain.fulfilment.invoices import invoice_for_order
 from domain.ordering.order_reads import load_order
@@ -49,6 +50,8 @@ async def order_card(kit: NoticeKit, bot: Bot, chat_id: int, message: OutboxMess
         order=order,
         audience=Audience.STAFF,
         recent=CARD_RECENT_EVENTS,
+        # Refused COD parcels so far: staff think twice before sending another (issue 9).
+        cod_refusals=await cod.refusals_of(kit.store, order.user_id),
     )
     markup = staff_kb.staff_order_actions(kit.messages, lang, order)
     if order.staff_message_id is not None:

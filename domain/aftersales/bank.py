@@ -107,3 +107,24 @@ def validate(bank: str, number: str, holder: str) -> BankDetails:
     """All three, checked; raises InvalidInput naming the first that is wrong."""
     name = bank_name(bank)
     return BankDetails(name, account_number(number, name), account_holder(holder))
+
+
+# "BCA 1234567890 a.n. Budi Santoso", "Mandiri: 123-00-1234567-8 an Sari", "DANA 0812 3456
+# 7890": the three in one message, as people often send them (part C of issue 9).
+_ALL_IN_ONE = re.compile(
+    r"^\s*(?P<bank>[A-Za-z][A-Za-z .&'\-]*?)\s*[:,\-]?\s*"
+    r"(?P<number>\+?\d[\d .\-]{4,}\d)\s*[,\-]?\s*"
+    r"(?:(?:a\.?\s?n\.?|atas nama)\s*[:.]?\s*)?(?P<holder>[A-Za-z].*)?$",
+    re.IGNORECASE,
+)
+
+
+def split_details(text: str) -> tuple[str, str, str | None] | None:
+    """A message that holds the bank's name then the number (then maybe the holder): its
+    parts as typed (still to be checked by bank_name, account_number, account_holder);
+    None for anything else, e.g. a bank's name alone."""
+    match = _ALL_IN_ONE.match(text.replace("\n", " "))
+    if match is None:
+        return None
+    holder = (match["holder"] or "").strip() or None
+    return match["bank"].strip(), match["number"].strip(), holder

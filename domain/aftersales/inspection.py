@@ -25,14 +25,23 @@ INSPECTABLE = frozenset({ComplaintStatus.APPROVED, ComplaintStatus.RETURN_IN_TRA
 
 
 async def inspect(
-    store: Store, complaint_id: int, sku: str, resellable: int, damaged: int, actor: Actor
+    store: Store,
+    complaint_id: int,
+    sku: str,
+    resellable: int,
+    damaged: int,
+    actor: Actor,
+    *,
+    expected_left: int | None = None,
 ) -> Complaint:
     """Judge `resellable` + `damaged` units of the complaint's line `sku`.
 
     When every unit is judged the complaint is INSPECTED (the customer hears it) and resolved
     if nothing else is owed. Raises InvalidInput (`inspection_quantity_invalid`,
     `complaint_line_unknown`), StaleAction (no return expected), AlreadyDone (those units were
-    judged already, e.g. by a colleague at the same moment)."""
+    judged already, e.g. by a colleague at the same moment). `expected_left`: the units the
+    presser saw uninspected on the line; another count means someone judged some meanwhile
+    (AlreadyDone), so a repeated "1 resellable" press never claims a second unit."""
     if resellable < 0 or damaged < 0 or resellable + damaged == 0:
         raise InvalidInput("inspection_quantity_invalid")
     now = store.now()
@@ -46,8 +55,9 @@ async def inspect(
             if done is not None:
                 raise done
             raise StaleAction(number=complaint.order_number, status=complaint.status)
-        if resellable + damaged > line.uninspected:
-            if line.uninspected == 0:
+        overtaken = expected_left is not None and expected_left != line.uninspected
+        if overtaken or resellable + damaged > line.uninspected:
+            if line.uninspected == 0 or overtaken:
                 last = await complaint_rows.last_event(db, complaint.id, EventKind.INSPECTION)
                 raise AlreadyDone(
                     number=complaint.order_number, status="inspected",

@@ -27,6 +27,7 @@ from domain.aftersales.records import (
 from domain.aftersales.timeline import for_audience
 from domain.errors import InvalidInput
 from domain.fulfilment.couriers import normalize_tracking
+from domain.models import Order
 from domain.ordering.timeline import Audience
 from domain.store import Store
 from domain.store import complaints as complaint_rows
@@ -120,6 +121,13 @@ async def open_complaints_of(store: Store, user_id: int) -> list[Complaint]:
     number they send in chat may be for)."""
     rows = await complaint_rows.open_of_customer(store.reader, user_id)
     return [complaint_from_row(r, await complaint_rows.lines(store.reader, r["id"])) for r in rows]
+
+
+async def claimable(store: Store, order: Order) -> dict[str, int]:
+    """Units of each order line a new complaint may still claim (ordered, less what earlier
+    not-rejected complaints claimed): what the customer's line picker offers."""
+    before = await complaint_rows.claimed_before(store.reader, order.id)
+    return {x.sku: max(x.quantity - before.get(x.sku, 0), 0) for x in order.lines}
 
 
 async def open_refunds_of(store: Store, user_id: int) -> list[Refund]:

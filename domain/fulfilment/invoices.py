@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from domain.actors import Actor
 from domain.clock import from_db
 from domain.models import Order
+from domain.reports.tax import VatSplit, split_vat
 from domain.store import Connection
 from domain.store import invoices as invoice_rows
 
@@ -35,6 +37,9 @@ class Issuer:
     bank_number: str
     bank_holder: str
     timezone: str = "Asia/Jakarta"
+    # VAT (PPN) percent included in prices, for a VAT-registered seller (PKP) only; 0: none,
+    # and the invoice shows no VAT at all (a non-PKP may not show it).
+    vat_rate: Decimal = Decimal(0)
 
 
 class _Frozen(BaseModel):
@@ -49,8 +54,9 @@ class InvoiceLine(_Frozen):
     amount: int
 
 
-class InvoiceContent(_Frozen):
-    """Everything the PDF shows. Stored as JSON; never recomputed from the live order."""
+class DocumentContent(_Frozen):
+    """What an invoice and a credit note both show: the document, who bills, which order and
+    to whom. Stored as JSON; never recomputed from the live order."""
 
     number: str
     issued_at: datetime
@@ -67,6 +73,11 @@ class InvoiceContent(_Frozen):
     customer_name: str
     phone: str
     address: str
+
+
+class InvoiceContent(DocumentContent):
+    """Everything the invoice's PDF shows."""
+
     lines: tuple[InvoiceLine, ...]
     subtotal: int
     shipping_name: str
@@ -74,6 +85,12 @@ class InvoiceContent(_Frozen):
     total: int
     payment_method: str
     payment_status: str
+    vat_rate: Decimal = Decimal(0)  # snapshots from before VAT support have none
+
+    @property
+    def vat(self) -> VatSplit | None:
+        """The total's tax base and VAT, for a VAT-registered seller; else None."""
+        return split_vat(self.total, self.vat_rate) if self.vat_rate > 0 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +111,10 @@ def period_of(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m")
 
 
-def format_number(period: str, seq: int) -> str:
+def format_number(period: str, seq: int, prefix: str = PREFIX) -> str:
     """`2026-11`, 1 → `INV/2026/11/0001` (wider past 9999, never wrapping)."""
     year, month = period.split("-")
-    return f"{PREFIX}/{year}/{month}/{seq:04d}"
+    return f"{prefix}/{year}/{month}/{seq:04d}"
 
 
 async def allocate_number(db: Connection, period: str) -> tuple[int, str]:

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from domain.schedule import (
+    aftersales,
     cart_reminders,
     delivery_checks,
     digest,
@@ -39,6 +40,8 @@ PASSES: list[tuple[str, Pass]] = [
     ("delivery_check", delivery_checks.ask),
     ("survey", surveys.start_surveys),
     ("staff_nudge", nudges.nudge_staff),
+    ("aftersales_nudge", aftersales.staff_nudges),
+    ("aftersales_reminder", aftersales.customer_reminders),
     ("digest", digest.daily_digest),
 ]
 

@@ -42,6 +42,12 @@ class Policy:
     comment_window: timedelta = timedelta(hours=1)
     abandoned_cart_after: timedelta = timedelta(days=1)
     cart_late_limit: timedelta = timedelta(days=7)
+    # After-sales (issue 9): nudge staff about a complaint or a refund due, remind a customer
+    # who owes a return shipment or bank details, list old refunds in the digest.
+    complaint_nudge_after: timedelta = timedelta(hours=24)
+    refund_nudge_after: timedelta = timedelta(hours=48)
+    aftersales_reminder_after: timedelta = timedelta(hours=24)
+    refund_digest_after: timedelta = timedelta(hours=48)
     batch: int = 50
 
 

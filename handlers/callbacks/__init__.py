@@ -8,7 +8,16 @@ sends on its own). Everything is re-exported here, so handlers write `cb.OrderVi
 
 from __future__ import annotations
 
-from handlers.callbacks import customer, follow_up, staff
+from handlers.callbacks import aftersales, complaint, customer, follow_up, refunds, staff
+from handlers.callbacks.aftersales import (
+    COMPLAINT_CODES,
+    ComplaintInspect,
+    ComplaintLine,
+    ComplaintPress,
+    ComplaintSolution,
+    OrderRts,
+    StaffComplaintCourier,
+)
 from handlers.callbacks.base import (
     ADD,
     ASK_QTY,
@@ -25,12 +34,25 @@ from handlers.callbacks.base import (
     RECEIVED,
     STAFF,
     STAFF_CATALOG,
+    STAFF_COMPLAINT,
     STAFF_PRODUCT,
     STAFF_QUEUE,
+    STAFF_REPORT,
     SURVEY,
     Callback,
     pattern,
     unpack,
+)
+from handlers.callbacks.complaint import (
+    COMPLAINT,
+    ComplaintCourier,
+    ComplaintLineSet,
+    ComplaintMoreEvidence,
+    ComplaintReasonPick,
+    ComplaintReturnShipment,
+    ComplaintSolutionPick,
+    ComplaintStart,
+    ComplaintStep,
 )
 from handlers.callbacks.customer import (
     AddToCart,
@@ -81,13 +103,14 @@ from handlers.callbacks.staff import (
     StaffPress,
     StaffProductEdit,
     StaffQueuePage,
+    StaffReportPeriod,
 )
 
 # Every kind of button (for tests that try them all).
 ALL: tuple[type[Callback], ...] = tuple(
     dict.fromkeys(
         c
-        for module in (customer, staff, follow_up)
+        for module in (customer, staff, follow_up, complaint, aftersales, refunds)
         for c in vars(module).values()
         if isinstance(c, type) and issubclass(c, Callback) and c is not Callback
     )
@@ -100,6 +123,8 @@ __all__ = [
     "CART",
     "CATEGORY",
     "CHECKOUT",
+    "COMPLAINT",
+    "COMPLAINT_CODES",
     "DELIVERY_CHECK",
     "LANGUAGE",
     "MAX_BYTES",
@@ -115,8 +140,10 @@ __all__ = [
     "STAFF",
     "STAFF_CATALOG",
     "STAFF_CODES",
+    "STAFF_COMPLAINT",
     "STAFF_PRODUCT",
     "STAFF_QUEUE",
+    "STAFF_REPORT",
     "SURVEY",
     "AddToCart",
     "AskQuantity",
@@ -131,6 +158,18 @@ __all__ = [
     "CheckoutShipping",
     "CheckoutStep",
     "Coded",
+    "ComplaintCourier",
+    "ComplaintInspect",
+    "ComplaintLine",
+    "ComplaintLineSet",
+    "ComplaintMoreEvidence",
+    "ComplaintPress",
+    "ComplaintReasonPick",
+    "ComplaintReturnShipment",
+    "ComplaintSolution",
+    "ComplaintSolutionPick",
+    "ComplaintStart",
+    "ComplaintStep",
     "DeliveryAnswer",
     "Digits",
     "Flag",
@@ -141,16 +180,19 @@ __all__ = [
     "OrderCancel",
     "OrderCancelConfirm",
     "OrderList",
+    "OrderRts",
     "OrderView",
     "PreferenceOff",
     "PreferenceSet",
     "ProductView",
     "Received",
     "StaffCatalogImport",
+    "StaffComplaintCourier",
     "StaffCourier",
     "StaffPress",
     "StaffProductEdit",
     "StaffQueuePage",
+    "StaffReportPeriod",
     "SurveyScore",
     "SurveySkip",
     "Text",

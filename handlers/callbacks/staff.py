@@ -1,13 +1,21 @@
 """The staff group's buttons: an action on an order card, the courier chosen for shipping,
-the pages of a /queue answer, Import/Cancel under a catalog preview and a product card's
-edit buttons."""
+the pages of a /queue answer, Import/Cancel under a catalog preview, a product card's
+edit buttons and the periods of /laporan."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from domain.models import Status
-from handlers.callbacks.base import STAFF, STAFF_CATALOG, STAFF_PRODUCT, STAFF_QUEUE, Callback
+from domain.reports.periods import QUICK
+from handlers.callbacks.base import (
+    STAFF,
+    STAFF_CATALOG,
+    STAFF_PRODUCT,
+    STAFF_QUEUE,
+    STAFF_REPORT,
+    Callback,
+)
 from handlers.callbacks.fields import (
     Coded,
     CourierCode,
@@ -88,3 +96,9 @@ class StaffProductEdit(Callback, prefix=STAFF_PRODUCT):
 
     field: Annotated[str, Coded({code: name for name, code in PRODUCT_CODES.items()})]
     sku: Sku
+
+
+class StaffReportPeriod(Callback, prefix=STAFF_REPORT):
+    """rp:<today|7d|month|lastmonth> — /laporan for another period."""
+
+    period: Annotated[str, one_of(*QUICK)]

@@ -167,7 +167,7 @@ async def chose_shipping(screen: Screen, step: str, data: cb.CheckoutShipping) -
 
 
 async def chose_payment(screen: Screen, step: str, data: cb.CheckoutPayment) -> State:
-    if data.method not in payment_methods(screen):
+    if data.method not in await payment_methods(screen):
         return await stale(screen, step, data)
     return await keep(screen, step, data.method)
 

@@ -15,11 +15,13 @@ from handlers.common import Context, Screen
 from handlers.customer.checkout_steps import (
     END,
     KEY,
+    PAYMENT,
     SHIPPING,
     State,
     details_of,
     draft,
     drop_draft,
+    payment_methods,
     prompt,
 )
 from handlers.pressed import button as pressed
@@ -35,6 +37,10 @@ async def place(screen: Screen) -> State:
     if shipping is None:
         await screen.send(screen.deps.messages.error(screen.lang, "shipping_invalid"))
         return await prompt(screen, SHIPPING)
+    # COD chosen, then refused on another order meanwhile (COD_MAX_REFUSALS): choose again.
+    if data.get(PAYMENT) not in await payment_methods(screen):
+        await screen.send(screen.deps.messages.error(screen.lang, "cod_not_offered"))
+        return await prompt(screen, PAYMENT)
     # A draft saved before checkout keys existed gets one now.
     key = data.setdefault(KEY, order_service.new_checkout_key())
     try:

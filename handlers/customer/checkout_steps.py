@@ -9,6 +9,7 @@ from typing import Any
 from telegram import ReplyKeyboardRemove
 from telegram.ext import ConversationHandler
 
+from domain.aftersales import cod
 from domain.errors import AlreadyPlaced, EmptyCart
 from domain.models import CheckoutDetails, PaymentMethod
 from domain.ordering import cart as carts
@@ -46,9 +47,14 @@ def drop_draft(context: Context) -> None:
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
 
 
-def payment_methods(screen: Screen) -> list[PaymentMethod]:
+async def payment_methods(screen: Screen) -> list[PaymentMethod]:
+    """Transfer always; COD when the shop takes it and this customer has not refused more
+    COD parcels than COD_MAX_REFUSALS allows (domain/aftersales/cod.py)."""
     methods = [PaymentMethod.TRANSFER]
-    if screen.deps.settings.cod_enabled:
+    settings = screen.deps.settings
+    if settings.cod_enabled and await cod.cod_allowed(
+        screen.deps.store, screen.who.user_id, settings.cod_max_refusals
+    ):
         methods.append(PaymentMethod.COD)
     return methods
 
@@ -98,7 +104,7 @@ async def ask_shipping(screen: Screen, data: dict[str, Any]) -> State:
 
 
 async def ask_payment(screen: Screen, data: dict[str, Any]) -> State:
-    keyboard = kb.payment(screen.deps.messages, screen.lang, payment_methods(screen))
+    keyboard = kb.payment(screen.deps.messages, screen.lang, await payment_methods(screen))
     await screen.send(screen.render("checkout_payment", bank=screen.deps.settings.bank), keyboard)
     return PAYMENT
 

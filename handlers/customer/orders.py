@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from telegram import Update
 
+from domain.aftersales import reads as aftersales_reads
+from domain.aftersales import shipments
+from domain.aftersales.complaints import delivered_at
+from domain.aftersales.models import Complaint, ComplaintView
 from domain.errors import DomainError, NotFound
+from domain.models import Order, Status
 from domain.ordering import order_reads
 from domain.ordering import orders as order_service
 from domain.ordering.timeline import Audience
 from handlers import callbacks as cb
 from handlers.common import Context, Screen
+from handlers.keyboards import complaint as complaint_kb
 from handlers.keyboards import customer as kb
 from handlers.keyboards import follow_up as notice_kb
 from handlers.pressed import button
@@ -41,6 +47,7 @@ async def orders_command(update: Update, context: Context) -> None:
 
 async def show_order(screen: Screen, number: str) -> None:
     order = await order_reads.customer_order(screen.deps.store, screen.who.user_id, number)
+    complaint, view, may_open = await complaint_of(screen, order)
     await screen.show(
         screen.deps.messages.render_order(
             screen.lang,
@@ -49,9 +56,34 @@ async def show_order(screen: Screen, number: str) -> None:
             audience=Audience.CUSTOMER,  # staff notes stay internal
             recent=CUSTOMER_RECENT_EVENTS,
             tracking_url=tracking_url(screen, order.courier, order.tracking_number),
+            aftersales=view,
         ),
-        kb.order_detail(screen.deps.messages, screen.lang, order),
+        kb.order_detail(
+            screen.deps.messages, screen.lang, order,
+            complaint_kb.order_rows(
+                screen.deps.messages, screen.lang, order.number, complaint, may_open
+            ),
+        ),
     )
+
+
+async def complaint_of(
+    screen: Screen, order: Order
+) -> tuple[Complaint | None, ComplaintView | None, bool]:
+    """The order's complaint (open, else newest) as the customer may read it, and whether
+    a new one may be filed now (delivered, within the window, units left to claim)."""
+    store = screen.deps.store
+    complaint = await aftersales_reads.complaint_for_order(store, order.id)
+    view = None
+    if complaint is not None:
+        view = await aftersales_reads.complaint_view(store, complaint.id, Audience.CUSTOMER)
+    may_open = (
+        order.status == Status.DELIVERED
+        and (complaint is None or not complaint.is_open)
+        and screen.deps.returns.may_complain(delivered_at(order), store.now())
+        and any((await aftersales_reads.claimable(store, order)).values())
+    )
+    return complaint, view, may_open
 
 
 @button(cb.OrderList, cb.OrderView, cb.OrderCancel, cb.OrderCancelConfirm)
@@ -102,18 +134,32 @@ async def track_command(update: Update, context: Context) -> None:
     if not context.args:
         await screen.send(screen.render("track_usage", example="K7Q3MX"))
         return
+    store, query = screen.deps.store, " ".join(context.args)
     try:
-        order = await order_reads.track(
-            screen.deps.store, screen.who.user_id, " ".join(context.args)
-        )
+        try:
+            order = await order_reads.track(store, screen.who.user_id, query)
+        except NotFound:
+            # A follow-up parcel's own tracking number (after-sales: replacement, missing part)
+            parcel = await aftersales_reads.follow_up_by_tracking(
+                store, screen.who.user_id, query.strip()[:40]
+            )
+            if parcel is None:
+                raise
+            order = await order_reads.load_order(store.reader, parcel.order_id)
     except DomainError as exc:
         await screen.fail(exc)
         return
+    parcels = [
+        (p, tracking_url(screen, p.courier, p.tracking_number))
+        for p in await shipments.follow_ups_of_order(store, order.id)
+        if p.courier is not None
+    ]
     await screen.send(
         screen.render(
             "track",
             order=order,
             tracking_url=tracking_url(screen, order.courier, order.tracking_number),
+            follow_ups=parcels,
         ),
         notice_kb.order_notice(screen.deps.messages, screen.lang, order),
     )

@@ -11,11 +11,13 @@ from handlers.customer import (
     catalog,
     checkout,
     checkout_place,
+    complaint,
     delivery_check,
     menu,
     orders,
     preferences,
     received,
+    refund_details,
     survey,
 )
 
@@ -26,6 +28,11 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     # Typed input first: while a prompt waits, its conversation takes the text.
     app.add_handler(checkout.conversation())
     app.add_handler(checkout_place.finished_checkout())  # Confirm tapped again after placing
+    # The complaint (issue 9, part A): entered only by its buttons; after the checkout (whose
+    # typed steps win) and before the transfer receipt's photo handler (evidence wins only
+    # while a complaint step asks for files).
+    app.add_handler(complaint.conversation())
+    app.add_handler(complaint.finished())
     app.add_handlers(
         [
             CommandHandler("start", menu.start, filters=PRIVATE),
@@ -50,6 +57,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handlers(
         [
             survey.conversation(),
+            refund_details.conversation(),  # issue 9, part C: entered by its buttons only
             CallbackQueryHandler(
                 delivery_check.delivery_button, pattern=cb.pattern(cb.DELIVERY_CHECK)
             ),

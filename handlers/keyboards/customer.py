@@ -185,7 +185,10 @@ def orders_list(
     return InlineKeyboardMarkup(rows)
 
 
-def order_detail(messages: Messages, lang: str, order: Order) -> InlineKeyboardMarkup:
+def order_detail(
+    messages: Messages, lang: str, order: Order, extra: Rows | None = None
+) -> InlineKeyboardMarkup:
+    """The order's own buttons; `extra` rows (the complaint's) come before "my orders"."""
     rows: Rows = []
     if order.status in lifecycle.CUSTOMER_CANCELLABLE:
         rows.append(
@@ -193,6 +196,7 @@ def order_detail(messages: Messages, lang: str, order: Order) -> InlineKeyboardM
         )
     if order.status == Status.SHIPPED:
         rows.append([button(messages, lang, "received", cb.Received(number=order.number))])
+    rows.extend(extra or [])
     rows.append([button(messages, lang, "my_orders", cb.OrderList(page=0))])
     return InlineKeyboardMarkup(rows)
 

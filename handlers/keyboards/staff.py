@@ -12,7 +12,9 @@ from domain.fulfilment.couriers import Courier
 from domain.fulfilment.worklist import QueuePage, stage_key
 from domain.models import Order, Product
 from domain.ordering.staff_actions import allowed_actions
+from domain.reports.periods import QUICK
 from handlers import callbacks as cb
+from handlers.keyboards.aftersales import returned_to_sender_offered, rts_button
 from handlers.keyboards.base import Rows, button
 from messages import Messages
 
@@ -37,6 +39,8 @@ def staff_order_actions(messages: Messages, lang: str, order: Order) -> InlineKe
         _staff(messages, lang, a, order.number, invoiced=bool(order.invoice_number))
         for a in actions
     ]
+    if returned_to_sender_offered(order):  # after-sales (part B): a refused COD parcel
+        buttons.append(rts_button(messages, lang, order))
     rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -164,3 +168,15 @@ def product_stock(messages: Messages, lang: str, product: Product) -> InlineKeyb
     fields = ("stock_set", "stock_add", "stock_remove", "card")
     buttons = [_product_button(messages, lang, f, product.sku) for f in fields]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+# ---------------------------------------------------------------- reports
+
+
+def report_periods(messages: Messages, lang: str) -> InlineKeyboardMarkup:
+    """Under a /laporan answer: the same report for another period."""
+    buttons = [
+        button(messages, lang, "report_period", cb.StaffReportPeriod(period=p), period=p)
+        for p in QUICK
+    ]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])

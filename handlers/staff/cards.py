@@ -15,6 +15,7 @@ from domain.fulfilment.invoices import Invoice
 from domain.models import Order
 from domain.ordering.staff_actions import Action
 from handlers.keyboards import staff as kb
+from handlers.staff import complaint_card
 from handlers.staff.desk import Desk, log
 
 
@@ -37,6 +38,11 @@ def order_actions(desk: Desk, order: Order) -> InlineKeyboardMarkup | None:
 async def post_detail(desk: Desk, number: str, page: int = 1) -> None:
     order, invoice = await desk.flow.order(number)
     await desk.reply(detail_text(desk, order, invoice, page), order_actions(desk, order))
+    if page == 1:  # after-sales (part B): its history under the detail, when there is one
+        deps = desk.deps
+        history = await complaint_card.timeline_text(deps.store, deps.messages, desk.lang, order)
+        if history is not None:
+            await desk.reply(history)
 
 
 async def toast_done(desk: Desk, result: Result, kind: str) -> None:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from telegram import Update
 
+from domain.aftersales import staff_prompts
 from domain.errors import AlreadyDone, DomainError, InvalidInput, StaleAction, TransitionNotAllowed
 from domain.fulfilment import prompts
 from domain.ordering.staff_actions import Action
 from handlers import callbacks as cb
 from handlers.common import Context
 from handlers.pressed import button
+from handlers.staff import complaints
 from handlers.staff.actions import ACTIONS, answer_prompt, press, press_courier
 from handlers.staff.cards import order_actions, parse_page, post_detail, redraw, set_markup
 from handlers.staff.desk import Desk, command_text, show_usage
@@ -89,6 +91,10 @@ async def prompt_reply(update: Update, context: Context) -> None:
     desk = Desk(update, context)
     prompt = await prompts.find_prompt(desk.deps.store, message.chat.id, target.message_id)
     if prompt is None:
+        return
+    question = staff_prompts.decode(prompt)
+    if question is not None:  # about a complaint (after-sales, part B)
+        await complaints.prompt_reply(update, context, prompt, question)
         return
     if prompt.closed:
         await desk.fail(InvalidInput("prompt_closed"))

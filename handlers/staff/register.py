@@ -15,7 +15,17 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from domain.staff_group import StaffGroup
 from handlers import callbacks as cb
 from handlers.common import Context
-from handlers.staff import actions, catalog, lists, orders, products, reports
+from handlers.staff import (
+    actions,
+    catalog,
+    complaints,
+    laporan,
+    lists,
+    orders,
+    products,
+    refunds,
+    reports,
+)
 from messages import Messages
 
 if TYPE_CHECKING:
@@ -38,11 +48,21 @@ COMMANDS: dict[str, Command] = {
     "restock": lists.restock_command,
     "katalog": catalog.katalog_command,
     "produk": products.produk_command,
+    "returns": complaints.returns_command,  # after-sales (part B)
+    "return": complaints.return_command,
 }
 # Reports, after the commands in the menu. Typed elsewhere they are unknown commands, as
 # they have always been (no refusal, no warning in the log).
 REPORTS: dict[str, Command] = {
     "nps": reports.nps_command,
+    "laporan": laporan.report_command,
+    "ekspor": laporan.export_command,
+    "setor": laporan.remit_command,
+}
+# English names of the reports: they work, the menu shows the Indonesian ones.
+ALIASES: dict[str, Command] = {
+    "report": laporan.report_command,
+    "export": laporan.export_command,
 }
 
 
@@ -64,7 +84,7 @@ def register(app: Application, group: StaffGroup) -> None:  # type: ignore[type-
     app.add_handlers(
         [
             CommandHandler(name, handler, filters=staff)
-            for name, handler in (COMMANDS | REPORTS).items()
+            for name, handler in (COMMANDS | REPORTS | ALIASES).items()
         ]
         + [
             CommandHandler(["help", "start"], lists.help_command, filters=staff),
@@ -73,6 +93,10 @@ def register(app: Application, group: StaffGroup) -> None:  # type: ignore[type-
             CallbackQueryHandler(lists.queue_button, pattern=cb.pattern(cb.STAFF_QUEUE)),
             CallbackQueryHandler(catalog.preview_button, pattern=cb.pattern(cb.STAFF_CATALOG)),
             CallbackQueryHandler(products.product_button, pattern=cb.pattern(cb.STAFF_PRODUCT)),
+            CallbackQueryHandler(laporan.report_button, pattern=cb.pattern(cb.STAFF_REPORT)),
+            CallbackQueryHandler(
+                complaints.complaint_button, pattern=cb.pattern(cb.STAFF_COMPLAINT)
+            ),
             # A catalog file sent to the group: its preview (other files are left alone).
             MessageHandler(staff & filters.Document.ALL, catalog.document_sent),
             # Replies to the bot's questions, about a product (text or a photo) or an order.
@@ -82,6 +106,7 @@ def register(app: Application, group: StaffGroup) -> None:  # type: ignore[type-
             ),
         ]
     )
+    refunds.register(app, staff)  # issue 9, part C
 
 
 async def set_commands(bot: Bot, settings: Settings, messages: Messages, chat_id: int) -> None:

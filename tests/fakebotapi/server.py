@@ -193,6 +193,7 @@ class FakeBotApi:
         self.chats: dict[int, FakeChat] = {}
         self.files: dict[str, StoredFile] = {}
         self._photo_sizes: dict[str, list[JSON]] = {}  # file_id of any size -> all sizes
+        self._videos: dict[str, JSON] = {}  # file_id -> the Video object
         self._messages: dict[int, list[FakeMessage]] = {}
         self._blocked: set[int] = set()
         self._queries: dict[str, bool] = {}  # issued callback query id -> answered?
@@ -229,6 +230,7 @@ class FakeBotApi:
             "deleteMyCommands": self._delete_my_commands,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendVideo": self._send_video,
             "sendDocument": self._send_document,
             "sendChatAction": self._send_chat_action,
             "editMessageText": self._edit_message_text,
@@ -789,6 +791,23 @@ class FakeBotApi:
             self._photo_sizes[size["file_id"]] = sizes
         return sizes
 
+    def _video(self, data: bytes, *, duration: int, file_size: int | None = None) -> JSON:
+        """Register a video (a Video object, its required fields per the table). `file_size`
+        may claim more than the bytes kept: a bot never downloads what it only passes on."""
+        stored = self._store_file(data, "videos", "video.mp4", "video/mp4")
+        video = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "width": 1280,
+            "height": 720,
+            "duration": duration,
+            "mime_type": "video/mp4",
+            "file_size": len(data) if file_size is None else file_size,
+        }
+        self._check_object(video, "Video", "video")
+        self._videos[stored.file_id] = video
+        return video
+
     def _input_file(self, value: Any, folder: str) -> tuple[StoredFile | None, UploadedFile | None]:
         """Resolve an InputFile-or-String parameter to a known or newly uploaded file."""
         if isinstance(value, UploadedFile):
@@ -809,6 +828,7 @@ class FakeBotApi:
             "raw_caption": src.raw_caption,
             "caption_entities": src.caption_entities,
             "photo": src.photo,
+            "video": src.video,
             "document": src.document,
             "contact": src.contact,
         }
@@ -1039,6 +1059,21 @@ class FakeBotApi:
             sizes = self._photo(upload.data)
         return self._add_message(chat, self.bot_user, True, photo=sizes, **content).to_api()
 
+    async def _send_video(self, p: JSON, request: web.Request) -> JSON:
+        """A video by file id (one this server knows as a video) or uploaded."""
+        chat, content = self._media_common(p, "sendVideo")
+        known, upload = self._input_file(p["video"], "videos")
+        self._check_blocked(chat)
+        self._check_rate("sendVideo", chat)
+        if known is not None:
+            video = self._videos.get(known.file_id)
+            if video is None:
+                raise _bad("wrong file identifier/HTTP URL specified: not a video")
+        else:
+            assert upload is not None
+            video = self._video(upload.data, duration=0)
+        return self._add_message(chat, self.bot_user, True, video=video, **content).to_api()
+
     async def _send_document(self, p: JSON, request: web.Request) -> JSON:
         chat, content = self._media_common(p, "sendDocument")
         known, upload = self._input_file(p["document"], "documents")
@@ -1140,7 +1175,7 @@ class FakeBotApi:
         msg = self._edit_target(p)
         formatted = self._formatted(p, "caption", MAX_CAPTION)
         inline, _ = self._markup(p, inline_only=True)
-        if msg.photo is None and msg.document is None:
+        if msg.photo is None and msg.video is None and msg.document is None:
             raise _bad("there is no caption in the message to edit")
         caption, entities, raw = formatted if formatted is not None else (None, None, None)
         if (
@@ -1309,7 +1344,7 @@ class FakeBotApi:
             raise _bad("message to copy not found", soft=True)
         content = self._content_of(src)
         if "caption" in p:
-            if src.photo is None and src.document is None:
+            if src.photo is None and src.video is None and src.document is None:
                 raise _bad("caption can be specified only for media messages")
             caption = self._formatted(p, "caption", MAX_CAPTION)
             assert caption is not None
@@ -1618,9 +1653,10 @@ class FakeBotApi:
         data: bytes = b"\xff\xd8\xff\xe0fake-jpeg\xff\xd9",
         chat: FakeChat | int | None = None,
         reply_to: FakeMessage | Mapping[str, Any] | int | None = None,
+        media_group_id: str | None = None,
     ) -> FakeMessage:
         """The user sends a photo (registered so getFile + download work), optionally as a
-        reply."""
+        reply; with `media_group_id`, as one photo of an album (send_album sends a whole one)."""
         target = self._sender_chat(user, chat)
         sizes = self._photo(data)
         if file_id is not None:
@@ -1638,9 +1674,57 @@ class FakeBotApi:
             caption=caption,
             raw_caption=caption,
             reply_to=self._resolve_reply(target, reply_to),
+            media_group_id=media_group_id,
         )
         await self._push_update("message", msg.to_api(), target)
         return msg
+
+    async def send_video(
+        self,
+        user: FakeUser,
+        caption: str | None = None,
+        *,
+        duration: int = 42,
+        file_size: int | None = None,
+        data: bytes = b"\x00\x00\x00\x18ftypmp42fake-video",
+        chat: FakeChat | int | None = None,
+        media_group_id: str | None = None,
+    ) -> FakeMessage:
+        """The user sends a video (an unboxing video); `file_size` as Telegram reports it
+        (up to 2 GB from a client; nothing that large is kept here)."""
+        target = self._sender_chat(user, chat)
+        video = self._video(data, duration=duration, file_size=file_size)
+        msg = self._add_message(
+            target, user.to_api(), False, video=video, caption=caption, raw_caption=caption,
+            media_group_id=media_group_id,
+        )
+        await self._push_update("message", msg.to_api(), target)
+        return msg
+
+    async def send_album(
+        self, user: FakeUser, kinds: Iterable[str], *, chat: FakeChat | int | None = None
+    ) -> list[FakeMessage]:
+        """Several photos/videos sent at once ("photo", "video", …): as Telegram delivers an
+        album, one message update per file, all with the same media_group_id."""
+        group = f"{next(self._ids):017d}"
+        sent = []
+        for kind in kinds:
+            if kind == "photo":
+                sent.append(await self.send_photo(user, chat=chat, media_group_id=group))
+            elif kind == "video":
+                sent.append(await self.send_video(user, chat=chat, media_group_id=group))
+            else:
+                raise ValueError(f"an album holds photos and videos, not {kind!r}")
+        return sent
+
+    def register_media(self, kind: str = "photo") -> tuple[str, str]:
+        """A photo or video the bot may send by file_id, as if a user had sent it earlier
+        (tests that set up a complaint through domain services): (file_id, file_unique_id)."""
+        if kind == "video":
+            video = self._video(b"fake-video", duration=12)
+            return video["file_id"], video["file_unique_id"]
+        sizes = self._photo(b"\xff\xd8\xff\xe0fake-jpeg\xff\xd9")
+        return sizes[-1]["file_id"], sizes[-1]["file_unique_id"]
 
     async def send_document(
         self,

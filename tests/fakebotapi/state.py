@@ -199,6 +199,9 @@ class FakeMessage:
     reply_markup: JSON | None = None
     reply_keyboard: JSON | None = None
     photo: list[JSON] | None = None
+    video: JSON | None = None
+    # Several photos/videos sent at once (an album): one update each, sharing this id.
+    media_group_id: str | None = None
     document: JSON | None = None
     contact: JSON | None = None
     reply_to: FakeMessage | None = None
@@ -246,6 +249,10 @@ class FakeMessage:
                 out["caption_entities"] = self.caption_entities
         if self.photo is not None:
             out["photo"] = self.photo
+        if self.video is not None:
+            out["video"] = self.video
+        if self.media_group_id is not None:
+            out["media_group_id"] = self.media_group_id
         if self.document is not None:
             out["document"] = self.document
         if self.contact is not None:

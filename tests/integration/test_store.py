@@ -40,13 +40,11 @@ async def recorded(store: Store) -> list[tuple[int, str, str]]:
     return [(r["version"], r["name"], r["applied_at"]) for r in rows]
 
 
-# Numbers assigned to work on other branches (issue 9: 006, issue 10: 007), not yet merged.
-ASSIGNED_ELSEWHERE = {7}
 
 
 def test_migrations_are_numbered_from_1_without_gaps() -> None:
     versions = shipped_versions()
-    gaps = set(range(1, max(versions) + 1)) - set(versions) - ASSIGNED_ELSEWHERE
+    gaps = set(range(1, max(versions) + 1)) - set(versions)
     assert versions == sorted(set(versions)) and not gaps
     assert all(sql.strip() for _, _, sql in migrations())
 

@@ -13,18 +13,24 @@ import pytest
 
 from domain.aftersales.credit_notes import CreditLine, CreditNote, CreditNoteContent
 from domain.aftersales.models import (
+    AftersalesEvent,
     BankDetails,
     Complaint,
     ComplaintLine,
     ComplaintReason,
     ComplaintStatus,
+    FollowUpShipment,
     Refund,
     RefundStatus,
+    ShipmentStatus,
     Solution,
 )
+from domain.aftersales.staff_prompts import Ask
+from domain.aftersales.timeline import EventKind
 from domain.models import Order, OrderLine, PaymentMethod, PaymentStatus, Status
 from messages import Messages
 from messages.credit_note_pdf import render_credit_note
+from tests.unit import test_complaint_flow_templates as complaint_flow
 from tests.unit.test_messages import check_telegram_text
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
@@ -67,6 +73,35 @@ def refund(o: Order, status: RefundStatus) -> Refund:
     )
 
 
+def shipment(o: Order, status: ShipmentStatus) -> FollowUpShipment:
+    shipped = status is not ShipmentStatus.RESERVED
+    return FollowUpShipment(
+        id=5, order_id=o.id, complaint_id=3, status=status,
+        courier="J&T Express" if shipped else None,
+        tracking_number="JP1234567890" if shipped else None, created_at=T0,
+        shipped_at=T0 if shipped else None,
+    )
+
+
+# A status each kind of entry may record (the rest record none).
+EVENT_STATUS = {
+    EventKind.COMPLAINT: "approved", EventKind.SOLUTION: "return_refund",
+    EventKind.REFUND: "paid", EventKind.FOLLOW_UP: "shipped", EventKind.REASON: "rejected",
+}
+
+
+def events(text: str, rounds: int = 1) -> tuple[AftersalesEvent, ...]:
+    """Every kind of after-sales entry, `rounds` times, by someone with a long name."""
+    return tuple(
+        AftersalesEvent(
+            at=T0, actor_id=1, actor_name=f"{text} {i}", kind=str(k), from_status=None,
+            to_status=EVENT_STATUS.get(k), note=f"{text} #{i}", complaint_id=3,
+        )
+        for i in range(rounds)
+        for k in EventKind
+    )
+
+
 def contexts(o: Order, text: str) -> dict[str, list[dict[str, Any]]]:
     """Template name → the contexts the renderers give it (bot/notices/aftersales.py)."""
     bank = BankDetails("B" * 40, "1" * 20, "H" * 60)
@@ -99,20 +134,57 @@ def contexts(o: Order, text: str) -> dict[str, list[dict[str, Any]]]:
             {"order": o, "what": w} for w in ("return_shipment", "bank_details")
         ],
         "aftersales_staff_complaint_card": [
-            {"order": o, "complaint": complaint(o, s, r, text), "refund": refund(o, rs),
-             "evidence_count": 3}
+            {"order": o, "complaint": complaint(o, s, r, text),
+             "refund": refund(o, rs) if rs else None,
+             "shipment": shipment(o, ss) if ss else None, "evidence_count": 3,
+             "proposed": None if rs else 115_000, "refusals": 2 if ss else 0,
+             "events": events(text)[:8], "hidden": 5 if rs else 0}
             for s in ComplaintStatus
             for r in ComplaintReason
-            for rs in RefundStatus
+            for rs in (None, *RefundStatus)
+            for ss in (None, ShipmentStatus.RESERVED, ShipmentStatus.SHIPPED)
+        ],
+        # handlers/staff/complaints.py (part B)
+        "aftersales_staff_prompt": [
+            {"ask": a.value, "order": o, "complaint": complaint(o, ComplaintStatus.OPEN,
+             ComplaintReason.DAMAGED, text), "actor_id": 1, "actor_name": text,
+             "courier": "J&T Express", "example": "JP1234567890", "sku": "KOPI-1", "left": 2}
+            for a in Ask
+        ],
+        "aftersales_staff_done": [
+            {"ask": a.value, "complaint": complaint(o, ComplaintStatus.APPROVED,
+             ComplaintReason.DAMAGED, text), "actor_name": text, "text": text,
+             "shipment": shipment(o, ShipmentStatus.SHIPPED), "sku": "KOPI-1",
+             "resellable": 1, "damaged": 1}
+            for a in Ask
+        ],
+        "aftersales_staff_returns": [
+            {"complaints": [complaint(o, s, r, text) for s in ComplaintStatus
+                            for r in ComplaintReason][:n],
+             "status": status, "now": T0, "more": more}
+            for n, status, more in ((1, None, 0), (30, ComplaintStatus.OPEN, 4))
+        ],
+        "aftersales_staff_toast": [
+            {"kind": k, "complaint": complaint(o, ComplaintStatus.APPROVED,
+             ComplaintReason.DAMAGED, text), "order": o, "sku": "KOPI-1", "resellable": 1,
+             "damaged": 0}
+            for k in ("done", "solutions", "couriers", "lines", "inspected", "prompt", "opened",
+                      "rts_confirm", "rts", "noted", "back")
+        ],
+        "aftersales_staff_timeline": [
+            {"order": o, "events": events(text, 2), "hidden": h} for h in (0, 7)
         ],
         "aftersales_staff_evidence": [{"order": o, "kind": k} for k in ("photo", "video")],
         "aftersales_staff_refund": [
-            {"order": o, "amount": 115_000, "event": e, "credit_note": "CN/2026/11/0001"}
+            {"order": o, "amount": 115_000, "event": e, "credit_note": "CN/2026/11/0001",
+             "refund": refund(o, rs)}
             for e in ("due", "details", "amount", "paid", "cancelled")
+            for rs in RefundStatus
         ],
         "aftersales_staff_nudge": [
             {"order": o, "what": w, "hours": 24} for w in ("complaint", "refund")
         ],
+        **complaint_flow.contexts(o, text),  # issue 9, part A: the customer's complaint
     }
 
 

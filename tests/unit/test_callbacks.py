@@ -12,6 +12,7 @@ from domain.fulfilment.couriers import DEFAULT_COURIERS, Courier
 from domain.models import ShippingOption
 from domain.validation import MAX_QUANTITY
 from handlers import callbacks as cb
+from handlers.callbacks import refunds
 
 NO = "K7Q3MX"
 SKU = "KOPI-GAYO-250"
@@ -43,11 +44,41 @@ SAMPLES: dict[type[cb.Callback], tuple[cb.Callback, str]] = {
     cb.StaffQueuePage: (cb.StaffQueuePage(stage="open", page=1), "sq:open:1"),
     cb.StaffCatalogImport: (cb.StaffCatalogImport(action="import", preview=42), "ci:i:42"),
     cb.StaffProductEdit: (cb.StaffProductEdit(field="stock_add", sku=SKU), f"pe:sa:{SKU}"),
+    cb.StaffReportPeriod: (cb.StaffReportPeriod(period="lastmonth"), "rp:lastmonth"),
+    # after-sales refunds (issue 9, part C)
+    refunds.RefundDetails: (refunds.RefundDetails(refund_id=12), "rf:d:12"),
+    refunds.RefundReuse: (refunds.RefundReuse(refund_id=12), "rf:u:12"),
+    refunds.RefundBank: (refunds.RefundBank(bank="CIMB Niaga"), "rf:b:cimbniaga"),
+    refunds.RefundQuit: (refunds.RefundQuit(refund_id=12), "rf:x:12"),
+    refunds.RefundStaffPress: (refunds.RefundStaffPress(action="paid", refund_id=12), "rs:p:12"),
     cb.SurveyScore: (cb.SurveyScore(number=NO, score=10), f"sv:{NO}:10"),
     cb.SurveySkip: (cb.SurveySkip(number=NO), f"sv:skip:{NO}"),
     cb.DeliveryAnswer: (cb.DeliveryAnswer(answer="not_yet", number=NO), f"dc:wait:{NO}"),
     cb.PreferenceSet: (cb.PreferenceSet(topic="reminders", on=False), "pref:rem:0"),
     cb.PreferenceOff: (cb.PreferenceOff(topic="surveys"), "pref:off:srv"),
+    # issue 9, part A: the customer's complaint
+    cb.ComplaintStart: (cb.ComplaintStart(number=NO), f"cp:new:{NO}"),
+    cb.ComplaintStep: (cb.ComplaintStep(step="send"), "cp:send"),
+    cb.ComplaintReasonPick: (cb.ComplaintReasonPick(reason="damaged"), "cp:r:dm"),
+    cb.ComplaintLineSet: (cb.ComplaintLineSet(index=19, quantity=99), "cp:l:19:99"),
+    cb.ComplaintSolutionPick: (cb.ComplaintSolutionPick(solution="return_refund"), "cp:s:rr"),
+    cb.ComplaintMoreEvidence: (cb.ComplaintMoreEvidence(complaint_id=42), "cp:ev:42"),
+    cb.ComplaintReturnShipment: (cb.ComplaintReturnShipment(complaint_id=42), "cp:rt:42"),
+    cb.ComplaintCourier: (cb.ComplaintCourier(courier="jnt"), "cp:c:jnt"),
+    # after-sales, staff side (part B)
+    cb.ComplaintPress: (cb.ComplaintPress(action="approve", complaint=12), "cs:a:12"),
+    cb.ComplaintSolution: (
+        cb.ComplaintSolution(complaint=12, solution="return_refund"), "cs:ok:12:rr"
+    ),
+    cb.StaffComplaintCourier: (
+        cb.StaffComplaintCourier(complaint=12, purpose="follow_up", courier="jne"), "cs:c:12:f:jne"
+    ),
+    cb.ComplaintLine: (cb.ComplaintLine(complaint=12, line=0, split=False), "cs:l:12:0:0"),
+    cb.ComplaintInspect: (
+        cb.ComplaintInspect(complaint=12, line=1, resellable=1, damaged=0, left=3),
+        "cs:in:12:1:1:0:3",
+    ),
+    cb.OrderRts: (cb.OrderRts(number="K7Q3MX", confirmed=True), "cs:rts:K7Q3MX:1"),
 }
 KINDS = list(SAMPLES)
 
@@ -179,6 +210,7 @@ def test_the_longest_real_data_fits_in_64_bytes() -> None:
         cb.CategoryPage(key="f" * 8, page=cb.MAX_PAGE),
         cb.StaffProductEdit(field="stock_remove", sku="A" * 32),
         cb.StaffCatalogImport(action="cancel", preview=999_999_999),
+        refunds.RefundStaffPress(action="cancel", refund_id=999_999_999),
     ]
     assert all(len(x.pack().encode()) <= cb.MAX_BYTES for x in longest)
 

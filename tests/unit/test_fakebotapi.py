@@ -155,6 +155,29 @@ async def test_caption_limit(server: FakeBotApi, api: Api) -> None:
     assert status == 400 and body["description"] == "Bad Request: message caption is too long"
 
 
+@pytest.mark.asyncio
+async def test_send_video_takes_only_a_video(server: FakeBotApi, api: Api) -> None:
+    """sendVideo (complaint evidence re-sent to the staff group): a video by file_id, with a
+    caption; a photo's id, an unknown id or an unknown parameter is refused."""
+    sent = await server.send_video(server.users[ALICE], caption="unboxing")
+    assert sent.video is not None and sent.to_api()["video"]["mime_type"] == "video/mp4"
+    video_id = sent.video["file_id"]
+    status, body = await api("sendVideo", chat_id=ALICE, video=video_id, caption="<b>v</b>",
+                             parse_mode="HTML")
+    assert status == 200 and body["result"]["video"]["file_id"] == video_id
+    assert body["result"]["caption"] == "v"
+    photo_id, _ = server.register_media("photo")
+    status, body = await api("sendVideo", chat_id=ALICE, video=photo_id)
+    assert status == 400 and "not a video" in body["description"]
+    status, _ = await api("sendVideo", chat_id=ALICE, video="no-such-file")
+    assert status == 400
+    status, _ = await api("sendVideo", chat_id=ALICE, video=video_id, caption="c" * 1025)
+    assert status == 400
+    registered, _ = server.register_media("video")
+    status, _ = await api("sendVideo", chat_id=ALICE, video=registered)
+    assert status == 200
+
+
 BAD_HTML = [
     "<b>unclosed",
     "stray</b>",

@@ -12,11 +12,13 @@ from jinja2 import nodes
 
 from bot.notices.orders import CARD_RECENT_EVENTS
 from bot.settings import BankAccount
+from domain.aftersales.models import ComplaintView
 from domain.fulfilment.invoices import Invoice
 from domain.models import Cart, CheckoutDetails, Order, PaymentStatus, Status
 from domain.ordering.timeline import Audience, events_for
 from handlers.common import plain
 from handlers.customer.orders import CUSTOMER_RECENT_EVENTS
+from handlers.staff.complaint_card import card_text
 from messages import Messages, budget
 from messages.budget import CAPTION_LIMIT, TEXT_LIMIT, clip, cut_html, largest, visible_length
 from tests import largest_order as big
@@ -244,6 +246,20 @@ def render(lang: str, name: str, ctx: dict[str, Any]) -> list[tuple[str, int]]:
              TEXT_LIMIT)
             for s in (Status.PLACED, Status.DELIVERED, Status.REJECTED)
         ]
+    if name == "aftersales_staff_complaint_card":  # handlers/staff/complaint_card.py
+        view = ComplaintView(
+            complaint=ctx["complaint"], evidence=(), events=ctx["events"] * 10,
+            refund=ctx["refund"], shipment=ctx["shipment"],
+        )
+        text = card_text(M, lang, ctx["order"], view, ctx["proposed"], ctx["refusals"])
+        return [(text, TEXT_LIMIT)]
+    if name == "aftersales_staff_timeline":  # /order and /return: the whole history
+        many = ctx["events"] * 30
+
+        def build(n: int) -> dict[str, Any]:
+            return {**ctx, "events": many[len(many) - n :], "hidden": len(many) - n}
+
+        return [(M.render_list(lang, name, build, len(many)), TEXT_LIMIT)]
     if name in CAPTIONS:
         return [(M.render_caption(lang, name, **ctx), CAPTION_LIMIT)]
     return [(M.render(lang, name, **ctx), TEXT_LIMIT)]

@@ -69,6 +69,9 @@ TEMPLATE_PREFIXES_WITHOUT_BUILDER: tuple[str, ...] = (
     "settings_",
     "survey_",
     "aftersales_",  # rendered in tests/unit/test_aftersales_templates.py
+    # Rendered from a real report in test_report_templates.py.
+    "report_",
+    "refund_",  # rendered in tests/unit/test_refund_templates.py (issue 9, part C)
 )
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 09:00 WIB
@@ -372,6 +375,16 @@ def macro_names(path: str) -> dict[str, list[str]]:
     return {m.name: [a.name for a in m.args] for m in env.parse(source).find_all(nodes.Macro)}
 
 
+def test_no_macro_is_defined_twice_in_a_template() -> None:
+    """Jinja keeps the last of two macros with one name: the first would silently vanish."""
+    env = Messages().env
+    for path in env.list_templates():
+        source = env.loader.get_source(env, path)[0]  # type: ignore[union-attr]
+        names = [m.name for m in env.parse(source).find_all(nodes.Macro)]
+        twice = {n for n in names if names.count(n) > 1}
+        assert not twice, f"{path}: {sorted(twice)}"
+
+
 @pytest.fixture(scope="module")
 def msgs() -> Messages:
     return Messages(timezone="Asia/Jakarta", default_language="id")
@@ -508,6 +521,17 @@ BUTTON_ARGS: dict[str, Callable[[Texts], Any]] = {
     "score": lambda t: 9,
     "on": lambda t: True,
     "phone": lambda t: "+6281234567890",
+    "period": lambda t: "lastmonth",
+    # after-sales, staff side (part B)
+    "action": lambda t: "reject",
+    "again": lambda t: True,
+    "solution": lambda t: "return_refund",
+    "amount": lambda t: 115_000,
+    "wanted": lambda t: True,
+    "sku": lambda t: "KOPI-GAYO-250",
+    "left": lambda t: 2,
+    "count": lambda t: 2,
+    "confirm": lambda t: True,
 }
 
 
@@ -565,6 +589,9 @@ ERROR_ARGS: dict[str, Any] = {
     "how": "remove",
     "reserved": 3,
     "wanted": 1,
+    "kinds": "orders, lines, cod, stock",
+    "limit": 200,
+    "day": "2026-12-01",
 }
 # Arguments that must appear in the sentence whenever an error macro takes them.
 ALWAYS_SHOWN = ("number", "name", "available", "requested", "max", "min", "sku")
@@ -724,6 +751,9 @@ def test_templates_skipped_here_are_rendered_by_their_feature_tests() -> None:
             "test_staff_messages.py",
             "test_schedule_templates.py",
             "test_aftersales_templates.py",
+            "test_report_templates.py",
+            "test_complaint_flow_templates.py",  # issue 9, part A
+            "test_refund_templates.py",
         )
     )
 

@@ -50,6 +50,11 @@ def digest(t: Texts, *, low: bool = True) -> dict[str, Any]:
         "waiting": {"payment": 3, "placed": 2, "verified": 1, "packed": 0, "shipped": 5},
         "low_stock": [{"sku": "KOPI-GAYO-250", "name": t.product, "available": 2}] if low else [],
         "low_stock_more": 4 if low else 0,
+        # Issue 9: refunds due over 48 h (absent from digests queued before it).
+        **({"refunds_overdue": [
+            {"number": "K7Q3MX", "amount": 115_000, "status": "ready", "hours": 50},
+            {"number": "A2B3C4", "amount": 20_000, "status": "awaiting_details", "hours": 73},
+        ]} if low else {}),
     }
 
 

@@ -65,4 +65,7 @@ def test_typed_commands_come_from_the_table_in_the_menu_order() -> None:
     table = [spec.command for spec in ACTIONS.values()]
     start = names.index(table[0])
     assert names[start : start + len(table)] == table
-    assert names == ["queue", "order", "find", *table, "stock", "restock", "katalog", "produk"]
+    assert names == [
+        "queue", "order", "find", *table, "stock", "restock", "katalog", "produk", "returns",
+        "return",
+    ]

@@ -30,7 +30,7 @@ from domain.store import Store
 from messages import Messages
 from tests.fakebotapi import parse_html
 from tests.unit import test_aftersales_templates as aftersales
-from tests.unit import test_messages, test_schedule_templates
+from tests.unit import test_messages, test_refund_templates, test_schedule_templates
 from tests.unit.test_messages import PLAIN, T0, Texts, order
 
 DOMAIN = Path(domain.__file__).parent
@@ -39,6 +39,8 @@ MARK = "ZQX-STAFF-ONLY"  # in every staff-only text below; never in a customer's
 # Templates that go to the staff group, not to a customer.
 STAFF_TEMPLATES = (
     "staff_", "nudge_", "digest_", "survey_detractor", "survey_nps", "setup_", "aftersales_staff_",
+    "report_",
+    "refund_staff_",
 )
 
 
@@ -175,6 +177,10 @@ def _customer_contexts() -> dict[str, Callable[[Texts], list[dict[str, Any]]]]:
             found[name] = lambda t, n=name: aftersales.contexts(
                 order(t, Status.DELIVERED), t.reason
             )[n]
+    # The refund's bank details steps (tests/unit/test_refund_templates.py).
+    for name, ctxs in test_refund_templates.contexts().items():
+        if not name.startswith(STAFF_TEMPLATES):
+            found[name] = lambda t, c=ctxs: c
     return found
 
 
