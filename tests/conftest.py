@@ -9,6 +9,7 @@ the run ends with one line saying why.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
@@ -67,14 +68,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("engine", engines, ids=engines)
 
 
+def _only_postgres() -> bool:
+    return os.environ.get("TEST_ENGINES", "").strip().lower() == "postgresql"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if _postgres.get("ok") is not False:
+    """Without PostgreSQL its half goes; with TEST_ENGINES=postgresql the SQLite half goes
+    (the tests that run on both engines keep only their PostgreSQL run)."""
+    no_postgres = _postgres.get("ok") is False
+    if not no_postgres and not _only_postgres():
         return
     keep, drop = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_postgres = callspec is not None and callspec.params.get("engine") == "postgresql"
-        (drop if on_postgres else keep).append(item)
+        on = callspec.params.get("engine") if callspec is not None else None
+        gone = on == "postgresql" if no_postgres else on == "sqlite"
+        (drop if gone else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -107,6 +116,26 @@ def db_location(engine: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Pat
     try:
         yield url
     finally:
+        SERVER.drop(url)
+
+
+@pytest.fixture
+def new_location(engine: str, tmp_path: Path) -> Iterator[Callable[[datetime], Path | str]]:
+    """`new_location(set_up_at)`: where a new store is, for a test with its own clock. A
+    SQLite file is set up (migrated) at its first open, by the opener's clock; a PostgreSQL
+    database comes migrated, its migrations stamped `set_up_at` to match (what the daily
+    digest reads as the day the shop was set up)."""
+    names = itertools.count(1)
+    made: list[str] = []
+
+    def make(set_up_at: datetime) -> Path | str:
+        if engine == "sqlite":
+            return tmp_path / f"shop{next(names)}.db"
+        made.append(SERVER.create(stamp=to_db(set_up_at)))
+        return made[-1]
+
+    yield make
+    for url in made:
         SERVER.drop(url)
 
 

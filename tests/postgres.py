@@ -6,7 +6,8 @@ there is one: creating a database per test is a file copy), listening only on a 
 in that folder, without fsync. Each test gets `CREATE DATABASE … TEMPLATE` of one migrated
 database (about 60 ms), dropped after it.
 
-TEST_ENGINES=sqlite runs the SQLite half alone (e.g. while developing).
+TEST_ENGINES=sqlite runs the SQLite half alone, TEST_ENGINES=postgresql the PostgreSQL half
+(tests that run on both engines keep only their PostgreSQL run), e.g. while developing.
 """
 
 from __future__ import annotations

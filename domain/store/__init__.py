@@ -33,7 +33,9 @@ Writing SQL that runs on both (the repositories are shared; keep them so):
 
 A dialect-specific piece, where the engines truly differ: keep the portable query and branch
 on `dialect_of(db)` ("sqlite" / "postgresql") in that one repository function, with both
-versions side by side (search.py: FTS5 vs pg_trgm; orders.lines: rowid vs seq).
+versions side by side (search.py: FTS5 vs pg_trgm; orders.lines: rowid vs seq; reports.waits:
+group_concat vs string_agg). SQLite's planner hint `INDEXED BY` is written `indexed_by(db, name)`
+(nothing on PostgreSQL).
 
 Migrations: one numbered series, `domain/migrations/NNN_name.sql`, written for SQLite; on
 PostgreSQL it runs through `pg_ddl` (INTEGER → BIGINT, INTEGER PRIMARY KEY → identity, REAL →
@@ -55,6 +57,7 @@ from domain.store.sqlite import (
     fetchone,
     file_fault,
     from_row,
+    indexed_by,
     migrations,
 )
 
@@ -69,5 +72,6 @@ __all__ = [
     "fetchone",
     "file_fault",
     "from_row",
+    "indexed_by",
     "migrations",
 ]

@@ -109,6 +109,13 @@ def dialect_of(db: object) -> str:
     return getattr(db, "dialect", "sqlite")
 
 
+def indexed_by(db: object, index: str) -> str:
+    """SQLite's `INDEXED BY index` after a table name (its planner would otherwise read the
+    rows, see migration 007), nothing on PostgreSQL (no such hint; its planner picks the index
+    by itself)."""
+    return f"INDEXED BY {index}" if dialect_of(db) == "sqlite" else ""
+
+
 def parse_location(location: Path | str) -> Path | str:
     """A path for SQLite (`sqlite:///data/orders.db` or a plain path), the URL unchanged for
     PostgreSQL."""
