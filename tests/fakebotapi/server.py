@@ -1847,13 +1847,22 @@ class FakeBotApi:
         timeout: float = 5.0,  # noqa: ASYNC109 - a safety net, not a cancel scope
         what: str | None = None,
     ) -> T:
-        """Wait until ``predicate()`` is truthy (re-checked after every request); return its value.
+        """Wait until ``predicate()`` is truthy (re-checked after every request, and every
+        50 ms for predicates that read the store: a write no request follows, such as a
+        handled update while the next getUpdates is pending); return its value.
 
         ``timeout`` is only a safety net: it raises AssertionError with the recent calls.
         """
+
+        async def checked() -> T:
+            while not (found := predicate()):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._cond.wait(), 0.05)
+            return found
+
         async with self._cond:
             try:
-                result = await asyncio.wait_for(self._cond.wait_for(predicate), timeout)
+                result = await asyncio.wait_for(checked(), timeout)
             except TimeoutError:
                 desc = what or getattr(predicate, "__name__", "condition")
                 raise AssertionError(
