@@ -481,7 +481,7 @@ async def test_e_cod_refused_returned_inspected_restocked_and_counted(paths: Pat
     assert await stock_of(p) == (start[0] - 1, start[1])
     kinds = [m[0] for m in await movements(p)]
     assert kinds.count("return") == 1 and kinds.count("write_off") == 1
-    # Nothing is owed to the customer: no refund, no bank details asked.
+    # Nothing is owed: no refund, no bank details asked.
     assert not await reads.refunds_of_order(p.shop.store, order.id)
     assert not any(any(d.startswith("rf:") for d in m.callback_data())
                    for m in tg.bot_messages(joko))
@@ -489,6 +489,13 @@ async def test_e_cod_refused_returned_inspected_restocked_and_counted(paths: Pat
     # The next order's card shows the refusal.
     second, _ = await placed(p, joko, 1, cod=True)
     await tg.wait_bot_message(p.group, has(f"#{second}", "menolak paket COD"), after=0)
+    # The customer heard once that the parcel came back and nothing is owed; the shop's
+    # inspection is not theirs (no "complaint inspected / resolved" for a complaint they
+    # never filed). (Asked after the next order's card: the outbox sent them in order.)
+    told = [text_of(m) for m in tg.bot_messages(joko) if number in text_of(m)
+            and "Pesanan saya" not in text_of(m)]
+    assert any("ditolak dan dikembalikan" in t for t in told)
+    assert not any("Komplain pesanan" in t for t in told), told
     customer_saw_no_staff_note(p, joko)
     after_sales_staff_messages_in_returns(p, number)
     tg.assert_clean()
