@@ -516,7 +516,12 @@ async def test_f_cancelled_paid_order_refunded_with_proof(paths: Paths) -> None:
     assert order.status == Status.CANCELLED
     assert await stock_of(p) == before  # the reservation was released
 
+    # The customer reads that the order was cancelled, then that the refund is due.
+    cancelled = await tg.wait_bot_message(siti, has("Dibatalkan", "Stok habis"), after=0)
     refund_id = await give_bank_details(p, siti, number)
+    due_notice = next(m for m in tg.bot_messages(siti) if any(
+        d.startswith("rf:d:") for d in m.callback_data()))
+    assert due_notice.message_id > cancelled.message_id
     [due] = await reads.refunds_of_order(p.shop.store, order.id)
     assert due.amount == order.total
     await record_transfer(p, sari, number, refund_id, "proof-f")
