@@ -534,3 +534,90 @@ async def test_f_cancelled_paid_order_refunded_with_proof(paths: Paths) -> None:
     assert "Rp" in text_of(view)
     after_sales_staff_messages_in_returns(p, number)
     tg.assert_clean()
+
+
+INDONESIAN = ("Pesanan", "Komplain", "Pengembalian", "rekening", "Tekan", "Silakan", "Mohon",
+              "Bukti", "Langkah", "sudah", "Nota kredit", "diperiksa")
+
+
+async def test_g_the_return_and_refund_path_for_a_customer_who_reads_english(
+    paths: Paths,
+) -> None:
+    """Path (b) once more for a customer who chose English: every after-sales text they read
+    after choosing it is English (the staff group stays Indonesian)."""
+    p, tg = paths, paths.tg
+    tom, sari = tg.user(7007, "Tom"), tg.user(8001, "Sari")
+    number, _ = await delivered(p, tom, sari, 1, "JP1000000007")
+    await tg.send_text(tom, "/language")
+    choose = await tg.wait_bot_message(tom, lambda m: "lang:en" in m.callback_data())
+    await tg.press(tom, choose, "lang:en")
+    await tg.wait_edit(choose, has("English"))
+    switched = choose.message_id
+
+    await tg.send_text(tom, "/orders")
+    listing = await tg.wait_bot_message(tom, lambda m: f"o:view:{number}" in m.callback_data())
+    await tg.press(tom, listing, f"o:view:{number}")
+    view = await tg.wait_edit(listing, lambda m: f"cp:new:{number}" in m.callback_data())
+    await tg.press(tom, view, f"cp:new:{number}")
+    reasons = await tg.wait_bot_message(tom, has("Step 1 of 5"))
+    await tg.press(tom, reasons, "cp:r:dm")
+    lines = await tg.wait_bot_message(tom, has("Step 2 of 5"))
+    await tg.press(tom, lines, "cp:l:0:1")
+    lines = await tg.wait_edit(lines, lambda m: "cp:next" in m.callback_data())
+    await tg.press(tom, lines, "cp:next")
+    await tg.wait_bot_message(tom, has("Step 3 of 5"))
+    await tg.send_photo(tom)
+    ack = await tg.wait_bot_message(tom, lambda m: "cp:next" in m.callback_data())
+    await tg.press(tom, ack, "cp:next")
+    solutions = await tg.wait_bot_message(tom, has("Step 4 of 5"))
+    await tg.press(tom, solutions, "cp:s:rr")
+    summary = await tg.wait_bot_message(tom, has("Step 5 of 5"))
+    await tg.press(tom, summary, "cp:send")
+    cid, card = await complaint_card(p, number)
+    await approve(p, sari, card, cid, "rr")
+
+    notice = await tg.wait_bot_message(tom, lambda m: f"cp:rt:{cid}" in m.callback_data(),
+                                       after=0)
+    await tg.press(tom, notice, f"cp:rt:{cid}")
+    couriers = await tg.wait_bot_message(tom, lambda m: "cp:c:jnt" in m.callback_data())
+    await tg.press(tom, couriers, "cp:c:jnt")
+    await tg.wait_bot_message(tom, has("tracking"))
+    await tg.send_text(tom, "JP2000000007")
+    card = await tg.wait_edit(card, has("JP2000000007"))
+    await tg.press(sari, card, f"cs:i:{cid}")
+    lines = await tg.wait_edit(card, lambda m: f"cs:l:{cid}:0:0" in m.callback_data())
+    await tg.press(sari, lines, f"cs:l:{cid}:0:0")
+    judge = await tg.wait_edit(card, lambda m: f"cs:in:{cid}:0:1:0:1" in m.callback_data())
+    await tg.press(sari, judge, f"cs:in:{cid}:0:1:0:1")
+
+    due = await tg.wait_bot_message(
+        tom, lambda m: any(d.startswith("rf:d:") for d in m.callback_data()), after=0
+    )
+    data = data_starting(due, "rf:d:")
+    await tg.press(tom, due, data)
+    banks = await tg.wait_bot_message(tom, lambda m: "rf:b:bca" in m.callback_data())
+    await tg.press(tom, banks, "rf:b:bca")
+    await tg.wait_bot_message(tom, has("BCA"))
+    await tg.send_text(tom, "123-456-7890")
+    await tg.wait_bot_message(tom)
+    await tg.send_text(tom, "Tom Santoso")
+    await tg.wait_bot_message(tom, has("7890"))
+    await record_transfer(p, sari, number, int(data.rsplit(":", 1)[1]), "proof-g")
+    photo = await tg.wait_bot_message(tom, lambda m: bool(m.photo), after=0)
+    await tg.wait_for(
+        lambda: next((d for d in tg.sent_documents
+                      if d.chat_id == tom.id and (d.file_name or "").startswith("CN")), None),
+        what="the credit note PDF",
+    )
+    resolved = await tg.wait_bot_message(tom, has("Complaint", "Resolved"), after=0)
+    assert photo.message_id < resolved.message_id
+
+    read = [m for m in tg.bot_messages(tom) if m.message_id > switched]
+    assert len(read) > 12
+    for m in read:
+        for word in INDONESIAN:
+            assert word not in text_of(m), (word, text_of(m))
+        for row in m.inline_keyboard:
+            for b in row:
+                assert not any(w in b.get("text", "") for w in INDONESIAN), b
+    tg.assert_clean()
