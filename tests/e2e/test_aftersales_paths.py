@@ -243,8 +243,9 @@ async def give_bank_details(p: Paths, user: FakeUser, number: str) -> int:
 
 
 async def record_transfer(p: Paths, staff: FakeUser, number: str, refund_id: int,
-                          proof: str) -> None:
-    """The refund's own staff message, "record transfer", the proof photo as the reply."""
+                          proof: str, *, restart: bool = False) -> None:
+    """The refund's own staff message, "record transfer", the proof photo as the reply (the
+    bot restarted in between, if asked: the question is kept in the store)."""
     tg = p.tg
     ready = await tg.wait_bot_message(
         p.group, lambda m: "siap ditransfer" in text_of(m) and number in text_of(m), after=0
@@ -253,6 +254,8 @@ async def record_transfer(p: Paths, staff: FakeUser, number: str, refund_id: int
     await tg.press(staff, ready, f"rs:p:{refund_id}")
     prompt = await tg.wait_bot_message(p.group, has("foto bukti transfer", "1234567890"))
     p.in_returns(prompt)
+    if restart:
+        await p.shop.restart()
     await tg.send_photo(staff, file_id=proof, chat=p.group, reply_to=prompt)
     await tg.wait_edit(prompt, has("sudah ditransfer", "CN/"))
 
@@ -442,6 +445,7 @@ async def test_d_complaint_rejected_with_a_reason_the_customer_reads(paths: Path
     await tg.press(sari, card, f"cs:r:{cid}")
     prompt = await tg.wait_bot_message(p.group, has("alasan menolak"))
     p.in_returns(prompt)
+    await p.shop.restart()  # the question is kept in the store
     await reply(p, sari, prompt, "Foto menunjukkan barang sesuai deskripsi")
     await tg.wait_edit(card, has("Ditolak"))
     told = await tg.wait_bot_message(eko, has("Foto menunjukkan barang"), after=0)
@@ -524,7 +528,7 @@ async def test_f_cancelled_paid_order_refunded_with_proof(paths: Paths) -> None:
     assert due_notice.message_id > cancelled.message_id
     [due] = await reads.refunds_of_order(p.shop.store, order.id)
     assert due.amount == order.total
-    await record_transfer(p, sari, number, refund_id, "proof-f")
+    await record_transfer(p, sari, number, refund_id, "proof-f", restart=True)
     await proof_and_credit_note(p, siti, number, "proof-f")
     final = await order_reads.order_by_number(p.shop.store.reader, number)
     assert final.payment_status == PaymentStatus.REFUNDED
