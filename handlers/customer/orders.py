@@ -9,7 +9,7 @@ from domain.aftersales import reads as aftersales_reads
 from domain.aftersales import refunds as refund_service
 from domain.aftersales import shipments
 from domain.aftersales.complaints import delivered_at
-from domain.aftersales.models import Complaint, ComplaintView, RefundStatus
+from domain.aftersales.models import Complaint, ComplaintReason, ComplaintView, RefundStatus
 from domain.errors import DomainError, NotFound
 from domain.models import Order, Status
 from domain.ordering import order_reads
@@ -83,6 +83,8 @@ async def complaint_of(
     a new one may be filed now (delivered, within the window, units left to claim)."""
     store = screen.deps.store
     complaint = await aftersales_reads.complaint_for_order(store, order.id)
+    if complaint is not None and complaint.reason == ComplaintReason.COD_REFUSED:
+        complaint = None  # the shop's record of a refused parcel, not the customer's complaint
     view = None
     if complaint is not None:
         view = await aftersales_reads.complaint_view(store, complaint.id, Audience.CUSTOMER)

@@ -500,6 +500,9 @@ async def test_e_cod_refused_returned_inspected_restocked_and_counted(paths: Pat
             and "Pesanan saya" not in text_of(m)]
     assert any("ditolak dan dikembalikan" in t for t in told)
     assert not any("Komplain pesanan" in t for t in told), told
+    view = await order_view(p, joko, number)
+    shown = text_of(view)
+    assert "Dibatalkan" in shown and "Komplain" not in shown and "COD refused" not in shown
     customer_saw_no_staff_note(p, joko)
     after_sales_staff_messages_in_returns(p, number)
     tg.assert_clean()
