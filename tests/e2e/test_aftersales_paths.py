@@ -364,6 +364,14 @@ async def test_b_resellable_return_restocked_once_then_refunded(paths: Paths) ->
     await complain(p, rina, number, "nd", 2, "rr")
     cid, card = await complaint_card(p, number)
     await approve(p, sari, card, cid, "rr")
+    # Bank details come first (the refund notice asks at once); the transfer waits for the
+    # goods: pressed now, staff are told so.
+    refund_id = await give_bank_details(p, rina, number)
+    early = await tg.wait_bot_message(
+        p.group, lambda m: "siap ditransfer" in text_of(m) and number in text_of(m), after=0
+    )
+    query = await tg.press(dewi, early, f"rs:p:{refund_id}")
+    assert "belum diperiksa" in ((await tg.wait_callback_answer(query)).text or "")
 
     # The customer: the approved notice's button, the courier, the tracking number.
     notice = await tg.wait_bot_message(rina, lambda m: f"cp:rt:{cid}" in m.callback_data(),
@@ -391,7 +399,12 @@ async def test_b_resellable_return_restocked_once_then_refunded(paths: Paths) ->
     assert await stock_of(p) == (before[0] + 2, before[1])
     assert [m for m in await movements(p) if m[0] == "return"] == [("return", 2)]
 
-    refund_id = await give_bank_details(p, rina, number)
+    # Inspected: the refund's "ready to transfer" message comes again, now payable.
+    ready = await tg.wait_bot_message(
+        p.group, lambda m: "sudah diperiksa, siap ditransfer" in text_of(m), after=0
+    )
+    p.in_returns(ready)
+    assert f"rs:p:{refund_id}" in ready.callback_data()
     await record_transfer(p, sari, number, refund_id, "proof-b")
     await proof_and_credit_note(p, rina, number, "proof-b")
     assert (await reads.complaint(p.shop.store, cid)).status == ComplaintStatus.RESOLVED
