@@ -27,6 +27,7 @@ from domain.store import exports as export_rows
 
 KINDS = ("orders", "lines", "returns", "cod", "stock")
 PAGE = 5_000  # orders per page read
+RETURNS_PAGE = 1_000  # complaints per page read (each joins its order, lines and refund)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +199,7 @@ async def _returns(store: Store, period: Period) -> AsyncIterator[list[tuple[Any
     after = 0
     while True:
         page: list[Row] = await export_rows.complaint_lines_page(
-            store.reader, period.start, period.end, after, PAGE
+            store.reader, period.start, period.end, after, RETURNS_PAGE
         )
         if not page:
             return
