@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -58,33 +60,67 @@ def latin1(text: str) -> str:
     return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
-class _Labels:
-    """The PDF's words in the invoice's language, from messages/templates/*/invoice_pdf.txt."""
+class Labels:
+    """A document's words in its language, from messages/templates/<lang>/<template>."""
 
-    def __init__(self, messages: Messages, language: str) -> None:
+    def __init__(self, messages: Messages, language: str, template: str) -> None:
         lang = messages.lang(language)
-        self._module = messages.env.get_template(f"{lang}/invoice_pdf.txt").module
+        self._module = messages.env.get_template(f"{lang}/{template}").module
 
     def __call__(self, key: str, **ctx: Any) -> str:
         return latin1(str(getattr(self._module, key)(**ctx)).strip())
 
 
-def render_invoice(invoice: Invoice, messages: Messages) -> bytes:
-    c = invoice.content
-    t = _Labels(messages, c.language)
-    zone = ZoneInfo(c.timezone)
-    locale = BABEL_LOCALES.get(c.language, "id_ID")
+def day_format(language: str, timezone: str) -> Callable[[datetime], str]:
+    """A date as the document's reader writes it ("5 Desember 2026"), in the shop's zone."""
+    zone = ZoneInfo(timezone)
+    locale = BABEL_LOCALES.get(language, "id_ID")
 
-    def day(moment: Any) -> str:
+    def day(moment: datetime) -> str:
         return format_date(moment.astimezone(zone), "d MMMM yyyy", locale=locale)
 
+    return day
+
+
+def new_document(issued_at: datetime, title: str, author: str) -> FPDF:
+    """An A4 page set up the same way for every document; the creation date is the issue
+    time, so the same snapshot always gives the same bytes."""
     pdf = FPDF(format="A4")
-    pdf.set_creation_date(c.issued_at)
-    pdf.set_title(latin1(f"{t('title')} {c.number}"))
-    pdf.set_author(latin1(c.shop_name))
+    pdf.set_creation_date(issued_at)
+    pdf.set_title(latin1(title))
+    pdf.set_author(latin1(author))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
+    return pdf
+
+
+def line_table(pdf: FPDF, t: Labels, lines: Iterable[Any]) -> None:
+    """The numbered lines (sku, name, quantity, unit price, amount) as a table."""
+    with pdf.table(
+        col_widths=COLUMNS,
+        width=WIDTH,
+        text_align=("CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
+        line_height=5.5,
+        first_row_as_headings=True,
+    ) as table:
+        head = table.row()
+        for key in ("col_no", "col_item", "col_qty", "col_price", "col_amount"):
+            head.cell(t(key))
+        for n, line in enumerate(lines, start=1):
+            row = table.row()
+            row.cell(str(n))
+            row.cell(latin1(f"{line.name} ({line.sku})"))
+            row.cell(str(line.quantity))
+            row.cell(rupiah(line.unit_price))
+            row.cell(rupiah(line.amount))
+
+
+def render_invoice(invoice: Invoice, messages: Messages) -> bytes:
+    c = invoice.content
+    t = Labels(messages, c.language, "invoice_pdf.txt")
+    day = day_format(c.language, c.timezone)
+    pdf = new_document(c.issued_at, f"{t('title')} {c.number}", c.shop_name)
 
     _header(pdf, c, t, day)
     _bill_to(pdf, c, t)
@@ -102,7 +138,7 @@ def _line(pdf: FPDF, h: float, text: str, **kw: Any) -> None:
     pdf.multi_cell(WIDTH, h, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, **kw)
 
 
-def _header(pdf: FPDF, c: InvoiceContent, t: _Labels, day: Any) -> None:
+def _header(pdf: FPDF, c: InvoiceContent, t: Labels, day: Any) -> None:
     top = pdf.get_y()
     pdf.set_font("Helvetica", "B", 16)
     pdf.multi_cell(LEFT, 8, latin1(c.shop_name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -137,7 +173,7 @@ def _header(pdf: FPDF, c: InvoiceContent, t: _Labels, day: Any) -> None:
     pdf.ln(4)
 
 
-def _bill_to(pdf: FPDF, c: InvoiceContent, t: _Labels) -> None:
+def _bill_to(pdf: FPDF, c: InvoiceContent, t: Labels) -> None:
     pdf.set_font("Helvetica", "B", 9)
     _line(pdf, 5, t("bill_to"))
     pdf.set_font("Helvetica", "", 10)
@@ -148,30 +184,13 @@ def _bill_to(pdf: FPDF, c: InvoiceContent, t: _Labels) -> None:
     pdf.ln(5)
 
 
-def _lines(pdf: FPDF, c: InvoiceContent, t: _Labels) -> None:
+def _lines(pdf: FPDF, c: InvoiceContent, t: Labels) -> None:
     pdf.set_font("Helvetica", "", 9)
-    heads = ("col_no", "col_item", "col_qty", "col_price", "col_amount")
-    with pdf.table(
-        col_widths=COLUMNS,
-        width=WIDTH,
-        text_align=("CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
-        line_height=5.5,
-        first_row_as_headings=True,
-    ) as table:
-        head = table.row()
-        for key in heads:
-            head.cell(t(key))
-        for n, line in enumerate(c.lines, start=1):
-            row = table.row()
-            row.cell(str(n))
-            row.cell(latin1(f"{line.name} ({line.sku})"))
-            row.cell(str(line.quantity))
-            row.cell(rupiah(line.unit_price))
-            row.cell(rupiah(line.amount))
+    line_table(pdf, t, c.lines)
     pdf.ln(3)
 
 
-def _totals(pdf: FPDF, c: InvoiceContent, t: _Labels) -> None:
+def _totals(pdf: FPDF, c: InvoiceContent, t: Labels) -> None:
     rows = [
         (t("subtotal"), rupiah(c.subtotal), False),
         (t("shipping", name=c.shipping_name), rupiah(c.shipping_fee), False),
@@ -195,7 +214,7 @@ def _totals(pdf: FPDF, c: InvoiceContent, t: _Labels) -> None:
     pdf.ln(4)
 
 
-def _payment(pdf: FPDF, c: InvoiceContent, t: _Labels) -> None:
+def _payment(pdf: FPDF, c: InvoiceContent, t: Labels) -> None:
     pdf.set_font("Helvetica", "B", 10)
     _line(
         pdf,

@@ -13,12 +13,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from domain.actors import Actor
 from domain.aftersales.models import ComplaintLine, ComplaintReason
 from domain.clock import from_db
-from domain.fulfilment.invoices import Issuer, period_of
+from domain.fulfilment import invoices
+from domain.fulfilment.invoices import DocumentContent, InvoiceLine, Issuer, period_of
 from domain.models import Order
 from domain.store import Connection, Store
 from domain.store import credit_notes as credit_rows
@@ -26,37 +25,14 @@ from domain.store import credit_notes as credit_rows
 PREFIX = "CN"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+# A credit note's line is drawn like an invoice's.
+CreditLine = InvoiceLine
 
 
-class CreditLine(_Frozen):
-    sku: str
-    name: str
-    quantity: int
-    unit_price: int
-    amount: int
+class CreditNoteContent(DocumentContent):
+    """Everything the credit note's PDF shows; never recomputed from the live order or refund."""
 
-
-class CreditNoteContent(_Frozen):
-    """Everything the PDF shows; never recomputed from the live order or refund."""
-
-    number: str
-    issued_at: datetime
-    language: str
-    timezone: str
-    shop_name: str
-    shop_address: str
-    tax_id: str
-    bank_name: str
-    bank_number: str
-    bank_holder: str
-    order_number: str
-    order_date: datetime
     invoice_number: str | None
-    customer_name: str
-    phone: str
-    address: str
     reason: str  # a ComplaintReason, or "cancelled" for a cancelled paid order
     lines: tuple[CreditLine, ...]
     shipping_fee: int  # the part of the amount that is shipping (0 when none)
@@ -79,8 +55,7 @@ class CreditNote:
 
 def format_number(period: str, seq: int) -> str:
     """`2026-11`, 1 → `CN/2026/11/0001` (wider past 9999, never wrapping)."""
-    year, month = period.split("-")
-    return f"{PREFIX}/{year}/{month}/{seq:04d}"
+    return invoices.format_number(period, seq, PREFIX)
 
 
 def _note(row: Mapping[str, Any]) -> CreditNote:

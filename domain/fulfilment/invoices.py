@@ -54,8 +54,9 @@ class InvoiceLine(_Frozen):
     amount: int
 
 
-class InvoiceContent(_Frozen):
-    """Everything the PDF shows. Stored as JSON; never recomputed from the live order."""
+class DocumentContent(_Frozen):
+    """What an invoice and a credit note both show: the document, who bills, which order and
+    to whom. Stored as JSON; never recomputed from the live order."""
 
     number: str
     issued_at: datetime
@@ -72,6 +73,11 @@ class InvoiceContent(_Frozen):
     customer_name: str
     phone: str
     address: str
+
+
+class InvoiceContent(DocumentContent):
+    """Everything the invoice's PDF shows."""
+
     lines: tuple[InvoiceLine, ...]
     subtotal: int
     shipping_name: str
@@ -105,10 +111,10 @@ def period_of(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m")
 
 
-def format_number(period: str, seq: int) -> str:
+def format_number(period: str, seq: int, prefix: str = PREFIX) -> str:
     """`2026-11`, 1 → `INV/2026/11/0001` (wider past 9999, never wrapping)."""
     year, month = period.split("-")
-    return f"{PREFIX}/{year}/{month}/{seq:04d}"
+    return f"{prefix}/{year}/{month}/{seq:04d}"
 
 
 async def allocate_number(db: Connection, period: str) -> tuple[int, str]:
