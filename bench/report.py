@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report_seed import seed
-from domain.reports import cod, customers, operations, products, sales
+from domain.reports import cod, customers, operations, products, returns, sales
 from domain.reports import report as full
 from domain.reports.exports import export
 from domain.reports.periods import Period, parse
@@ -70,6 +70,7 @@ async def sections(store: Store, period: Period) -> dict[str, float]:
     sides = await timed("4/6 cancellations", operations.cancellation_sides(db, period))
     await timed("4 payments", operations.payments(db, period, sides))
     await timed("5 fulfilment", operations.fulfilment(db, period, POLICY.shipment_sla))
+    await timed("6 returns", returns.returns_summary(db, period, {x.sku: x.qty for x in sold}))
     await timed("7 cod", cod.cod(db, period, now))
     lines = await timed("8 stock", products.stock_lines(db, now))
     products.stock(sold, lines)
@@ -169,6 +170,7 @@ async def main(n: int) -> None:
         ("orders", "2026-09-10", "2026-10-31"),  # about 100,000 orders at 1,000,000
         ("lines", "2026-10-01", "2026-10-24"),  # about 100,000 lines
         ("cod", "2026-09-01", "2026-10-31"),
+        ("returns", "2025-11-21", "2026-11-20"),  # a year of complaints
         ("stock", "2026-11-20", "2026-11-20"),
     ):
         child = [sys.executable, __file__, "--export", str(path), kind, first, last]

@@ -7,6 +7,10 @@ last month about three times the first), more on weekdays' evenings and on payda
 (about 8 % cancelled by the customer, 2 % rejected, 5 % transfers expired unpaid); the last
 days are still in the pipeline. Every status change has its event; a transfer has its
 receipt event; COD money delivered more than 14 days ago is remitted weekly per courier.
+After-sales: 4 % of shipped COD parcels are refused (returned to sender: cancelled, a
+cod_refused complaint inspected back to stock, both shipping legs as shop costs); 3 % of
+delivered orders get a complaint a day or so later (12 % rejected, 8 % a replacement, the
+rest refunded three days later, returns inspected resellable or damaged).
 The /find trigger is dropped first (this bench does not search, and it would slow the load);
 the cycle-time trigger of migration 007 is dropped while loading, its columns written here
 with each event, and put back at the end.
@@ -25,6 +29,9 @@ from domain.clock import to_db
 PRODUCTS = 200
 COURIERS = ("JNE", "J&T Express", "SiCepat", "AnterAja")
 BATCH = 50_000
+REFUSED = 0.04  # of shipped COD parcels: refused at the door
+COMPLAINED = 0.03  # of delivered orders: a complaint
+REASONS = ("not_received", "incomplete", "wrong_item", "damaged", "not_as_described")
 DAY = 86_400
 
 
@@ -85,7 +92,8 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
     start_day = (now + wib).date() - timedelta(days=days - 1)
     popularity = [1 / (i + 1) ** 0.8 for i in range(PRODUCTS)]  # a long tail
     popularity[PRODUCTS - 20:] = [0] * 20  # twenty slow movers never sell
-    counts = {"orders": 0, "lines": 0, "events": 0, "remittances": 0}
+    counts = {"orders": 0, "lines": 0, "events": 0, "remittances": 0, "complaints": 0,
+              "refunds": 0, "refused": 0}
     remit: dict[tuple[str, str], list[int]] = {}
 
     def orders() -> Iterator[tuple[list[tuple], list[tuple], list[tuple]]]:
@@ -105,6 +113,11 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
     o_rows: list[tuple] = []
     l_rows: list[tuple] = []
     e_rows: list[tuple] = []
+    c_rows: list[tuple] = []  # complaints
+    cl_rows: list[tuple] = []  # complaint lines
+    r_rows: list[tuple] = []  # refunds
+    sc_rows: list[tuple] = []  # shop costs
+    m_rows: list[tuple] = []  # stock movements (returns, write-offs)
 
     def flush() -> None:
         with db:
@@ -127,12 +140,100 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e_rows,
             )
+            db.executemany(
+                "INSERT INTO complaints (id, order_id, user_id, reason, solution_wanted,"
+                " solution, status, delivered_at, created_at, updated_at, status_changed_at,"
+                " closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                c_rows,
+            )
+            db.executemany(
+                "INSERT INTO complaint_lines (complaint_id, sku, name, unit_price, quantity,"
+                " resellable, damaged) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                cl_rows,
+            )
+            db.executemany(
+                "INSERT INTO refunds (order_id, complaint_id, user_id, amount_proposed, amount,"
+                " status, paid_by_name, paid_at, credit_note_number, created_at, updated_at,"
+                " status_changed_at) VALUES (?, ?, ?, ?, ?, ?, 'Sari', ?, ?, ?, ?, ?)",
+                r_rows,
+            )
+            db.executemany(
+                "INSERT INTO shop_costs (order_id, complaint_id, kind, amount, actor_name, at)"
+                " VALUES (?, ?, ?, ?, 'Sari', ?)",
+                sc_rows,
+            )
+            db.executemany(
+                "INSERT INTO stock_movements (sku, delta, stock_after, reason, actor_name, at,"
+                " quantity, order_id) VALUES (?, ?, 0, ?, 'Dewi', ?, ?, ?)",
+                m_rows,
+            )
         counts["orders"] += len(o_rows)
         counts["lines"] += len(l_rows)
         counts["events"] += len(e_rows)
-        o_rows.clear()
-        l_rows.clear()
-        e_rows.clear()
+        counts["complaints"] += len(c_rows)
+        counts["refunds"] += len(r_rows)
+        for rows in (o_rows, l_rows, e_rows, c_rows, cl_rows, r_rows, sc_rows, m_rows):
+            rows.clear()
+
+    complaint_ids = iter(range(1, n + 1))
+
+    def _refused(order_id: int, user: int, mine: list[tuple], fee: int, at: datetime) -> None:
+        cid = next(complaint_ids)
+        back = at + timedelta(days=rnd.uniform(2, 6))
+        done = back < now
+        c_rows.append((cid, order_id, user, "cod_refused", "return_to_sender",
+                       "return_to_sender", "resolved" if done else "return_in_transit", None,
+                       to_db(at), to_db(back if done else at), to_db(back if done else at),
+                       to_db(back) if done else None))
+        for sku, name, price, qty in mine:
+            cl_rows.append((cid, sku, name, price, qty, qty if done else 0, 0))
+            if done:
+                m_rows.append((sku, qty, "return", to_db(back), qty, order_id))
+        sc_rows.append((order_id, cid, "outbound_shipping", fee, to_db(at)))
+        sc_rows.append((order_id, cid, "return_shipping", fee, to_db(at)))
+        counts["refused"] += 1
+
+    def _complaint(order_id: int, user: int, mine: list[tuple], fee: int, total: int,
+                   arrived: datetime) -> None:
+        opened = arrived + timedelta(seconds=rnd.uniform(3600, 40 * 3600))
+        if opened > now:
+            return
+        cid = next(complaint_ids)
+        reason = rnd.choices(REASONS, weights=(1, 2, 2, 4, 2))[0]
+        sku, name, price, qty = mine[0]
+        claimed = rnd.randint(1, qty)
+        fate = rnd.random()
+        decided = opened + timedelta(seconds=rnd.uniform(1800, DAY))
+        refunded_at = decided + timedelta(seconds=rnd.uniform(DAY, 4 * DAY))
+        if fate < 0.12:
+            row = ("refund_only", None, "rejected", decided)
+        elif fate < 0.20:
+            row = ("replacement", "replacement", "resolved", decided)
+        else:
+            solution = "return_refund" if reason != "not_received" and fate < 0.7 else "refund_only"
+            row = (solution, solution, "resolved" if refunded_at < now else "approved", refunded_at)
+        wanted, solution, status, closed = row
+        c_rows.append((cid, order_id, user, reason, wanted, solution, status, to_db(arrived),
+                       to_db(opened), to_db(min(closed, now)), to_db(min(closed, now)),
+                       to_db(closed) if status in ("resolved", "rejected") else None))
+        good = bad = 0
+        if solution == "return_refund" and status == "resolved":
+            bad = sum(rnd.random() < 0.3 for _ in range(claimed))
+            good = claimed - bad
+            inspected = to_db(refunded_at - timedelta(hours=6))
+            if good:
+                m_rows.append((sku, good, "return", inspected, good, order_id))
+            if bad:
+                m_rows.append((sku, 0, "write_off", inspected, bad, order_id))
+        cl_rows.append((cid, sku, name, price, claimed, good, bad))
+        if solution in ("return_refund", "refund_only"):
+            amount = min(price * claimed + (fee if reason != "change_of_mind" else 0), total)
+            paid = status == "resolved"
+            when = to_db(refunded_at if paid else decided)
+            r_rows.append((order_id, cid, user, amount, amount, "paid" if paid else "ready",
+                           when if paid else None,
+                           f"CN/{refunded_at:%Y/%m}/{cid:06d}" if paid else None,
+                           to_db(decided), when, when))
 
     for order_id, created in orders():
         user = 100_000 + min(int(rnd.paretovariate(1.2)) - 1, customers - 1) if rnd.random() < 0.5 \
@@ -141,9 +242,11 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
         size = rnd.choice((1, 1, 2, 2, 3, 4))
         skus = set(rnd.choices(range(PRODUCTS), weights=popularity, k=size))
         subtotal = 0
+        mine = []
         for s in skus:
             qty = rnd.choice((1, 1, 1, 2, 3))
-            l_rows.append((order_id, f"SKU-{s:03d}", f"Produk {s:03d}", prices[s], qty))
+            mine.append((f"SKU-{s:03d}", f"Produk {s:03d}", prices[s], qty))
+            l_rows.append((order_id, *mine[-1]))
             subtotal += prices[s] * qty
         fee = rnd.choice((0, 12_000, 15_000, 15_000, 28_000))
         age = (now - created).total_seconds()
@@ -153,6 +256,7 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
         pay = "unpaid"
         fate = rnd.random()
         actor: tuple[int | None, str] = (None, "Sari")
+        refused_at: datetime | None = None
 
         def step(to: str, lo: float, hi: float) -> bool:
             nonlocal t, status
@@ -182,13 +286,12 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
             if (cod or pay == "proof_submitted") and step("verified", 300, 6 * 3600):
                 if not cod:
                     pay = "paid"
-                if (
-                    step("packed", 1800, 30 * 3600)
-                    and step("shipped", 1800, 40 * 3600)
-                    and step("delivered", DAY, 5 * DAY)
-                    and cod
-                ):
-                    pay = "paid"
+                if step("packed", 1800, 30 * 3600) and step("shipped", 1800, 40 * 3600):
+                    if cod and rnd.random() < REFUSED:
+                        if step("cancelled", 2 * DAY, 6 * DAY):
+                            refused_at = t
+                    elif step("delivered", DAY, 5 * DAY) and cod:
+                        pay = "paid"
         courier = COURIERS[order_id % len(COURIERS)] if status in ("shipped", "delivered") else None
         number = f"{order_id:08X}"
         o_rows.append((
@@ -216,6 +319,10 @@ def seed(path: Path, n: int, now: datetime, days: int = 730) -> dict[str, int]:
                            dispatch, receipt))
             previous = at
             reached[to] = at
+        if refused_at is not None:
+            _refused(order_id, user, mine, fee, refused_at)
+        elif status == "delivered" and rnd.random() < COMPLAINED:
+            _complaint(order_id, user, mine, fee, subtotal + fee, t)
         if cod and status == "delivered" and (now - t).days > 14:
             day = (t + wib).date()
             paid_on = day - timedelta(days=day.weekday()) + timedelta(days=7)  # next Monday

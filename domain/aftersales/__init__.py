@@ -110,8 +110,9 @@ solution?, courier?, tracking?, rts?}, REFUND_DUE {refund_id, amount, changed?},
 {shipment_id, courier, tracking, corrected?}, AFTERSALES_REMINDER {what: return_shipment |
 bank_details} (queued by the scheduling work); staff COMPLAINT_CARD {complaint_id} (a plain
 card now: the staff work replaces its renderer and adds buttons), COMPLAINT_EVIDENCE
-{complaint_id, file_id, kind}, REFUND_STAFF {refund_id, amount, event: due | details | amount |
-paid | cancelled, credit_note?}, COMPLAINT_NUDGE {what: complaint | refund, hours}.
+{complaint_id, file_id, kind}, REFUND_STAFF {refund_id, amount, event: due | details | inspected
+(the return judged after the details came: payable now) | amount | paid | cancelled,
+credit_note?}, COMPLAINT_NUDGE {what: complaint | refund, hours}.
 
 Errors: domain.errors NotFound, InvalidInput(code), StaleAction, TransitionNotAllowed,
 AlreadyDone (context: number, status, actor_name, at, complaint_id/refund_id), OutOfStock,

@@ -69,7 +69,9 @@ async def mark_returned_to_sender(
             done = await already_done(db, order, Status.CANCELLED)
             if done is not None:
                 raise done
-        await return_to_sender(db, order, actor, now, text or "COD refused")
+        # Only staff's own words as the status note: a fixed English one would reach the
+        # customer's order timeline in every language.
+        await return_to_sender(db, order, actor, now, text)
         complaint_id = await complaint_rows.insert(
             db, order_id=order.id, user_id=order.user_id, reason=ComplaintReason.COD_REFUSED,
             solution_wanted=Solution.RETURN_TO_SENDER, solution=Solution.RETURN_TO_SENDER,

@@ -10,9 +10,14 @@ and hears who did it (AlreadyDone).
 from __future__ import annotations
 
 from domain.actors import Actor
-from domain.aftersales.models import Complaint, ComplaintStatus
-from domain.aftersales.moves import complaint_already_done, move_complaint, queue_complaint_card
-from domain.aftersales.records import load_complaint
+from domain.aftersales.models import Complaint, ComplaintStatus, RefundStatus
+from domain.aftersales.moves import (
+    complaint_already_done,
+    move_complaint,
+    queue_complaint_card,
+    queue_refund_staff,
+)
+from domain.aftersales.records import load_complaint, refund_from_row
 from domain.aftersales.resolution import resolve_if_done
 from domain.aftersales.timeline import EventKind, record
 from domain.catalog import stock
@@ -20,6 +25,7 @@ from domain.clock import from_db
 from domain.errors import AlreadyDone, InvalidInput, StaleAction
 from domain.store import Store
 from domain.store import complaints as complaint_rows
+from domain.store import refunds as refund_rows
 
 INSPECTABLE = frozenset({ComplaintStatus.APPROVED, ComplaintStatus.RETURN_IN_TRANSIT})
 
@@ -84,6 +90,12 @@ async def inspect(
         complaint = await load_complaint(db, complaint.id)
         if complaint.uninspected == 0:
             await move_complaint(db, complaint, ComplaintStatus.INSPECTED, actor, now)
+            # A refund whose bank details came before the goods could not be paid until now:
+            # staff get its "ready to transfer" message again, with the button that works now.
+            row = await refund_rows.for_complaint(db, complaint.id)
+            if row is not None and row["status"] == RefundStatus.READY:
+                refund = refund_from_row(row)
+                await queue_refund_staff(db, refund, "inspected", now)
             await resolve_if_done(db, complaint.id, actor, now)
         else:
             await queue_complaint_card(db, complaint, now)

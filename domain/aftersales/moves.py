@@ -10,7 +10,13 @@ from typing import Any
 from domain import outbox
 from domain.actors import Actor
 from domain.aftersales import lifecycle
-from domain.aftersales.models import Complaint, ComplaintStatus, Refund, RefundStatus
+from domain.aftersales.models import (
+    Complaint,
+    ComplaintReason,
+    ComplaintStatus,
+    Refund,
+    RefundStatus,
+)
 from domain.aftersales.timeline import EventKind, record
 from domain.clock import from_db
 from domain.errors import AlreadyDone, NotFound, StaleAction, TransitionNotAllowed
@@ -76,7 +82,9 @@ async def move_complaint(
             complaint_id=complaint.id, note=note,
         )
     await queue_complaint_card(db, complaint, now)
-    if notify:
+    # A refused COD parcel is staff's record, not the customer's complaint: they were told
+    # once that it came back and nothing is owed (cod.py); its inspection is not theirs.
+    if notify and complaint.reason != ComplaintReason.COD_REFUSED:
         await queue_complaint_notice(db, complaint, to, now, payload)
 
 

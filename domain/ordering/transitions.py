@@ -146,13 +146,14 @@ async def apply_transition(
     # Released stock re-arms a low-stock alert; the alert itself is raised at placement.
     await stock.check_levels(db, [x["sku"] for x in lines], now)
     await record_event(db, order.id, now, actor, EventKind.STATUS, current, to, note)
-    if to in CALLED_OFF:
-        await _refund_if_paid(db, order, actor, now)
     await queue_card(db, order.id, now)
     if notify_customer:
         # Only a text the customer may read goes with the notice (a reason, not a staff note).
         told = timeline.note_for(timeline.Audience.CUSTOMER, EventKind.STATUS, to, note)
         await queue_status_notice(db, order, current, to, now, told)
+    if to in CALLED_OFF:
+        # After the status notice: the customer reads "cancelled" before "refund due".
+        await _refund_if_paid(db, order, actor, now)
 
 
 async def _refund_if_paid(db: Connection, order: Order, actor: Actor, now: datetime) -> None:

@@ -12,7 +12,6 @@ from domain.actors import Actor
 from domain.errors import InvalidInput
 from domain.fulfilment.couriers import CourierBook
 from domain.reports import returns
-from domain.reports.operations import share
 from domain.reports.periods import Period
 from domain.store import Connection, Store
 from domain.store import cod as cod_rows
@@ -36,7 +35,12 @@ class CourierOutstanding:
 class Cod:
     couriers: list[CourierOutstanding] = field(default_factory=list)
     delivered: int = 0  # COD orders delivered in the period
-    refused: int | None = None  # … refused at the door (None while not tracked)
+    refusals: returns.Refusals = field(default_factory=returns.Refusals)
+
+    @property
+    def refused(self) -> int:
+        """COD parcels refused at the door (returned to sender) in the period."""
+        return self.refusals.refused
 
     @property
     def orders(self) -> int:
@@ -48,9 +52,13 @@ class Cod:
 
     @property
     def refusal_rate(self) -> float | None:
-        if self.refused is None:
-            return None
-        return share(self.refused, self.delivered + self.refused)
+        """Refused ÷ COD orders shipped in the period (returns.Refusals)."""
+        return self.refusals.rate
+
+    @property
+    def refusal_cost(self) -> int:
+        """Both shipping legs of the refused parcels: the shop's cost."""
+        return self.refusals.cost
 
 
 async def cod(db: Connection, period: Period, now: datetime) -> Cod:
@@ -73,7 +81,7 @@ async def cod(db: Connection, period: Period, now: datetime) -> Cod:
     return Cod(
         couriers=couriers,
         delivered=await cod_rows.delivered_between(db, period.start, period.end),
-        refused=await returns.cod_refused(db, period),
+        refusals=await returns.cod_refused(db, period),
     )
 
 

@@ -3,7 +3,8 @@
 a page at a time: memory stays flat whatever the size. Dates are in the shop's zone, amounts
 are numbers. The columns are documented in the README.
 
-`returns` comes with after-sales (issue 9): the seam is domain/reports/returns.py.
+`returns` has one row per complaint line (domain/aftersales): the complaint's refund amount
+is on its first line only, so that the column's sum is the money refunded.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from domain.reports.xlsx import XlsxWriter
 from domain.store import Row, Store
 from domain.store import exports as export_rows
 
-KINDS = ("orders", "lines", "cod", "stock")
+KINDS = ("orders", "lines", "returns", "cod", "stock")
 PAGE = 5_000  # orders per page read
+RETURNS_PAGE = 1_000  # complaints per page read (each joins its order, lines and refund)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,28 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("unit_price", "int"),
         Column("amount", "int"),
     ),
+    "returns": (
+        Column("order_number"),
+        Column("placed_at", "datetime"),
+        Column("delivered_at", "datetime"),
+        Column("complaint_opened_at", "datetime"),
+        Column("complaint_closed_at", "datetime"),
+        Column("customer_name"),
+        Column("reason"),
+        Column("solution_wanted"),
+        Column("solution"),
+        Column("status"),
+        Column("sku"),
+        Column("product"),
+        Column("quantity", "int"),
+        Column("unit_price", "int"),
+        Column("resellable", "int"),
+        Column("damaged", "int"),
+        Column("refund_amount", "int"),
+        Column("refund_status"),
+        Column("refund_paid_at", "datetime"),
+        Column("credit_note_number"),
+    ),
     "cod": (
         Column("order_number"),
         Column("placed_at", "datetime"),
@@ -90,10 +114,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 
 def parse_kind(word: str | None) -> str:
     kind = (word or "").strip().lower()
-    aliases = {"pesanan": "orders", "baris": "lines", "item": "lines", "stok": "stock"}
+    aliases = {"pesanan": "orders", "baris": "lines", "item": "lines", "stok": "stock",
+               "retur": "returns", "komplain": "returns"}
     kind = aliases.get(kind, kind)
-    if kind == "returns" or kind == "retur":
-        raise InvalidInput("export_returns_later")
     if kind not in KINDS:
         raise InvalidInput("export_kind_invalid", kinds=", ".join(KINDS))
     return kind
@@ -171,6 +194,34 @@ async def _lines(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, 
         yield out
 
 
+async def _returns(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, ...]]]:
+    local = _Local(period.zone)
+    after = 0
+    while True:
+        page: list[Row] = await export_rows.complaint_lines_page(
+            store.reader, period.start, period.end, after, RETURNS_PAGE
+        )
+        if not page:
+            return
+        after = page[-1]["id"]
+        out = []
+        previous = None
+        for r in page:
+            first = r["id"] != previous  # the refund's amount once per complaint
+            previous = r["id"]
+            out.append(
+                (
+                    r["number"], local(r["placed_at"]), local(r["delivered_at"]),
+                    local(r["created_at"]), local(r["closed_at"]), r["customer_name"],
+                    r["reason"], r["solution_wanted"], r["solution"], r["status"], r["sku"],
+                    r["name"], r["quantity"], r["unit_price"], r["resellable"], r["damaged"],
+                    r["refund_amount"] if first else None, r["refund_status"],
+                    local(r["paid_at"]), r["credit_note_number"],
+                )
+            )
+        yield out
+
+
 async def _cod(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, ...]]]:
     local = _Local(period.zone)
     today = store.now().astimezone(period.zone).date()
@@ -209,6 +260,7 @@ async def _stock(store: Store, period: Period) -> AsyncIterator[list[tuple[Any, 
 READERS: dict[str, Callable[[Store, Period], AsyncIterator[list[tuple[Any, ...]]]]] = {
     "orders": _orders,
     "lines": _lines,
+    "returns": _returns,
     "cod": _cod,
     "stock": _stock,
 }

@@ -7,12 +7,15 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from domain.clock import from_db
-from domain.reports import returns
 from domain.reports.periods import Period
 from domain.store import Connection
 from domain.store import reports as report_rows
+
+if TYPE_CHECKING:  # returns.py uses share() from here
+    from domain.reports import returns
 
 STAGES = ("payment", "placed", "verified", "packed", "shipped")
 # placed → verified → packed → shipped → delivered: each step's own time.

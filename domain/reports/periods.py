@@ -98,6 +98,11 @@ def month(year: int, month_no: int, zone: ZoneInfo) -> Period:
     return Period("month", first, _next_month(first) - timedelta(days=1), zone)
 
 
+def local_day(hour: str, zone: ZoneInfo) -> date:
+    """A UTC hour bucket ("2026-11-05T17") → the shop's local date it falls in."""
+    return datetime.fromisoformat(f"{hour}:00:00+00:00").astimezone(zone).date()
+
+
 def today(now: datetime, zone: ZoneInfo) -> date:
     return now.astimezone(zone).date()
 

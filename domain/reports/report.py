@@ -155,7 +155,9 @@ async def build(store: Store, period: Period, policy: ReportPolicy) -> Report:
             customer=sides["customer"],
             expired=sides["expired"],
             placed=sales.sales.placed,
-            returns=await returns.returns_summary(db, period),
+            returns=await returns.returns_summary(
+                db, period, {x.sku: x.qty for x in sold}
+            ),
             delivered=speed.delivered,
         ),
         cod=await cod(db, period, now),

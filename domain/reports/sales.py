@@ -6,11 +6,13 @@ After WooCommerce's and Shopify's definitions:
 - gross = price × quantity of the orders placed in the period (by order date);
 - discounts = 0: the shop has no discounts yet (the seam is here when vouchers come);
 - returns = the goods of orders cancelled or rejected in the period, on the day that
-  happened, plus refunds made in the period (after-sales, domain/reports/returns.py); so an
-  order placed and cancelled in one period nets to zero, one cancelled later counts against
-  the later period;
+  happened, plus the goods part of complaint refunds paid in the period, on the day they
+  were paid (domain/reports/returns.py); so an order placed and cancelled in one period nets
+  to zero, one cancelled later counts against the later period. A cancelled order's own
+  refund is never subtracted again: its cancellation already was;
 - net = gross − discounts − returns; shipping = charged on placed orders less that of the
-  orders called off; total = net + shipping (VAT, for a registered seller, is inside it);
+  orders called off and the shipping given back by complaint refunds paid in the period;
+  total = net + shipping (VAT, for a registered seller, is inside it);
 - orders = placed − called off in the period; average order value = net ÷ orders.
 """
 
@@ -22,7 +24,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.reports import returns
-from domain.reports.periods import Period
+from domain.reports.periods import Period, local_day
 from domain.store import Connection, Row, Store
 from domain.store import reports as report_rows
 
@@ -32,7 +34,7 @@ class Sales:
     gross: int = 0
     discounts: int = 0
     cancelled: int = 0  # goods of orders called off in the period
-    refunds: int = 0  # goods refunded in the period (after-sales)
+    refunds: int = 0  # goods part of complaint refunds paid in the period (after-sales)
     shipping: int = 0
     placed: int = 0  # orders placed in the period
     called_off: int = 0  # orders cancelled or rejected in the period
@@ -80,11 +82,6 @@ class SalesReport:
         return sorted(self.days.items())
 
 
-def local_day(hour: str, zone: ZoneInfo) -> date:
-    """A UTC hour bucket ("2026-11-05T17") → the shop's local date it falls in."""
-    return datetime.fromisoformat(f"{hour}:00:00+00:00").astimezone(zone).date()
-
-
 def _fold(rows: Iterable[Row], zone: ZoneInfo) -> dict[date, tuple[int, int, int]]:
     out: dict[date, tuple[int, int, int]] = {}
     for r in rows:
@@ -100,14 +97,16 @@ async def sales_report(db: Connection, period: Period) -> SalesReport:
     off = _fold(await report_rows.called_off_by_hour(db, period.start, period.end), period.zone)
     refunds = await returns.refunds_by_day(db, period)
     days: dict[date, Sales] = {}
+    nothing = returns.Refunded()
     for day in period.day_list():
         n, goods, ship = placed.get(day, (0, 0, 0))
         n_off, goods_off, ship_off = off.get(day, (0, 0, 0))
+        refunded = refunds.get(day, nothing)
         days[day] = Sales(
             gross=goods,
             cancelled=goods_off,
-            refunds=refunds.get(day, 0),
-            shipping=ship - ship_off,
+            refunds=refunded.goods,
+            shipping=ship - ship_off - refunded.shipping,
             placed=n,
             called_off=n_off,
         )

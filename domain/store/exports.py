@@ -9,7 +9,7 @@ from domain.clock import to_db
 from domain.store import Connection, Row, fetchall
 from domain.store.reports import placed_id_range
 
-__all__ = ["cod_page", "lines_page", "orders_page", "placed_id_range"]
+__all__ = ["cod_page", "complaint_lines_page", "lines_page", "orders_page", "placed_id_range"]
 
 
 async def orders_page(
@@ -60,4 +60,24 @@ async def cod_page(
         " WHERE o.status = 'delivered' AND o.status_changed_at >= ? AND o.status_changed_at < ?"
         " AND o.payment_method = 'cod' AND o.id > ? ORDER BY o.id LIMIT ?",
         (to_db(start), to_db(end), after, limit),
+    )
+
+
+async def complaint_lines_page(
+    db: Connection, start: datetime, end: datetime, after: int, limit: int
+) -> list[Row]:
+    """Lines of the complaints opened in [start, end) with id > after, `limit` complaints'
+    worth (a page never splits a complaint), by complaint then sku, with the order, the
+    customer and the complaint's refund (if any) and credit note."""
+    return await fetchall(
+        db,
+        "SELECT c.id, o.number, o.created_at AS placed_at, c.delivered_at, c.created_at,"
+        " c.closed_at, o.customer_name, c.reason, c.solution_wanted, c.solution, c.status,"
+        " l.sku, l.name, l.quantity, l.unit_price, l.resellable, l.damaged,"
+        " r.amount AS refund_amount, r.status AS refund_status, r.paid_at,"
+        " r.credit_note_number FROM (SELECT * FROM complaints"
+        "  WHERE id > ? AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ?) c"
+        " JOIN orders o ON o.id = c.order_id JOIN complaint_lines l ON l.complaint_id = c.id"
+        " LEFT JOIN refunds r ON r.complaint_id = c.id ORDER BY c.id, l.sku",
+        (after, to_db(start), to_db(end), limit),
     )

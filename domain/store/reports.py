@@ -371,3 +371,113 @@ async def store_month(db: Connection, zone: str, month: str, figures: dict[str, 
          figures["refunds"], figures["shipping"], figures["placed"], figures["called_off"],
          to_db(now)),
     )
+
+
+# ---------------------------------------------------------------- returns and refunds
+# After-sales (migration 006). A complaint refund's goods part is the refund up to the value
+# of the complaint's lines; anything above it is shipping given back (domain/reports/returns.py
+# holds the definitions). A cancelled order's refund (complaint_id NULL) is left out: the
+# cancellation itself already took the order out of sales.
+
+_LINES_VALUE = (
+    "(SELECT COALESCE(SUM(cl.unit_price * cl.quantity), 0) FROM complaint_lines cl"
+    " WHERE cl.complaint_id = r.complaint_id)"
+)
+
+
+async def refunds_by_hour(db: Connection, start: datetime, end: datetime) -> list[Row]:
+    """Complaint refunds paid in [start, end) per UTC hour of payment: hour, n, amount,
+    goods (the part up to the complaint lines' value)."""
+    return await fetchall(
+        db,
+        "SELECT substr(r.paid_at, 1, 13) AS hour, COUNT(*) AS n, SUM(r.amount) AS amount,"
+        f" SUM(MIN(r.amount, {_LINES_VALUE})) AS goods"
+        " FROM refunds r WHERE r.status = 'paid' AND r.complaint_id IS NOT NULL"
+        " AND r.paid_at >= ? AND r.paid_at < ? GROUP BY hour",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def refunds_paid_by_reason(db: Connection, start: datetime, end: datetime) -> list[Row]:
+    """Refunds paid in [start, end) by the complaint's reason ('cancelled' for a cancelled
+    order's refund): reason, n, amount."""
+    return await fetchall(
+        db,
+        "SELECT COALESCE(c.reason, 'cancelled') AS reason, COUNT(*) AS n,"
+        " SUM(r.amount) AS amount FROM refunds r LEFT JOIN complaints c ON c.id = r.complaint_id"
+        " WHERE r.status = 'paid' AND r.paid_at >= ? AND r.paid_at < ? GROUP BY 1",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def complaints_opened(db: Connection, start: datetime, end: datetime) -> list[Row]:
+    """Complaints opened in [start, end) by reason and whether staff rejected them: reason,
+    rejected (0/1), n."""
+    return await fetchall(
+        db,
+        "SELECT reason, status = 'rejected' AS rejected, COUNT(*) AS n FROM complaints"
+        " WHERE created_at >= ? AND created_at < ? GROUP BY 1, 2",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def complaint_units(db: Connection, start: datetime, end: datetime) -> list[Row]:
+    """Units claimed per product by customers' complaints opened in [start, end) and not
+    rejected (a refused COD parcel is not a claim): sku, name, units."""
+    return await fetchall(
+        db,
+        "SELECT l.sku, MAX(l.name) AS name, SUM(l.quantity) AS units FROM complaints c"
+        " JOIN complaint_lines l ON l.complaint_id = c.id"
+        " WHERE c.created_at >= ? AND c.created_at < ? AND c.reason != 'cod_refused'"
+        " AND c.status != 'rejected' GROUP BY l.sku",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def refunded_units(db: Connection, start: datetime, end: datetime) -> dict[str, int]:
+    """Units per product of the complaints whose refund was paid in [start, end)."""
+    rows = await fetchall(
+        db,
+        "SELECT l.sku, SUM(l.quantity) AS units FROM refunds r"
+        " JOIN complaint_lines l ON l.complaint_id = r.complaint_id"
+        " WHERE r.status = 'paid' AND r.paid_at >= ? AND r.paid_at < ? GROUP BY l.sku",
+        (to_db(start), to_db(end)),
+    )
+    return {r["sku"]: r["units"] for r in rows}
+
+
+async def inspected_units(db: Connection, start: datetime, end: datetime) -> Row | None:
+    """Returned units judged in [start, end) (their stock movements): resellable (back on
+    the shelf), damaged (written off)."""
+    return await fetchone(
+        db,
+        "SELECT COALESCE(SUM(CASE WHEN reason = 'return' THEN quantity END), 0) AS resellable,"
+        " COALESCE(SUM(CASE WHEN reason = 'write_off' THEN quantity END), 0) AS damaged"
+        " FROM stock_movements WHERE reason IN ('return', 'write_off') AND at >= ? AND at < ?",
+        (to_db(start), to_db(end)),
+    )
+
+
+async def cod_shipped_between(db: Connection, start: datetime, end: datetime) -> int:
+    """COD orders shipped in [start, end) (their status change to shipped)."""
+    row = await fetchone(
+        db,
+        "SELECT COUNT(DISTINCT e.order_id) AS n FROM order_events e INDEXED BY order_events_status"
+        " JOIN orders o ON o.id = e.order_id WHERE e.kind = 'status' AND e.to_status = 'shipped'"
+        " AND e.at >= ? AND e.at < ? AND o.payment_method = 'cod'",
+        (to_db(start), to_db(end)),
+    )
+    return row["n"] if row else 0
+
+
+async def returned_to_sender(db: Connection, start: datetime, end: datetime) -> Row | None:
+    """Refused COD parcels marked returned to sender in [start, end): n, and the shipping
+    they cost the shop (both legs, as recorded: cost)."""
+    return await fetchone(
+        db,
+        "SELECT COUNT(*) AS n, COALESCE(SUM((SELECT SUM(s.amount) FROM shop_costs s"
+        "  WHERE s.order_id = c.order_id AND s.complaint_id = c.id)), 0) AS cost"
+        " FROM complaints c WHERE c.reason = 'cod_refused'"
+        " AND c.created_at >= ? AND c.created_at < ?",
+        (to_db(start), to_db(end)),
+    )

@@ -6,9 +6,10 @@ from __future__ import annotations
 from telegram import Update
 
 from domain.aftersales import reads as aftersales_reads
+from domain.aftersales import refunds as refund_service
 from domain.aftersales import shipments
 from domain.aftersales.complaints import delivered_at
-from domain.aftersales.models import Complaint, ComplaintView
+from domain.aftersales.models import Complaint, ComplaintReason, ComplaintView, RefundStatus
 from domain.errors import DomainError, NotFound
 from domain.models import Order, Status
 from domain.ordering import order_reads
@@ -19,6 +20,7 @@ from handlers.common import Context, Screen
 from handlers.keyboards import complaint as complaint_kb
 from handlers.keyboards import customer as kb
 from handlers.keyboards import follow_up as notice_kb
+from handlers.keyboards import refunds as refund_kb
 from handlers.pressed import button
 
 ORDERS_PAGE = 8
@@ -48,6 +50,18 @@ async def orders_command(update: Update, context: Context) -> None:
 async def show_order(screen: Screen, number: str) -> None:
     order = await order_reads.customer_order(screen.deps.store, screen.who.user_id, number)
     complaint, view, may_open = await complaint_of(screen, order)
+    rows = complaint_kb.order_rows(
+        screen.deps.messages, screen.lang, order.number, complaint, may_open
+    )
+    # A refund still owed its bank details: its button here too ("see order" on the refund
+    # notice turns that notice into this view).
+    owed = [
+        r for r in await aftersales_reads.refunds_of_order(screen.deps.store, order.id)
+        if r.status == RefundStatus.AWAITING_DETAILS
+    ]
+    if owed:
+        last = await refund_service.last_bank_details(screen.deps.store, screen.who.user_id)
+        rows += refund_kb.refund_rows(screen.deps.messages, screen.lang, owed[-1], last)
     await screen.show(
         screen.deps.messages.render_order(
             screen.lang,
@@ -58,12 +72,7 @@ async def show_order(screen: Screen, number: str) -> None:
             tracking_url=tracking_url(screen, order.courier, order.tracking_number),
             aftersales=view,
         ),
-        kb.order_detail(
-            screen.deps.messages, screen.lang, order,
-            complaint_kb.order_rows(
-                screen.deps.messages, screen.lang, order.number, complaint, may_open
-            ),
-        ),
+        kb.order_detail(screen.deps.messages, screen.lang, order, rows),
     )
 
 
@@ -74,6 +83,8 @@ async def complaint_of(
     a new one may be filed now (delivered, within the window, units left to claim)."""
     store = screen.deps.store
     complaint = await aftersales_reads.complaint_for_order(store, order.id)
+    if complaint is not None and complaint.reason == ComplaintReason.COD_REFUSED:
+        complaint = None  # the shop's record of a refused parcel, not the customer's complaint
     view = None
     if complaint is not None:
         view = await aftersales_reads.complaint_view(store, complaint.id, Audience.CUSTOMER)

@@ -26,6 +26,16 @@ def refund_notice(
 ) -> InlineKeyboardMarkup:
     """The customer's refund notice: give bank details (or reuse the last ones) while the
     refund is still to be paid; always the order."""
+    rows = refund_rows(messages, lang, refund, last)
+    rows.append([button(messages, lang, "see_order", cb.OrderView(number=order.number))])
+    return InlineKeyboardMarkup(rows)
+
+
+def refund_rows(
+    messages: Messages, lang: str, refund: Refund | None, last: BankDetails | None
+) -> Rows:
+    """Give bank details (or reuse the last ones) while the refund is still to be paid: under
+    its notice, and on the order's view (which "see order" on the notice turns it into)."""
     rows: Rows = []
     if refund is not None and refund.status in OPEN:
         rows.append([button(messages, lang, "refund_give_details",
@@ -33,8 +43,7 @@ def refund_notice(
         if last is not None and refund.bank != last:
             rows.append([button(messages, lang, "refund_reuse",
                                 rcb.RefundReuse(refund_id=refund.id), bank=last)])
-    rows.append([button(messages, lang, "see_order", cb.OrderView(number=order.number))])
-    return InlineKeyboardMarkup(rows)
+    return rows
 
 
 def bank_choice(

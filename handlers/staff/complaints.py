@@ -28,7 +28,6 @@ from domain.errors import (
     StaleAction,
     TransitionNotAllowed,
 )
-from domain.fulfilment import prompts
 from domain.ordering.order_reads import order_by_number
 from domain.ordering.timeline import Audience
 from handlers import callbacks as cb
@@ -386,7 +385,7 @@ async def _answer(desk: ComplaintDesk, question: asks.ComplaintPrompt, text: str
 
 
 async def prompt_reply(
-    update: Update, context: Context, prompt: prompts.Prompt, question: asks.ComplaintPrompt
+    update: Update, context: Context, question: asks.ComplaintPrompt
 ) -> None:
     """A reply to one of the bot's questions about a complaint (handlers.staff.orders routes
     it here)."""
@@ -400,13 +399,13 @@ async def prompt_reply(
         done = await _answer(desk, question, text)
     except DomainError as exc:
         if isinstance(exc, OVERTAKEN):  # the question no longer applies
-            await prompts.close_prompt(desk.deps.store, prompt.chat_id, prompt.message_id)
-            await desk.edit(prompt.message_id, desk.error_text(exc), None)
+            await asks.close(desk.deps.store, question.chat_id, question.message_id)
+            await desk.edit(question.message_id, desk.error_text(exc), None)
         await desk.fail(exc)
         return
-    await prompts.close_prompt(desk.deps.store, prompt.chat_id, prompt.message_id)
+    await asks.close(desk.deps.store, question.chat_id, question.message_id)
     desk.kick()
-    await desk.edit(prompt.message_id, done, None)
+    await desk.edit(question.message_id, done, None)
 
 
 # ---------------------------------------------------------------- commands

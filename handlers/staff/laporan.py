@@ -14,7 +14,7 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction
 
 from domain.errors import DomainError, InvalidInput
-from domain.reports import cod, exports, periods, returns
+from domain.reports import cod, exports, periods
 from domain.reports.periods import Period
 from domain.reports.report import Report, build, change
 from handlers import callbacks as cb
@@ -42,7 +42,6 @@ def report_texts(report: Report, desk: Desk) -> list[str]:
         "prev_label": _label(report.previous, desk.lang),
         "shop_name": desk.deps.settings.shop_name,
         "change_of": change,
-        "returns_tracked": returns.AVAILABLE,
     }
     return [desk.render(name, **ctx) for name in ("report_sales", "report_products", "report_more")]
 

@@ -89,12 +89,14 @@ async def prompt_reply(update: Update, context: Context) -> None:
     if target.from_user is None or target.from_user.id != context.bot.id:
         return  # staff talking among themselves
     desk = Desk(update, context)
+    question = await staff_prompts.find(desk.deps.store, message.chat.id, target.message_id)
+    if isinstance(question, staff_prompts.ComplaintPrompt):  # after-sales, part B
+        await complaints.prompt_reply(update, context, question)
+        return
+    if question is not None:
+        return  # a refund's question: handlers/staff/refunds.py answers it
     prompt = await prompts.find_prompt(desk.deps.store, message.chat.id, target.message_id)
     if prompt is None:
-        return
-    question = staff_prompts.decode(prompt)
-    if question is not None:  # about a complaint (after-sales, part B)
-        await complaints.prompt_reply(update, context, prompt, question)
         return
     if prompt.closed:
         await desk.fail(InvalidInput("prompt_closed"))

@@ -4,15 +4,13 @@ ask, given by replying: the proof photo of the transfer (refunds.mark_paid: the 
 gets the proof and the credit note PDF through the outbox), a new amount, a reason to call
 the refund off.
 
-The open questions are kept in the staff group's chat data, which the SQLite persistence
-writes after every update (bot/app.py flushes it), so a restart loses none. The domain
-checks every rule again in its transaction: a second reply, a reply by someone else at the
+The open questions are kept in the store (domain/aftersales/staff_prompts.py, beside the
+complaints' questions), so a restart loses none. The domain checks every rule again in its
+transaction: a second reply, a reply by someone else at the
 same moment or a press on an old message can do no more than the first (AlreadyDone).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from telegram import ForceReply, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
@@ -20,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from domain.aftersales import refund_reads
 from domain.aftersales import refunds as refund_service
+from domain.aftersales import staff_prompts as asks
 from domain.aftersales.models import Refund
 from domain.errors import (
     AlreadyDone,
@@ -37,17 +36,11 @@ from handlers.pressed import button
 from handlers.staff.cards import set_markup
 from handlers.staff.desk import Desk
 
-PROMPTS = "refund_prompts"  # chat_data: {str(message id): {"refund": id, "action": …}}
-MAX_PROMPTS = 100  # the oldest questions are forgotten past this many
 # Replies are read in their own handler group: the order prompts' handler (group 0) sees
 # every reply in the group and ignores the ones that are not its own.
 REPLY_GROUP = 1
 # The refund moved on: the question or the pressed message no longer applies.
 OVERTAKEN = (AlreadyDone, StaleAction, TransitionNotAllowed, NotFound)
-
-
-def _prompts(context: Context) -> dict[str, dict[str, Any]]:
-    return context.chat_data.setdefault(PROMPTS, {})  # type: ignore[union-attr]
 
 
 def state_text(desk: Desk, found: Refund) -> str:
@@ -114,10 +107,10 @@ async def _ask(desk: Desk, found: Refund, action: str) -> None:
         reply_parameters=reply_to,
         message_thread_id=desk.thread_id,
     )
-    prompts = _prompts(desk.context)
-    prompts[str(sent.message_id)] = {"refund": found.id, "action": action}
-    for key in list(prompts)[:-MAX_PROMPTS]:
-        prompts.pop(key, None)
+    await asks.open_refund_prompt(
+        desk.deps.store, chat_id, sent.message_id, found.order_id, found.id,
+        asks.RefundAsk(action), created_by=desk.actor.id,
+    )
     await desk.answer(desk.render("refund_staff_toast", action=action, refund=found))
 
 
@@ -132,18 +125,18 @@ async def refund_reply(update: Update, context: Context) -> None:
     target = message.reply_to_message
     if target.from_user is None or target.from_user.id != context.bot.id:
         return
-    asked = _prompts(context).get(str(target.message_id))
-    if asked is None:
-        return  # not a refund question
     desk = Desk(update, context)
-    if asked.get("closed"):
+    asked = await asks.find(desk.deps.store, message.chat.id, target.message_id)
+    if not isinstance(asked, asks.RefundPrompt):
+        return  # not a refund question
+    if asked.closed:
         await desk.fail(InvalidInput("prompt_closed"))
         return
-    refund_id, action = int(asked["refund"]), str(asked["action"])
+    refund_id, action = asked.refund_id, str(asked.ask)
     try:
         done = await _answer(desk, message, refund_id, action)
     except OVERTAKEN:
-        asked["closed"] = True
+        await asks.close(desk.deps.store, asked.chat_id, asked.message_id)
         found = await refund_reads.refund(desk.deps.store, refund_id)
         await desk.edit(target.message_id, state_text(desk, found), None)
         await desk.reply(state_text(desk, found))
@@ -151,7 +144,7 @@ async def refund_reply(update: Update, context: Context) -> None:
     except DomainError as exc:  # a wrong answer: say why, the question stays open
         await desk.fail(exc)
         return
-    asked["closed"] = True
+    await asks.close(desk.deps.store, asked.chat_id, asked.message_id)
     desk.kick()
     await desk.edit(target.message_id, done, None)
     await _close_others(desk, refund_id)
@@ -160,16 +153,13 @@ async def refund_reply(update: Update, context: Context) -> None:
 async def _close_others(desk: Desk, refund_id: int) -> None:
     """Other questions still open about this refund (another staff member pressed too) no
     longer apply: they say what became of it, and the account number leaves the group."""
-    others = [
-        (key, asked) for key, asked in _prompts(desk.context).items()
-        if asked.get("refund") == refund_id and not asked.get("closed")
-    ]
+    others = await asks.open_refund_prompts(desk.deps.store, refund_id)
     if not others:
         return
     text = state_text(desk, await refund_reads.refund(desk.deps.store, refund_id))
-    for key, asked in others:
-        asked["closed"] = True
-        await desk.edit(int(key), text, None)
+    for asked in others:
+        if await asks.close(desk.deps.store, asked.chat_id, asked.message_id):
+            await desk.edit(asked.message_id, text, None)
 
 
 async def _answer(desk: Desk, message: Message, refund_id: int, action: str) -> str:

@@ -16,9 +16,6 @@ from domain.aftersales.models import (
     ShipmentStatus,
     Solution,
 )
-from domain.aftersales.staff_prompts import Ask, decode, encode
-from domain.fulfilment.prompts import Prompt
-from domain.ordering.staff_actions import Action
 from handlers import callbacks as cb
 from handlers.keyboards import aftersales as kb
 from messages import Messages
@@ -167,15 +164,3 @@ def test_returned_to_sender_only_on_a_shipped_cod_order() -> None:
         shipped_cod.model_copy(update={"payment_method": PaymentMethod.TRANSFER})
     )
 
-
-def test_after_sales_questions_are_told_apart_from_the_orders() -> None:
-    def stored(ask: Ask, extra: str | None) -> Prompt:
-        return Prompt(-100, 7, 1, Action.NOTE, encode(ask, 42, extra))
-
-    for ask in Ask:
-        for extra in (None, "jnt", "3.2"):
-            found = decode(stored(ask, extra))
-            assert found is not None
-            assert (found.complaint_id, found.ask, found.extra) == (42, ask, extra)
-    for courier in (None, "jnt", "cs:bogus:1", "cs:note:x", "cs:note:1:2:3", "xx:note:1"):
-        assert decode(Prompt(-100, 7, 1, Action.SHIP, courier)) is None

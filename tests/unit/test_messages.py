@@ -589,7 +589,7 @@ ERROR_ARGS: dict[str, Any] = {
     "how": "remove",
     "reserved": 3,
     "wanted": 1,
-    "kinds": "orders, lines, cod, stock",
+    "kinds": "orders, lines, returns, cod, stock",
     "limit": 200,
     "day": "2026-12-01",
 }

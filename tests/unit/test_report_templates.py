@@ -20,7 +20,7 @@ from domain.reports.customers import Customers
 from domain.reports.operations import Cancellations, Fulfilment, Payments, Spread, Stage
 from domain.reports.products import Products, ProductSales, Stock, StockLine
 from domain.reports.report import Report, ReportPolicy, TaxHelper, change
-from domain.reports.returns import ReturnsSummary
+from domain.reports.returns import ProductLine, ReasonLine, Refusals, ReturnsSummary
 from domain.reports.sales import Invoiced, Sales, SalesReport
 from domain.schedule.surveys import nps_of
 from messages import Messages, charts
@@ -47,8 +47,13 @@ def sample_report(
     ]
     line = StockLine(f"SKU-{0:02d}", t.product, 3, 5, 5, 45)
     returned = ReturnsSummary(
-        available=True, returns=4, refunds=3, refunded=420_000,
-        by_reason={"damaged": 2, "wrong_item": 2}, resellable=2, damaged=2,
+        returns=4, rejected=1, refunds=3, refunded=420_000, cancel_refunds=1,
+        cancel_refunded=100_000,
+        by_reason={"damaged": ReasonLine("damaged", 2, 2, 300_000),
+                   "wrong_item": ReasonLine("wrong_item", 2, 1, 120_000)},
+        by_product=[ProductLine(f"SKU-{i:02d}", f"{t.product} {i}", 3 - i % 3, 1, 40)
+                    for i in range(5)],
+        resellable=2, damaged=2,
     ) if returns else ReturnsSummary()
     return Report(
         period=period,
@@ -73,7 +78,8 @@ def sample_report(
         ),
         cancellations=Cancellations(4, 9, 12, 300, returned, 240),
         cod=Cod([CourierOutstanding("J&T Express", 14, 2_100_000, (500_000, 600_000, 0, 1_000_000),
-                                    NOW - timedelta(days=20))], 80, None),
+                                    NOW - timedelta(days=20))], 80,
+                Refusals(3, 90, 90_000) if returns else Refusals()),
         stock=Stock([line] * 14, 900, 4_000, [line]),
         customers=Customers(180, 120, 25, nps_of([10, 9, 7, 3, 10]),
                             [("2026-06", None), ("2026-07", 20), ("2026-11", -5)]),
@@ -85,8 +91,7 @@ def render_all(msgs: Messages, lang: str, report: Report) -> list[str]:
     label = charts.period_label(report.period, lang)
     ctx: dict[str, Any] = dict(r=report, label=label, label_last="22 Nov 2026",
                                prev_label="Oktober 2026", shop_name="Toko <Kopi> & Co",
-                               change_of=change,
-                               returns_tracked=report.cancellations.returns.available)
+                               change_of=change)
     return [msgs.render(lang, n, **ctx) for n in ("report_sales", "report_products", "report_more")]
 
 
@@ -105,8 +110,11 @@ def test_report_texts_render_and_fit(lang: str, texts: Texts, vat: bool, returns
     net = msgs.env.filters["rupiah"](report.sales.sales.net)
     assert net in sales_text
     assert ("PPN" in sales_text or "VAT" in sales_text) is vat
-    tracked = "Retur: 4" in more_text or "Returns: 4" in more_text
+    tracked = "4 (1.7%" in more_text or "4 (1,7%" in more_text  # 4 returns of 240 delivered
     assert tracked is returns
+    assert ("Barang rusak" in more_text or "Damaged or defective" in more_text) is returns
+    assert ("3 dari 90" in more_text or "3 of 90" in more_text) is returns
+    assert str(escape(f"{texts.product} 0")) in more_text or not returns
     assert "PP 55/2022" in more_text
 
 
