@@ -391,7 +391,9 @@ async def refunds_by_hour(db: Connection, start: datetime, end: datetime) -> lis
     return await fetchall(
         db,
         "SELECT substr(r.paid_at, 1, 13) AS hour, COUNT(*) AS n, SUM(r.amount) AS amount,"
-        f" SUM(MIN(r.amount, {_LINES_VALUE})) AS goods"
+        # No scalar MIN(a, b) on PostgreSQL (nor LEAST on SQLite): the smaller of the two.
+        f" SUM(CASE WHEN r.amount < {_LINES_VALUE} THEN r.amount ELSE {_LINES_VALUE} END)"
+        " AS goods"
         " FROM refunds r WHERE r.status = 'paid' AND r.complaint_id IS NOT NULL"
         " AND r.paid_at >= ? AND r.paid_at < ? GROUP BY hour",
         (to_db(start), to_db(end)),
@@ -462,8 +464,8 @@ async def cod_shipped_between(db: Connection, start: datetime, end: datetime) ->
     """COD orders shipped in [start, end) (their status change to shipped)."""
     row = await fetchone(
         db,
-        "SELECT COUNT(DISTINCT e.order_id) AS n FROM order_events e INDEXED BY order_events_status"
-        " JOIN orders o ON o.id = e.order_id WHERE e.kind = 'status' AND e.to_status = 'shipped'"
+        "SELECT COUNT(DISTINCT e.order_id) AS n FROM order_events e"
+        f" {indexed_by(db, 'order_events_status')} JOIN orders o ON o.id = e.order_id WHERE e.kind = 'status' AND e.to_status = 'shipped'"
         " AND e.at >= ? AND e.at < ? AND o.payment_method = 'cod'",
         (to_db(start), to_db(end)),
     )
