@@ -465,7 +465,8 @@ async def cod_shipped_between(db: Connection, start: datetime, end: datetime) ->
     row = await fetchone(
         db,
         "SELECT COUNT(DISTINCT e.order_id) AS n FROM order_events e"
-        f" {indexed_by(db, 'order_events_status')} JOIN orders o ON o.id = e.order_id WHERE e.kind = 'status' AND e.to_status = 'shipped'"
+        f" {indexed_by(db, 'order_events_status')} JOIN orders o ON o.id = e.order_id"
+        " WHERE e.kind = 'status' AND e.to_status = 'shipped'"
         " AND e.at >= ? AND e.at < ? AND o.payment_method = 'cod'",
         (to_db(start), to_db(end)),
     )
