@@ -79,7 +79,7 @@ def build_application(
     settings: Settings, *, clock: Clock = utc_now, outbox_interval: float = OUTBOX_INTERVAL_SECONDS
 ) -> Application:  # type: ignore[type-arg]
     check_complete()  # every outbox kind has its one renderer
-    store = Store(settings.database_path, clock)
+    store = Store(settings.database, clock)
     messages = Messages(settings.timezone, settings.default_language)
     token = settings.bot_token.get_secret_value()
     # The staff group's one source of truth: handlers, the flood guard and the sender all

@@ -147,7 +147,7 @@ async def run(settings: Settings) -> int:
         base_file_url=f"{url}/file/bot",
     )
     try:
-        async with Store(settings.database_path) as store, bot:
+        async with Store(settings.database) as store, bot:
             checkup = await examine(settings, bot, store)
     except InvalidToken:
         print(TOKEN_REJECTED, file=sys.stderr)

@@ -121,9 +121,13 @@ class OutboxSender:
         first = lane[0]
         if first.audience == "customer":
             assert first.chat_id is not None
-            if not await customers.reachable(self.kit.store, first.chat_id):
-                # Known blocked (my_chat_member or an earlier 403): no send wasted on them.
-                await outbox.mark_unreachable(self.kit.store, first.chat_id, "blocked the bot")
+            # Known blocked (my_chat_member or an earlier 403): no send wasted on them. (Not
+            # marked again: they may have unblocked the bot since the first read.)
+            if not await customers.reachable(
+                self.kit.store, first.chat_id
+            ) and await outbox.drop_if_unreachable(
+                self.kit.store, first.chat_id, "blocked the bot"
+            ):
                 return True
         for message in lane:
             outcome = Outcome.AGAIN

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -27,6 +29,7 @@ from domain.reports.report import ReportPolicy
 from domain.schedule.policy import Policy
 from domain.schedule.quiet_hours import QuietHours, parse_clock, parse_window
 from domain.staff_group import TOPICS, StaffGroup
+from domain.store.sqlite import parse_location
 
 DEFAULT_SHIPPING = [
     ShippingOption(code="reg", name="JNE REG (2–3 hari)", fee=15_000),
@@ -53,12 +56,39 @@ class StoreSettings(BaseSettings):
     model_config = _CONFIG
 
     database_path: Path = Path("data/orders.db")
+    # `sqlite:///path` or `postgresql://user:password@host:port/db`; empty: DATABASE_PATH.
+    database_url: str = ""
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, v: str) -> str:
+        v = v.strip()
+        if not v:
+            return v
+        if v.startswith(("postgresql://", "postgres://")):
+            if not urlsplit(v).path.strip("/") and "dbname=" not in v:
+                raise ValueError("names no database (postgresql://user:password@host/DBNAME)")
+            return v
+        if v.startswith("sqlite:///") and len(v) > len("sqlite:///"):
+            return v
+        raise ValueError("must be sqlite:///path/to/orders.db or postgresql://user@host/db")
+
+    @property
+    def database(self) -> Path | str:
+        """Where the store is: a SQLite file's path, or a PostgreSQL URL."""
+        if not self.database_url:
+            return self.database_path
+        return parse_location(self.database_url)
 
 
 class Settings(StoreSettings):
     bot_token: SecretStr
     staff_chat_id: int
     telegram_api_url: str = "https://api.telegram.org"
+    # Webhook mode when WEBHOOK_URL is set (the public URL Telegram posts to); else polling.
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0:8443"  # host:port the bot's HTTP server binds
     default_language: Literal["id", "en"] = "id"
     timezone: str = "Asia/Jakarta"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -206,6 +236,35 @@ class Settings(StoreSettings):
         if not v.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return v.rstrip("/")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, v: str) -> str:
+        v = v.strip()
+        if v and (not v.startswith(("https://", "http://")) or not urlsplit(v).hostname):
+            raise ValueError("must be the public https:// URL Telegram posts updates to")
+        return v
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v.get_secret_value()):
+            raise ValueError("must be 1–256 characters: letters, digits, _ and - (Telegram's rule)")
+        return v
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, v: str) -> str:
+        host, sep, port = v.strip().rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("must be host:port, e.g. 0.0.0.0:8443")
+        return v.strip()
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_URL needs WEBHOOK_SECRET (checked on every request)")
+        return self
 
     @field_validator("couriers")
     @classmethod

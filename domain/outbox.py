@@ -128,6 +128,17 @@ async def mark_unreachable(store: Store, chat_id: int, error: str) -> None:
         await customer_rows.mark_unreachable(db, chat_id, store.now())
 
 
+async def drop_if_unreachable(store: Store, chat_id: int, error: str) -> bool:
+    """Drop the customer's pending messages if they are (still) marked unreachable; False
+    when they are reachable by now. Checked in the transaction that drops: a sender that
+    read "blocked" just before the customer unblocked the bot must not undo the unblock."""
+    async with store.transaction() as db:
+        if await customer_rows.is_reachable(db, chat_id):
+            return False
+        await outbox_rows.drop_pending_for_customer(db, chat_id, error)
+        return True
+
+
 async def newer_pending(store: Store, kind: Kind, order_id: int, after_id: int) -> bool:
     """Whether a later message of this kind for the order waits to be sent (so this one may
     be skipped: the later one says the same, newer)."""

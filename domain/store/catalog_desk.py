@@ -23,13 +23,15 @@ async def add_preview(
     actor_name: str,
     now: datetime,
 ) -> int:
-    cur = await db.execute(
+    row = await fetchone(
+        db,
         "INSERT INTO catalog_previews (chat_id, file_name, file_hash, rows, catalog_version,"
-        " created_by, created_by_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_by, created_by_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " RETURNING id",
         (chat_id, file_name, file_hash, rows, version, actor_id, actor_name, to_db(now)),
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
+    assert row is not None
+    return row["id"]
 
 
 async def set_preview_message(db: Connection, preview_id: int, message_id: int) -> None:

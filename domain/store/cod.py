@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from domain.clock import to_db
-from domain.store import Connection, Row, fetchall, fetchone
+from domain.store import Connection, Row, fetchall, fetchone, indexed_by
 
 # Delivered COD orders not yet remitted; orders_cod_outstanding holds exactly these.
 _OUTSTANDING = (
@@ -24,7 +24,7 @@ async def outstanding_by_age(db: Connection, bounds: Sequence[datetime]) -> list
         db,
         f"SELECT COALESCE(courier, '') AS courier, CASE {cases} ELSE {len(bounds)} END AS band,"
         " COUNT(*) AS n, SUM(total) AS amount, MIN(status_changed_at) AS oldest"
-        f" FROM orders INDEXED BY orders_cod_outstanding WHERE {_OUTSTANDING}"
+        f" FROM orders {indexed_by(db, 'orders_cod_outstanding')} WHERE {_OUTSTANDING}"
         " GROUP BY 1, 2 ORDER BY 1, 2",
         tuple(to_db(b) for b in bounds),
     )
@@ -55,13 +55,14 @@ async def add_remittance(
 ) -> int:
     """Record a remittance and mark its orders remitted (only those still outstanding);
     returns its id. The caller checked every order first, in the same transaction."""
-    cur = await db.execute(
+    row = await fetchone(
+        db,
         "INSERT INTO cod_remittances (courier, remitted_on, amount, orders, actor_id,"
-        " actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (courier, remitted_on, amount, len(order_ids), actor_id, actor_name, to_db(now)),
     )
-    remittance_id = cur.lastrowid
-    assert remittance_id is not None
+    assert row is not None
+    remittance_id: int = row["id"]
     marks = ",".join("?" * len(order_ids))
     await db.execute(
         f"UPDATE orders SET cod_remittance_id = ? WHERE id IN ({marks}) AND {_OUTSTANDING}",
@@ -78,7 +79,8 @@ async def delivered_between(db: Connection, start: datetime, end: datetime) -> i
     """COD orders delivered in [start, end)."""
     row = await fetchone(
         db,
-        "SELECT COUNT(*) AS n FROM orders INDEXED BY orders_ended WHERE status = 'delivered'"
+        f"SELECT COUNT(*) AS n FROM orders {indexed_by(db, 'orders_ended')}"
+        " WHERE status = 'delivered'"
         " AND status_changed_at >= ? AND status_changed_at < ? AND payment_method = 'cod'",
         (to_db(start), to_db(end)),
     )

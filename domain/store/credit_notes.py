@@ -15,7 +15,8 @@ async def next_seq(db: Connection, period: str) -> int:
     back, so numbers have no gaps)."""
     async with db.execute(
         "INSERT INTO credit_note_counters (period, last_seq) VALUES (?, 1)"
-        " ON CONFLICT (period) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+        " ON CONFLICT (period) DO UPDATE SET last_seq = credit_note_counters.last_seq + 1"
+        " RETURNING last_seq",
         (period,),
     ) as cur:
         row = await cur.fetchone()

@@ -15,7 +15,8 @@ async def next_seq(db: Connection, period: str) -> int:
     rollback gives it back."""
     async with db.execute(
         "INSERT INTO invoice_counters (period, last_seq) VALUES (?, 1)"
-        " ON CONFLICT (period) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+        " ON CONFLICT (period) DO UPDATE SET last_seq = invoice_counters.last_seq + 1"
+        " RETURNING last_seq",
         (period,),
     ) as cur:
         row = await cur.fetchone()

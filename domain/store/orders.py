@@ -13,7 +13,7 @@ from datetime import datetime
 from aiosqlite import Row
 
 from domain.clock import to_db
-from domain.store.sqlite import Connection, fetchall, fetchone
+from domain.store.sqlite import Connection, dialect_of, fetchall, fetchone
 
 # ---------------------------------------------------------------- reading
 
@@ -24,8 +24,10 @@ async def by_id(db: Connection, order_id: int) -> Row | None:
 
 async def lines(db: Connection, order_id: int) -> list[Row]:
     """sku, name, unit_price, quantity, in the order they were placed."""
+    # Insertion order: SQLite's rowid; PostgreSQL's order_lines has an identity `seq` for it.
+    order = "seq" if dialect_of(db) == "postgresql" else "rowid"
     return await fetchall(
-        db, "SELECT * FROM order_lines WHERE order_id = ? ORDER BY rowid", (order_id,)
+        db, f"SELECT * FROM order_lines WHERE order_id = ? ORDER BY {order}", (order_id,)
     )
 
 
@@ -154,11 +156,13 @@ async def insert(
 ) -> int | None:
     """The new order's id; None when `number` is taken already (nothing written)."""
     stamp = to_db(now)
-    cur = await db.execute(
+    row = await fetchone(
+        db,
         "INSERT INTO orders (number, user_id, status, payment_status, payment_method,"
         " customer_name, phone, address, shipping_code, shipping_name, shipping_fee, note,"
         " subtotal, total, created_at, updated_at, status_changed_at, checkout_key)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (number) DO NOTHING",
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (number) DO NOTHING"
+        " RETURNING id",
         (
             number,
             user_id,
@@ -180,7 +184,7 @@ async def insert(
             checkout_key,
         ),
     )
-    return cur.lastrowid if cur.rowcount == 1 else None
+    return None if row is None else row["id"]
 
 
 async def add_lines(

@@ -43,10 +43,11 @@ async def add(
     not_before: datetime,
 ) -> int | None:
     """The new row's id; None when a row with this dedupe_key exists (nothing is written)."""
-    cur = await db.execute(
+    row = await fetchone(
+        db,
         "INSERT INTO outbox (audience, chat_id, kind, order_id, payload, dedupe_key,"
         " created_at, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (dedupe_key) DO NOTHING",
+        " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
         (
             audience,
             chat_id,
@@ -58,7 +59,7 @@ async def add(
             to_db(not_before),
         ),
     )
-    return cur.lastrowid if cur.rowcount else None
+    return None if row is None else row["id"]
 
 
 def _message(row: Row) -> OutboxMessage:

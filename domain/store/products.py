@@ -50,7 +50,7 @@ async def by_sku(db: Connection, sku: str) -> Row | None:
 
 
 async def by_sku_nocase(db: Connection, sku: str) -> list[Row]:
-    return await fetchall(db, "SELECT * FROM products WHERE sku = ? COLLATE NOCASE", (sku,))
+    return await fetchall(db, "SELECT * FROM products WHERE upper(sku) = upper(?)", (sku,))
 
 
 async def for_cart(db: Connection, sku: str) -> Row | None:
@@ -162,7 +162,7 @@ async def version(db: Connection) -> int:
 
 async def sku_taken(db: Connection, sku: str) -> bool:
     """Taken in any case: SKUs are looked up case-insensitively when unambiguous."""
-    row = await fetchone(db, "SELECT 1 FROM products WHERE sku = ? COLLATE NOCASE", (sku,))
+    row = await fetchone(db, "SELECT 1 FROM products WHERE upper(sku) = upper(?)", (sku,))
     return row is not None
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from domain.clock import from_db, to_db
-from domain.store import Connection, Row, fetchall, fetchone
+from domain.store import Connection, Row, dialect_of, fetchall, fetchone, indexed_by
 
 # ---------------------------------------------------------------- the daily digest
 
@@ -157,7 +157,7 @@ async def called_off_by_hour(db: Connection, start: datetime, end: datetime) -> 
         db,
         "SELECT substr(status_changed_at, 1, 13) AS hour, COUNT(*) AS n,"
         " SUM(subtotal) AS goods, SUM(shipping_fee) AS shipping"
-        f" FROM orders INDEXED BY orders_ended WHERE status IN {_CALLED_OFF}"
+        f" FROM orders {indexed_by(db, 'orders_ended')} WHERE status IN {_CALLED_OFF}"
         " AND status_changed_at >= ? AND status_changed_at < ? GROUP BY hour",
         (to_db(start), to_db(end)),
     )
@@ -217,7 +217,7 @@ async def line_called_off(db: Connection, start: datetime, end: datetime) -> lis
     return await fetchall(
         db,
         "SELECT l.sku, SUM(l.quantity) AS qty, SUM(l.quantity * l.unit_price) AS amount"
-        " FROM orders o INDEXED BY orders_ended JOIN order_lines l ON l.order_id = o.id"
+        f" FROM orders o {indexed_by(db, 'orders_ended')} JOIN order_lines l ON l.order_id = o.id"
         f" WHERE o.status IN {_CALLED_OFF} AND o.status_changed_at >= ?"
         " AND o.status_changed_at < ? GROUP BY l.sku",
         (to_db(start), to_db(end)),
@@ -293,7 +293,7 @@ async def called_off_by_side(db: Connection, start: datetime, end: datetime) -> 
         " ELSE 'seller' END AS side, COUNT(*) AS n"
         " FROM order_events e JOIN orders o ON o.id = e.order_id"
         " WHERE e.kind = 'status' AND e.to_status IN ('cancelled', 'rejected')"
-        " AND e.at >= ? AND e.at < ? GROUP BY status, side",
+        " AND e.at >= ? AND e.at < ? GROUP BY 1, 2",
         (to_db(start), to_db(end)),
     )
 
@@ -306,14 +306,18 @@ async def waits(
 ) -> list[int]:
     """Whole seconds stored on the status changes to `to_status` made in [start, end)
     (`column`: waited, waited_dispatch or waited_receipt; see migration 007), shortest
-    first. They come back as one text (group_concat): a month's 50,000 values cost one
-    row, not 50,000."""
+    first. They come back as one text (group_concat; PostgreSQL's string_agg, rounding half
+    away from zero as SQLite's round does): a month's 50,000 values cost one row, not
+    50,000."""
     if column not in _WAITS:
         raise ValueError(column)
+    if dialect_of(db) == "postgresql":
+        joined = f"string_agg(CAST(round(CAST({column} AS NUMERIC)) AS TEXT), ',')"
+    else:
+        joined = f"group_concat(CAST(round({column}) AS INTEGER))"
     row = await fetchone(
         db,
-        f"SELECT group_concat(CAST(round({column}) AS INTEGER)) AS w"
-        " FROM order_events INDEXED BY order_events_status"
+        f"SELECT {joined} AS w FROM order_events {indexed_by(db, 'order_events_status')}"
         " WHERE kind = 'status' AND to_status = ? AND at >= ? AND at < ?"
         f" AND {column} IS NOT NULL",
         (to_status, to_db(start), to_db(end)),
@@ -330,12 +334,13 @@ async def customer_mix(db: Connection, start: datetime, end: datetime) -> Row | 
     the period), repeat (two or more orders in the period)."""
     return await fetchone(
         db,
-        "SELECT COUNT(*) AS customers, COALESCE(SUM(first_ever = first_here), 0) AS new,"
-        " COALESCE(SUM(n >= 2), 0) AS repeat FROM ("
+        "SELECT COUNT(*) AS customers,"
+        " COALESCE(SUM(CASE WHEN first_ever = first_here THEN 1 ELSE 0 END), 0) AS new,"
+        " COALESCE(SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END), 0) AS repeat FROM ("
         " SELECT o.user_id, COUNT(*) AS n, MIN(o.id) AS first_here,"
         " (SELECT MIN(p.id) FROM orders p WHERE p.user_id = o.user_id) AS first_ever"
         " FROM orders o WHERE o.created_at >= ? AND o.created_at < ?"
-        " GROUP BY o.user_id)",
+        " GROUP BY o.user_id) AS c",
         (to_db(start), to_db(end)),
     )
 
@@ -386,7 +391,9 @@ async def refunds_by_hour(db: Connection, start: datetime, end: datetime) -> lis
     return await fetchall(
         db,
         "SELECT substr(r.paid_at, 1, 13) AS hour, COUNT(*) AS n, SUM(r.amount) AS amount,"
-        f" SUM(MIN(r.amount, {_LINES_VALUE})) AS goods"
+        # No scalar MIN(a, b) on PostgreSQL (nor LEAST on SQLite): the smaller of the two.
+        f" SUM(CASE WHEN r.amount < {_LINES_VALUE} THEN r.amount ELSE {_LINES_VALUE} END)"
+        " AS goods"
         " FROM refunds r WHERE r.status = 'paid' AND r.complaint_id IS NOT NULL"
         " AND r.paid_at >= ? AND r.paid_at < ? GROUP BY hour",
         (to_db(start), to_db(end)),
@@ -457,8 +464,9 @@ async def cod_shipped_between(db: Connection, start: datetime, end: datetime) ->
     """COD orders shipped in [start, end) (their status change to shipped)."""
     row = await fetchone(
         db,
-        "SELECT COUNT(DISTINCT e.order_id) AS n FROM order_events e INDEXED BY order_events_status"
-        " JOIN orders o ON o.id = e.order_id WHERE e.kind = 'status' AND e.to_status = 'shipped'"
+        "SELECT COUNT(DISTINCT e.order_id) AS n FROM order_events e"
+        f" {indexed_by(db, 'order_events_status')} JOIN orders o ON o.id = e.order_id"
+        " WHERE e.kind = 'status' AND e.to_status = 'shipped'"
         " AND e.at >= ? AND e.at < ? AND o.payment_method = 'cod'",
         (to_db(start), to_db(end)),
     )

@@ -74,7 +74,7 @@ async def abandoned_carts(
         db,
         "SELECT k.user_id, k.changed, c.reminders_enabled, c.reachable FROM ("
         "  SELECT user_id, MAX(added_at) AS changed FROM cart_items GROUP BY user_id"
-        "  HAVING changed <= ? AND changed > ?"
+        "  HAVING MAX(added_at) <= ? AND MAX(added_at) > ?"
         ") k JOIN customers c ON c.user_id = k.user_id"
         " WHERE NOT EXISTS (SELECT 1 FROM schedule_log l"
         "  WHERE l.kind = 'cart' AND l.ref = k.user_id AND l.version = k.changed)"
@@ -88,15 +88,16 @@ async def abandoned_carts(
 _WAITING = """
 SELECT * FROM (
     SELECT o.id, o.number, o.staff_message_id,
-        CASE WHEN o.status = 'placed' THEN MAX(o.status_changed_at, COALESCE(
-            (SELECT MAX(e.at) FROM order_events e WHERE e.order_id = o.id AND e.kind = 'payment'),
-            o.status_changed_at)) ELSE o.status_changed_at END AS since
+        CASE WHEN o.status = 'placed' THEN COALESCE(
+            (SELECT MAX(e.at) FROM order_events e WHERE e.order_id = o.id AND e.kind = 'payment'
+                AND e.at > o.status_changed_at),
+            o.status_changed_at) ELSE o.status_changed_at END AS since
     FROM orders o LEFT JOIN staff_nudges n ON n.order_id = o.id
     WHERE o.status = :status AND o.status_changed_at <= :cutoff
       AND (o.status <> 'placed' OR o.payment_method = 'cod'
            OR o.payment_status IN ('proof_submitted', 'paid'))
       AND (n.order_id IS NULL OR n.stage <> o.status OR n.nudged_at <= :again)
-) WHERE since <= :cutoff ORDER BY since, id LIMIT :limit
+) AS waiting WHERE since <= :cutoff ORDER BY since, id LIMIT :limit
 """
 
 

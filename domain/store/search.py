@@ -6,6 +6,10 @@ A fragment is looked up as a few of its trigrams, ANDed (which FTS5 answers from
 alone), and each candidate is then checked against the order's own column with LIKE. A whole
 phrase query would be exact by itself but makes FTS5 compare positions of every trigram, which
 took 10–30 ms for a long name or a phone number with few matches among a million orders.
+
+On PostgreSQL (its migration 004) pg_trgm GIN indexes on `lower(customer_name)` and `phone`
+answer `LIKE '%fragment%'` directly: the same lookups, each one LIKE on the order's column
+(`pg_sql`), and no FTS expression.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from domain.store.sqlite import Connection, fetchall
+from domain.store.sqlite import Connection, dialect_of, fetchall
 
 # Trigrams ANDed per lookup: a few spread over the fragment narrow the candidates to nearly
 # the matches; each further one costs another list to walk.
@@ -27,6 +31,16 @@ class Lookup:
     expression: str
     column: str  # an orders column, never from input
     pattern: str
+    folded: str = ""  # PostgreSQL: the LIKE pattern on lower(column), for names
+
+    @property
+    def pg_sql(self) -> str:
+        """PostgreSQL's: parameters pattern, limit (the trigram index serves the LIKE)."""
+        column = f"lower(o.{self.column})" if self.folded else f"o.{self.column}"
+        return (
+            f"SELECT o.id FROM orders o WHERE {column} LIKE ? ESCAPE '\\'"
+            " ORDER BY o.id DESC LIMIT ?"
+        )
 
     @property
     def sql(self) -> str:
@@ -87,10 +101,11 @@ def lookups(text: str) -> list[Lookup]:
     phone = _phone_lookups(text)
     if phone:  # a phone number, not part of a name: looking for its digits in the names
         return phone  # would only make FTS5 walk the phones' trigram lists to drop them
+    folded = f"%{_like(text.lower())}%"
     if text.isascii():
-        name = Lookup(f"name : {_trigrams(text)}", "customer_name", f"%{_like(text)}%")
+        name = Lookup(f"name : {_trigrams(text)}", "customer_name", f"%{_like(text)}%", folded)
     else:  # LIKE folds ASCII case only: the phrase alone decides, as FTS5 folds all case
-        name = Lookup(f"name : {_string(text)}", "customer_name", "%")
+        name = Lookup(f"name : {_string(text)}", "customer_name", "%", folded)
     return [name, *phone]
 
 
@@ -106,9 +121,14 @@ async def find_ids(
         "SELECT 1, id FROM orders WHERE tracking_number = ?",
     ]
     params: list[object] = [number, tracking]
-    for lookup in lookups(text):
-        parts.append(f"SELECT 0, id FROM ({lookup.sql})")
-        params += [lookup.expression, lookup.pattern, limit]
+    postgres = dialect_of(db) == "postgresql"
+    for i, lookup in enumerate(lookups(text)):
+        if postgres:
+            parts.append(f"SELECT 0, id FROM ({lookup.pg_sql}) AS found{i}")
+            params += [lookup.folded or lookup.pattern, limit]
+        else:
+            parts.append(f"SELECT 0, id FROM ({lookup.sql}) AS found{i}")
+            params += [lookup.expression, lookup.pattern, limit]
     rows = await fetchall(
         db, " UNION ".join(parts) + " ORDER BY exact DESC, id DESC LIMIT ?", (*params, 2 * limit)
     )

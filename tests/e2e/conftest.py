@@ -11,9 +11,11 @@ from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
 
 
 @pytest_asyncio.fixture
-async def shop(fake_tg: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:  # noqa: F811
-    """The real bot, with the example catalog, polling the fake Bot API."""
-    bot = RunningBot(fake_tg, make_settings(fake_tg, tmp_path / "shop.db"))
+async def shop(
+    fake_tg: FakeBotApi, db_location: Path | str  # noqa: F811
+) -> AsyncIterator[RunningBot]:
+    """The real bot, with the example catalog, polling the fake Bot API (on each engine)."""
+    bot = RunningBot(fake_tg, make_settings(fake_tg, db_location))
     await bot.seed()
     await bot.start()
     try:

@@ -10,6 +10,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.settings import Settings
+from bot.webhook import log_refusals, webhook_of
 from domain.catalog.catalog_import import import_catalog
 from domain.clock import Clock, utc_now
 from domain.store import Store
@@ -19,11 +20,15 @@ STAFF_CHAT_ID = -1001234567890
 EXAMPLE_CATALOG = Path(__file__).resolve().parents[2] / "examples" / "catalog.csv"
 
 
-def make_settings(tg: FakeBotApi, db: Path, **overrides: Any) -> Settings:
+def make_settings(tg: FakeBotApi, db: Path | str, **overrides: Any) -> Settings:
+    """Settings for a bot on `db`: a SQLite file's path or a PostgreSQL URL."""
+    where: dict[str, Any] = {"database_url": db}  # a URL given in the environment loses
+    if not isinstance(db, str):
+        where = {"database_path": db, "database_url": ""}
     values: dict[str, Any] = {
+        **where,
         "bot_token": tg.token,
         "staff_chat_id": STAFF_CHAT_ID,
-        "database_path": db,
         "telegram_api_url": tg.url,
         "shop_name": "Toko Kopi Nusantara",
         # The fake server is not rate limited unless a test asks; don't wait on the limiter.
@@ -55,7 +60,7 @@ class RunningBot:
         return self.app.bot_data.shop.store
 
     async def seed(self, csv_text: str | None = None) -> None:
-        async with Store(self.settings.database_path, self.clock) as store:
+        async with Store(self.settings.database, self.clock) as store:
             await import_catalog(store, csv_text or EXAMPLE_CATALOG.read_text(encoding="utf-8"))
 
     async def start(self) -> None:
@@ -65,8 +70,21 @@ class RunningBot:
             await app.post_init(app)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1,
-                                        allowed_updates=Update.ALL_TYPES)
+        if self.settings.webhook_url:  # as bot.cli.run_webhook, inside this event loop
+            secret = self.settings.webhook_secret
+            assert secret is not None
+            log_refusals(self.settings.log_level)
+            hook = webhook_of(
+                self.settings.webhook_url, self.settings.webhook_listen, secret.get_secret_value()
+            )
+            await app.updater.start_webhook(
+                listen=hook.listen, port=hook.port, url_path=hook.url_path,
+                webhook_url=hook.url, secret_token=hook.secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await app.updater.start_polling(poll_interval=0, timeout=1,
+                                            allowed_updates=Update.ALL_TYPES)
         self.app = app
 
     async def stop(self) -> None:

@@ -174,9 +174,9 @@ async def test_price_and_photo_edited_in_chat(shop: RunningBot) -> None:
 
 
 async def test_a_non_admin_is_refused_when_admins_are_set(
-    fake_tg: FakeBotApi, tmp_path: Path
+    fake_tg: FakeBotApi, db_location: Path | str
 ) -> None:
-    bot = RunningBot(fake_tg, make_settings(fake_tg, tmp_path / "shop.db", staff_admin_ids="8001"))
+    bot = RunningBot(fake_tg, make_settings(fake_tg, db_location, staff_admin_ids="8001"))
     await bot.seed()
     await bot.start()
     try:
@@ -271,10 +271,10 @@ async def test_off_sale_from_the_card_leaves_the_catalog_at_once(shop: RunningBo
 
 
 async def test_an_old_or_stale_preview_asks_for_the_file_again(
-    fake_tg: FakeBotApi, tmp_path: Path
+    fake_tg: FakeBotApi, db_location: Path | str
 ) -> None:
     clock = FrozenClock(datetime(2026, 11, 22, 2, 0, tzinfo=UTC))
-    bot = RunningBot(fake_tg, make_settings(fake_tg, tmp_path / "shop.db"), clock=clock)
+    bot = RunningBot(fake_tg, make_settings(fake_tg, db_location), clock=clock)
     await bot.seed()
     await bot.start()
     try:

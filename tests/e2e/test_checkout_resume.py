@@ -26,7 +26,7 @@ async def test_a_draft_saved_with_a_step_resumes_at_the_saved_state(shop: Runnin
         "address": "Jl. Kenanga No. 1, Bandung 40111",
         "shipping": "reg",
     }
-    async with Store(shop.settings.database_path, shop.clock) as store, store.transaction() as db:
+    async with Store(shop.settings.database, shop.clock) as store, store.transaction() as db:
         await db.execute(
             "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?)",
             ("shopping", json.dumps([sari.id, sari.id]), json.dumps("payment")),

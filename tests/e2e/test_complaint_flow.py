@@ -5,7 +5,7 @@ courier and tracking number."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,8 +40,11 @@ def text_of(message: FakeMessage) -> str:
 
 
 @pytest_asyncio.fixture
-async def shop(fake_tg: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:  # noqa: F811
-    bot = RunningBot(fake_tg, make_settings(fake_tg, tmp_path / "shop.db"), FrozenClock(START))
+async def shop(
+    fake_tg: FakeBotApi, new_location: Callable[[datetime], Path | str]  # noqa: F811
+) -> AsyncIterator[RunningBot]:
+    settings = make_settings(fake_tg, new_location(START))
+    bot = RunningBot(fake_tg, settings, FrozenClock(START))
     await bot.seed()
     await bot.start()
     try:

@@ -17,10 +17,10 @@ SLOW_DOWN = "Pelan-pelan"
 
 
 @pytest_asyncio.fixture
-async def guarded(fake_tg: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+async def guarded(fake_tg: FakeBotApi, db_location: Path | str) -> AsyncIterator[RunningBot]:
     settings = make_settings(
         fake_tg,
-        tmp_path / "shop.db",
+        db_location,
         flood_limit=LIMIT,
         flood_window_seconds=600,  # no update leaves the window during the test
         # Each private chat gets at most 5 replies in any second, so the last of the

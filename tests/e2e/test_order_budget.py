@@ -35,8 +35,8 @@ CATALOG = "sku,name,category,price,stock,description\n" + "".join(
 
 
 @pytest_asyncio.fixture
-async def big_shop(fake_tg: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:  # noqa: F811
-    settings = make_settings(fake_tg, tmp_path / "shop.db", shipping_options=[SHIPPING])
+async def big_shop(fake_tg: FakeBotApi, db_location: Path | str) -> AsyncIterator[RunningBot]:  # noqa: F811
+    settings = make_settings(fake_tg, db_location, shipping_options=[SHIPPING])
     bot = RunningBot(fake_tg, settings)
     await bot.seed(CATALOG)
     await bot.start()

@@ -228,8 +228,10 @@ async def test_cancelled_paid_order_refunded_to_an_e_wallet(shop: RunningBot) ->
 
 
 @pytest_asyncio.fixture
-async def strict_cod(fake_tg: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:  # noqa: F811
-    bot = RunningBot(fake_tg, make_settings(fake_tg, tmp_path / "shop.db", cod_max_refusals=1))
+async def strict_cod(
+    fake_tg: FakeBotApi, db_location: Path | str  # noqa: F811
+) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(fake_tg, make_settings(fake_tg, db_location, cod_max_refusals=1))
     await bot.seed()
     await bot.start()
     try:

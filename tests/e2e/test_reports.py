@@ -5,7 +5,8 @@ documents that open in a spreadsheet, and exports refused to staff who are not a
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +14,7 @@ import pytest_asyncio
 
 from domain.actors import Actor
 from domain.aftersales import cod
+from domain.clock import utc_now
 from tests.e2e.harness import RunningBot, make_settings
 from tests.e2e.test_staff_workflow import checkout, has, text_of
 from tests.fakebotapi import FakeBotApi, FakeMessage
@@ -22,8 +24,11 @@ ADMIN, CLERK = 8001, 8002
 
 
 @pytest_asyncio.fixture
-async def shop(fake_tg: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:  # noqa: F811
-    settings = make_settings(fake_tg, tmp_path / "shop.db", staff_admin_ids=[ADMIN])
+async def shop(
+    fake_tg: FakeBotApi, new_location: Callable[[datetime], Path | str]  # noqa: F811
+) -> AsyncIterator[RunningBot]:
+    where = new_location(utc_now())  # set up today, as a first start would on SQLite
+    settings = make_settings(fake_tg, where, staff_admin_ids=[ADMIN])
     bot = RunningBot(fake_tg, settings)
     await bot.seed()
     await bot.start()

@@ -25,11 +25,11 @@ def text_of(message: FakeMessage) -> str:
 
 
 @pytest_asyncio.fixture
-async def timed_shop(fake_tg: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:  # noqa: F811
+async def timed_shop(fake_tg: FakeBotApi, db_location: Path | str) -> AsyncIterator[RunningBot]:  # noqa: F811
     """The real bot on a frozen clock, its schedule job running every 0.2 s."""
     settings = make_settings(
         fake_tg,
-        tmp_path / "shop.db",
+        db_location,
         schedule_enabled=True,
         schedule_interval_seconds=0.2,
         quiet_hours="off",

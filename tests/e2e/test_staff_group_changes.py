@@ -5,8 +5,11 @@ the bot is removed and added back, the group runs topics; customers block and un
 from __future__ import annotations
 
 import logging
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from domain.customers import get_customer
@@ -18,8 +21,8 @@ OLD_GROUP = -4012345678  # a basic group, as a new shop creates it
 NEW_GROUP = -1009876543210  # the supergroup Telegram makes of it
 
 
-async def started(tg: FakeBotApi, tmp_path: Path, **settings: object) -> RunningBot:
-    bot = RunningBot(tg, make_settings(tg, tmp_path / "shop.db", **settings))
+async def started(tg: FakeBotApi, db_location: Path | str, **settings: object) -> RunningBot:
+    bot = RunningBot(tg, make_settings(tg, db_location, **settings))
     await bot.seed()
     await bot.start()
     return bot
@@ -38,12 +41,12 @@ def sends_to(tg: FakeBotApi, chat_id: int) -> list[dict[str, object]]:
 
 
 async def test_an_upgrade_mid_day_moves_cards_notices_and_commands_to_the_new_id(
-    fake_tg: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    fake_tg: FakeBotApi, db_location: Path | str, caplog: pytest.LogCaptureFixture
 ) -> None:
     tg = fake_tg
     sari, budi, ani = tg.user(8001, "Sari"), tg.user(7001, "Budi"), tg.user(7002, "Ani")
     old = group_with_staff(tg, OLD_GROUP, sari)
-    shop = await started(tg, tmp_path, staff_chat_id=OLD_GROUP)
+    shop = await started(tg, db_location, staff_chat_id=OLD_GROUP)
     try:
         first = await checkout(tg, budi, "KOPI-GAYO-250")
         await tg.wait_bot_message(old, has(f"#{first}"))
@@ -98,12 +101,12 @@ async def test_an_upgrade_mid_day_moves_cards_notices_and_commands_to_the_new_id
 
 
 async def test_the_upgrade_told_by_telegram_switches_at_once_and_once(
-    fake_tg: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    fake_tg: FakeBotApi, db_location: Path | str, caplog: pytest.LogCaptureFixture
 ) -> None:
     tg = fake_tg
     sari, budi = tg.user(8001, "Sari"), tg.user(7001, "Budi")
     old = group_with_staff(tg, OLD_GROUP, sari)
-    shop = await started(tg, tmp_path, staff_chat_id=OLD_GROUP)
+    shop = await started(tg, db_location, staff_chat_id=OLD_GROUP)
     try:
         caplog.set_level(logging.WARNING)
         new = await tg.upgrade_to_supergroup(old, NEW_GROUP, by=sari)  # both service messages
@@ -122,12 +125,12 @@ async def test_the_upgrade_told_by_telegram_switches_at_once_and_once(
 
 
 async def test_removed_then_added_back_loses_nothing_and_keeps_the_order(
-    fake_tg: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    fake_tg: FakeBotApi, db_location: Path | str, caplog: pytest.LogCaptureFixture
 ) -> None:
     tg = fake_tg
     sari = tg.user(8001, "Sari")
     buyers = [tg.user(7001 + i, f"Pembeli{i}") for i in range(3)]
-    shop = await started(tg, tmp_path)
+    shop = await started(tg, db_location)
     group = shop.staff
     group.members[sari.id] = "administrator"
     try:
@@ -162,7 +165,7 @@ async def test_removed_then_added_back_loses_nothing_and_keeps_the_order(
 
 
 async def test_each_kind_lands_in_its_topic_and_answers_go_where_asked(
-    fake_tg: FakeBotApi, tmp_path: Path
+    fake_tg: FakeBotApi, db_location: Path | str
 ) -> None:
     tg = fake_tg
     sari, budi = tg.user(8001, "Sari"), tg.user(7001, "Budi")
@@ -172,7 +175,7 @@ async def test_each_kind_lands_in_its_topic_and_answers_go_where_asked(
     alerts = tg.create_topic(forum, "Peringatan", by=sari)
     chat = tg.create_topic(forum, "Obrolan", by=sari)
     shop = await started(
-        tg, tmp_path, staff_chat_id=NEW_GROUP, staff_topics=f"orders={orders},alerts={alerts}"
+        tg, db_location, staff_chat_id=NEW_GROUP, staff_topics=f"orders={orders},alerts={alerts}"
     )
     try:
         number = await checkout(tg, budi, "BATIK-TULIS-S", qty=2)  # 4 in stock, alert at 2
@@ -200,14 +203,16 @@ async def test_each_kind_lands_in_its_topic_and_answers_go_where_asked(
         await shop.stop()
 
 
-async def test_a_lost_topic_sends_to_general_instead(fake_tg: FakeBotApi, tmp_path: Path) -> None:
+async def test_a_lost_topic_sends_to_general_instead(
+    fake_tg: FakeBotApi, db_location: Path | str
+) -> None:
     tg = fake_tg
     sari, budi = tg.user(8001, "Sari"), tg.user(7001, "Budi")
     forum = group_with_staff(tg, NEW_GROUP, sari)
     tg.enable_topics(forum)
     orders = tg.create_topic(forum, "Pesanan", by=sari)
     tg.delete_topic(forum, orders)
-    shop = await started(tg, tmp_path, staff_chat_id=NEW_GROUP, staff_topics=f"orders={orders}")
+    shop = await started(tg, db_location, staff_chat_id=NEW_GROUP, staff_topics=f"orders={orders}")
     try:
         number = await checkout(tg, budi, "KOPI-GAYO-250")
         card = await tg.wait_bot_message(forum, has(f"#{number}"))
@@ -243,22 +248,26 @@ async def test_a_customer_who_blocks_gets_no_send_until_they_come_back(
 
 def _unreachable(shop: RunningBot, user: FakeUser) -> bool:
     """Read synchronously from the store file (wait_for predicates are not coroutines)."""
-    import sqlite3
-
-    with sqlite3.connect(shop.settings.database_path) as db:
-        row = db.execute("SELECT reachable FROM customers WHERE user_id = ?", (user.id,)).fetchone()
+    sql = "SELECT reachable FROM customers WHERE user_id = ?"
+    where = shop.settings.database
+    if isinstance(where, str):  # PostgreSQL
+        with psycopg.connect(where) as pg:
+            row = pg.execute(sql.replace("?", "%s"), (user.id,)).fetchone()
+    else:
+        with closing(sqlite3.connect(where)) as db:
+            row = db.execute(sql, (user.id,)).fetchone()
     return row is not None and row[0] == 0
 
 
 async def test_turning_topics_on_keeps_working_without_touching_the_settings(
-    fake_tg: FakeBotApi, tmp_path: Path
+    fake_tg: FakeBotApi, db_location: Path | str
 ) -> None:
     """Topics on upgrades a basic group to a supergroup forum: the bot follows, posts in
     General, and answers a command in the topic it came from; STAFF_CHAT_ID is the old id."""
     tg = fake_tg
     sari, budi = tg.user(8001, "Sari"), tg.user(7001, "Budi")
     old = group_with_staff(tg, OLD_GROUP, sari)
-    shop = await started(tg, tmp_path, staff_chat_id=OLD_GROUP)
+    shop = await started(tg, db_location, staff_chat_id=OLD_GROUP)
     try:
         forum = tg.enable_topics(await tg.upgrade_to_supergroup(old, NEW_GROUP, by=sari))
         await tg.wait_bot_message(forum, has("supergrup"))

@@ -23,6 +23,7 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import Any, TypeVar
 
+import aiohttp
 from aiohttp import web
 
 from .html_check import HtmlParseError, parse_html
@@ -182,6 +183,10 @@ class FakeBotApi:
         # (canonical scope JSON, language_code) -> list of BotCommand
         self.commands: dict[tuple[str, str], list[JSON]] = {}
         self.webhook_url = ""
+        self.webhook_secret: str | None = None
+        # (update_id, HTTP status or 0 for no answer) of every webhook post, in order.
+        self.webhook_posts: list[tuple[int, int]] = []
+        self._webhook_task: asyncio.Task[None] | None = None
 
         # World state.
         self.users: dict[int, FakeUser] = {}
@@ -282,6 +287,7 @@ class FakeBotApi:
         # Release long polls first so the runner does not wait for them.
         self._closing = True
         await self._notify()
+        await self._stop_webhook()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -903,15 +909,59 @@ class FakeBotApi:
 
     async def _delete_webhook(self, p: JSON, request: web.Request) -> bool:
         self.webhook_url = ""
+        await self._stop_webhook()
         if p.get("drop_pending_updates"):
             self._updates.clear()
         return True
 
     async def _set_webhook(self, p: JSON, request: web.Request) -> bool:
         self.webhook_url = str(p["url"])
+        self.webhook_secret = p.get("secret_token")
+        if "allowed_updates" in p:
+            allowed = p["allowed_updates"]
+            self._allowed_updates = (allowed or None) if isinstance(allowed, list) else None
         if p.get("drop_pending_updates"):
             self._updates.clear()
+        if self._webhook_task is None:
+            self._webhook_task = asyncio.create_task(self._deliver_webhook())
+        await self._notify()
         return True
+
+    async def _stop_webhook(self) -> None:
+        task, self._webhook_task = self._webhook_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _deliver_webhook(self) -> None:
+        """As Telegram does: one update at a time, in order, to the webhook URL with the
+        secret header; an update leaves the queue when answered 2xx, else it is retried."""
+        async with aiohttp.ClientSession() as session:
+            while self.webhook_url and not self._closing:
+                batch = self._deliverable(1)
+                if not batch:
+                    async with self._cond:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._cond.wait(), 0.5)
+                    continue
+                update = batch[0]
+                headers = {"Content-Type": "application/json"}
+                if self.webhook_secret:
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+                try:
+                    async with session.post(
+                        self.webhook_url, data=json.dumps(update), headers=headers
+                    ) as answer:
+                        status = answer.status
+                except aiohttp.ClientError:
+                    status = 0
+                self.webhook_posts.append((update["update_id"], status))
+                if 200 <= status < 300:
+                    with contextlib.suppress(ValueError):
+                        self._updates.remove(update)
+                else:
+                    await asyncio.sleep(0.05)  # Telegram backs off too
 
     async def _get_webhook_info(self, p: JSON, request: web.Request) -> JSON:
         return {
@@ -1797,13 +1847,22 @@ class FakeBotApi:
         timeout: float = 5.0,  # noqa: ASYNC109 - a safety net, not a cancel scope
         what: str | None = None,
     ) -> T:
-        """Wait until ``predicate()`` is truthy (re-checked after every request); return its value.
+        """Wait until ``predicate()`` is truthy (re-checked after every request, and every
+        50 ms for predicates that read the store: a write no request follows, such as a
+        handled update while the next getUpdates is pending); return its value.
 
         ``timeout`` is only a safety net: it raises AssertionError with the recent calls.
         """
+
+        async def checked() -> T:
+            while not (found := predicate()):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._cond.wait(), 0.05)
+            return found
+
         async with self._cond:
             try:
-                result = await asyncio.wait_for(self._cond.wait_for(predicate), timeout)
+                result = await asyncio.wait_for(checked(), timeout)
             except TimeoutError:
                 desc = what or getattr(predicate, "__name__", "condition")
                 raise AssertionError(

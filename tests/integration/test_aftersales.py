@@ -142,9 +142,9 @@ async def test_the_window_and_the_rules_of_opening(seeded_store: Store, clock: F
 
 @pytest.mark.parametrize("rounds", range(3))
 async def test_two_staff_inspecting_the_same_line_restock_once(
-    tmp_path: Path, clock: FrozenClock, rounds: int
+    db_location: Path | str, clock: FrozenClock, rounds: int
 ) -> None:
-    path = tmp_path / "shop.db"
+    path = db_location
     one, two = Store(path, clock), Store(path, clock)
     await one.open()
     await two.open()
@@ -188,9 +188,9 @@ async def _refund_ready(store: Store, user_id: int) -> int:
 
 
 async def test_credit_note_numbers_are_gap_free_under_concurrency(
-    tmp_path: Path, clock: FrozenClock
+    db_location: Path | str, clock: FrozenClock
 ) -> None:
-    path = tmp_path / "shop.db"
+    path = db_location
     one, two = Store(path, clock), Store(path, clock)
     await one.open()
     await two.open()
@@ -295,9 +295,9 @@ async def test_a_refused_cod_parcel_comes_back_through_inspection(seeded_store: 
 
 
 async def test_a_replacement_holds_stock_without_overselling(
-    tmp_path: Path, clock: FrozenClock
+    db_location: Path | str, clock: FrozenClock
 ) -> None:
-    path = tmp_path / "shop.db"
+    path = db_location
     one, two = Store(path, clock), Store(path, clock)
     await one.open()
     await two.open()

@@ -6,6 +6,7 @@ hours, and refunds due over 48 h are listed in the daily digest. The clock is mo
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from tests.integration.aftersales_support import VIDEO, complain, delivered
 from tests.integration.schedule_support import not_before, outbox, run
 from tests.integration.staff_support import ISSUER, SARI, flow, placed
 
+Location = Callable[[datetime], Path | str]
+
 
 def wib(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=UTC) - timedelta(hours=7)
@@ -28,9 +31,9 @@ def payloads(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     return [json.loads(str(r["payload"])) for r in rows]
 
 
-async def test_a_waiting_complaint_is_nudged_once_per_wait(tmp_path: Path) -> None:
+async def test_a_waiting_complaint_is_nudged_once_per_wait(new_location: Location) -> None:
     clock = FrozenClock(wib(23, 10))
-    async with Store(tmp_path / "s.db", clock) as store:
+    async with Store(new_location(clock()), clock) as store:
         await seed_catalog(store)
         order = await delivered(store, 1001)
         c = await complain(store, order)
@@ -59,9 +62,11 @@ async def test_a_waiting_complaint_is_nudged_once_per_wait(tmp_path: Path) -> No
         assert len(await outbox(store, "complaint_nudge")) == 2
 
 
-async def test_bank_details_owed_remind_the_customer_once_in_the_morning(tmp_path: Path) -> None:
+async def test_bank_details_owed_remind_the_customer_once_in_the_morning(
+    new_location: Location,
+) -> None:
     clock = FrozenClock(wib(23, 22))  # at night
-    async with Store(tmp_path / "s.db", clock) as store:
+    async with Store(new_location(clock()), clock) as store:
         await seed_catalog(store)
         order = await placed(store, 1001)
         await flow(store).verify(order.number, SARI)
@@ -95,9 +100,9 @@ async def test_bank_details_owed_remind_the_customer_once_in_the_morning(tmp_pat
         assert len(await outbox(store, "complaint_nudge")) == 2
 
 
-async def test_a_return_shipment_owed_is_reminded_once(tmp_path: Path) -> None:
+async def test_a_return_shipment_owed_is_reminded_once(new_location: Location) -> None:
     clock = FrozenClock(wib(23, 10))
-    async with Store(tmp_path / "s.db", clock) as store:
+    async with Store(new_location(clock()), clock) as store:
         await seed_catalog(store)
         order = await delivered(store, 1001)
         c = await complain(store, order, ComplaintReason.WRONG_ITEM, Solution.RETURN_REFUND)
@@ -111,9 +116,9 @@ async def test_a_return_shipment_owed_is_reminded_once(tmp_path: Path) -> None:
         assert all(not_before(r) == clock.current for r in rows)  # daytime: at once
 
 
-async def test_refunds_due_over_48_hours_are_in_the_digest(tmp_path: Path) -> None:
+async def test_refunds_due_over_48_hours_are_in_the_digest(new_location: Location) -> None:
     clock = FrozenClock(wib(20, 7))
-    async with Store(tmp_path / "s.db", clock) as store:
+    async with Store(new_location(clock()), clock) as store:
         await seed_catalog(store)
         old = await placed(store, 1001)
         await flow(store).verify(old.number, SARI)

@@ -25,9 +25,9 @@ from tests.integration.staff_support import DEWI, SARI
 
 @pytest.mark.parametrize("rounds", range(3))
 async def test_one_unit_pressed_twice_at_once_is_judged_once(
-    tmp_path: Path, clock: FrozenClock, rounds: int
+    db_location: Path | str, clock: FrozenClock, rounds: int
 ) -> None:
-    path = tmp_path / "shop.db"
+    path = db_location
     one, two = Store(path, clock), Store(path, clock)
     await one.open()
     await two.open()

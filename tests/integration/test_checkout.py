@@ -460,12 +460,12 @@ STORES = 4
 
 
 async def test_200_concurrent_checkouts_sell_exactly_the_stock(
-    tmp_path: Path, clock: FrozenClock
+    db_location: Path | str, clock: FrozenClock
 ) -> None:
     """200 customers, each with the last-but-many unit of a 50-piece promo in their cart, press
     "Place order" at once, through 4 Store objects (4 write connections) on one file: exactly
     50 orders, the other 150 told "out of stock", never a unit oversold."""
-    path = tmp_path / "shop.db"
+    path = db_location
     stores = [await Store(path, clock=clock).open() for _ in range(STORES)]
     try:
         setup = stores[0]

@@ -34,7 +34,8 @@ async def pay_refund(store: Store, order: Order, refund_id: int, proof: str) -> 
 
 async def refund_of(store: Store, complaint_id: int | None, order_id: int) -> int:
     row = await store.fetchone(
-        "SELECT id FROM refunds WHERE order_id = ? AND complaint_id IS ?",
+        "SELECT id FROM refunds WHERE order_id = ?"
+        " AND COALESCE(complaint_id, 0) = COALESCE(?, 0)",  # `IS ?`: SQLite only
         (order_id, complaint_id),
     )
     assert row is not None

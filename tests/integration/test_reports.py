@@ -23,7 +23,7 @@ from domain.reports import cod, exports, periods, sales
 from domain.reports.report import ReportPolicy, build, tax_helper
 from domain.reports.sales import sales_report
 from domain.schedule import digest
-from domain.store import Store
+from domain.store import Store, migrations
 from domain.store import reports as report_rows
 from tests.integration.staff_support import DEWI, SARI, flow, placed, shipped
 
@@ -346,3 +346,56 @@ async def test_the_digest_counts_revenue_as_the_report_does(
     day = periods.Period("day", date(2026, 11, 5), date(2026, 11, 5), WIB)
     total = (await sales_report(store.reader, day)).sales.total
     assert figures["revenue"] == total == kept.total - earlier.total
+
+
+def _backfill(dialect: str) -> list[str]:
+    """Migration 007's UPDATEs that fill the waits of status changes made before it."""
+    [sql] = [s for v, _, s in migrations(dialect) if v == 7]
+    statements = ("\n".join(x for x in s.splitlines() if not x.startswith("--")).strip()
+                  for s in sql.split(";"))
+    return [s for s in statements if s.startswith("UPDATE order_events SET")]
+
+
+async def test_the_migrations_backfill_gives_the_triggers_waits(
+    seeded_store: Store, clock: FrozenClock
+) -> None:
+    store = seeded_store
+    desk = flow(store)
+    at(clock, "2026-11-02 08:00")
+    a = await placed(store, 1001, {"KOPI-GAYO": 1}, receipt=False)
+    at(clock, "2026-11-02 10:00")
+    await submit_payment_proof(store, 1001, "photo-a", "Budi")
+    at(clock, "2026-11-02 12:00")
+    await desk.verify(a.number, SARI)
+    at(clock, "2026-11-03 12:30")
+    await desk.pack(a.number, DEWI)
+    at(clock, "2026-11-05 12:00")
+    await desk.ship(a.number, DEWI, "jnt", "JP1234567890")
+    query = (
+        "SELECT to_status, waited, waited_dispatch, waited_receipt FROM order_events"
+        " WHERE kind = 'status' ORDER BY id"
+    )
+
+    async def waits() -> list[tuple[object, ...]]:
+        return [
+            tuple(round(x) if isinstance(x, float) else x for x in r)
+            for r in await store.fetchall(query)
+        ]
+
+    by_trigger = await waits()
+    assert by_trigger == [
+        ("placed", None, None, None),
+        ("verified", 4 * 3600, None, 2 * 3600),
+        ("packed", 24 * 3600 + 1800, None, None),
+        ("shipped", 47 * 3600 + 1800, 72 * 3600, None),
+    ]
+    async with store.transaction() as db:
+        await db.execute(
+            "UPDATE order_events SET waited = NULL, waited_dispatch = NULL,"
+            " waited_receipt = NULL"
+        )
+        statements = _backfill(store.dialect)
+        assert len(statements) == 3
+        for statement in statements:
+            await db.execute(statement)
+    assert await waits() == by_trigger

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -64,9 +65,11 @@ async def test_after_an_outage_only_todays_digest_goes_once(
     assert days == ["2026-11-25"]  # none about 21 Nov: the shop was set up on the 22nd
 
 
-async def test_a_shop_set_up_before_yesterday_gets_yesterdays_digest(tmp_path: Path) -> None:
+async def test_a_shop_set_up_before_yesterday_gets_yesterdays_digest(
+    new_location: Callable[[datetime], Path | str]
+) -> None:
     clock = FrozenClock(wib(20, 15, 0))
-    async with Store(tmp_path / "old.db", clock) as store:  # set up on 20 Nov
+    async with Store(new_location(clock()), clock) as store:  # set up on 20 Nov
         clock.current = wib(22, 8, 5)
         await run(store)
         days = [json.loads(r["payload"])["day"] for r in await outbox(store, "daily_digest")]

@@ -87,6 +87,7 @@ async def test_newest_first_and_at_most_ten(seeded_store: Store) -> None:
     assert await found(seeded_store, "lestari") == [o.number for o in reversed(orders)][:10]
 
 
+@pytest.mark.sqlite_only  # FTS5's own table and plans
 async def test_index_follows_name_and_phone_changes(seeded_store: Store) -> None:
     store = seeded_store
     a = await placed(store, 1001, name="Budi Santoso")
@@ -168,6 +169,7 @@ async def test_too_short_or_long(seeded_store: Store, query: str) -> None:
     assert err.value.code == "find_query"
 
 
+@pytest.mark.sqlite_only  # FTS5's own table and plans
 async def test_migration_indexes_orders_placed_before_it(seeded_store: Store) -> None:
     store = seeded_store
     a = await placed(store, 1001, name="Budi Santoso")
@@ -181,6 +183,7 @@ async def test_migration_indexes_orders_placed_before_it(seeded_store: Store) ->
     assert await found(store, "0812-3456") == [a.number]
 
 
+@pytest.mark.sqlite_only  # FTS5's own table and plans
 async def test_searches_use_indexes(seeded_store: Store) -> None:
     for lookup in search.lookups("0812-3456"):
         params = (lookup.expression, lookup.pattern, LIMIT)

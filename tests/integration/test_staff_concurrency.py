@@ -28,9 +28,9 @@ async def events(store: Store, order_id: int, kind: str) -> list[tuple[str, str,
 
 @pytest.mark.parametrize("rounds", range(5))
 async def test_double_verify_from_two_processes(
-    tmp_path: Path, clock: FrozenClock, rounds: int
+    db_location: Path | str, clock: FrozenClock, rounds: int
 ) -> None:
-    path = tmp_path / "shop.db"
+    path = db_location
     one, two = Store(path, clock), Store(path, clock)
     await one.open()
     await two.open()

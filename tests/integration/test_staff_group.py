@@ -45,9 +45,9 @@ async def staff_rows(store: Store) -> list[tuple[str, str]]:
 
 
 async def test_an_upgrade_is_kept_and_followed_after_a_restart(
-    tmp_path: Path, clock: FrozenClock
+    db_location: Path | str, clock: FrozenClock
 ) -> None:
-    path = tmp_path / "shop.db"
+    path = db_location
     async with Store(path, clock) as store:
         group = StaffGroup(STAFF_CHAT)
         assert await group.move(store, -42, NEW_CHAT) is False  # not the staff group

@@ -24,9 +24,9 @@ STORES = 4
 
 
 async def test_100_concurrent_invoices_from_4_processes_are_numbered_without_gaps(
-    tmp_path: Path, clock: FrozenClock
+    db_location: Path | str, clock: FrozenClock
 ) -> None:
-    path = tmp_path / "shop.db"
+    path = db_location
     stores = [await Store(path, clock).open() for _ in range(STORES)]
     try:
         await seed_catalog(

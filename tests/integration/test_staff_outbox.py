@@ -183,9 +183,9 @@ async def test_the_staff_group_refusing_keeps_staff_messages_waiting(
 
 
 async def test_a_crash_between_commit_and_send_delivers_after_restart(
-    tmp_path: Path, clock: FrozenClock
+    db_location: Path | str, clock: FrozenClock
 ) -> None:
-    path = tmp_path / "shop.db"
+    path = db_location
     before = await Store(path, clock).open()
     await seed_catalog(before)
     order = await placed(before)

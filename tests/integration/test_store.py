@@ -1,16 +1,21 @@
-"""The store on a real SQLite file: migrations, WAL, foreign keys, busy timeout, atomicity."""
+"""The store on a real SQLite file (and the checks that hold on PostgreSQL too): migrations,
+WAL, foreign keys, busy timeout, atomicity."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from domain.clock import FrozenClock
-from domain.store import BUSY_TIMEOUT_MS, Store, migrations
+from domain.store import BUSY_TIMEOUT_MS, Store, StoreUnusable, fetchone, migrations
 from domain.store import sqlite as store_module
-from tests.conftest import START
+from tests.conftest import START, seed_catalog
+
+INTEGRITY = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 ISSUE_2_TABLES = (
     "products",
@@ -124,6 +129,7 @@ async def test_a_failing_migration_leaves_nothing_behind(
         assert half is not None and half["n"] == 0
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas_on_both_connections(store: Store) -> None:
     assert store._writer is not None
     for conn in (store._writer, store.reader):
@@ -138,7 +144,7 @@ async def test_pragmas_on_both_connections(store: Store) -> None:
 
 
 async def test_foreign_keys_are_enforced(store: Store) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    with pytest.raises(INTEGRITY, match=r"(?i)foreign key"):
         async with store.transaction() as db:
             await db.execute(
                 "INSERT INTO cart_items (user_id, sku, quantity, added_at)"
@@ -154,7 +160,7 @@ async def test_stock_constraints_back_up_the_code(seeded_store: Store) -> None:
         "UPDATE products SET reserved = -1 WHERE sku = 'BATIK-M'",
         "UPDATE products SET stock = -1 WHERE sku = 'BATIK-M'",
     ):
-        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        with pytest.raises(INTEGRITY, match=r"(?i)check"):
             async with seeded_store.transaction() as db:
                 await db.execute(sql)
     row = await seeded_store.fetchone("SELECT stock, reserved FROM products WHERE sku = 'BATIK-M'")
@@ -190,3 +196,60 @@ async def test_a_second_store_on_the_same_file_sees_committed_writes(
 def test_clock_fixture_is_the_agreed_moment(clock: FrozenClock) -> None:
     assert clock() == START
     assert clock.advance(minutes=5) == clock()
+
+
+@pytest.mark.postgresql_only
+async def test_postgresql_writers_wait_for_each_other_like_begin_immediate(
+    engine: str, db_location: Path | str, clock: FrozenClock
+) -> None:
+    """A second store's write transaction starts only once the first commits (the advisory
+    lock), and then sees its write; readers never wait."""
+    async with Store(db_location, clock) as one, Store(db_location, clock) as two:
+        await seed_catalog(one)
+        steps: list[object] = []
+        inside, release = asyncio.Event(), asyncio.Event()
+
+        async def first() -> None:
+            async with one.transaction() as db:
+                await db.execute("UPDATE products SET stock = stock + 1 WHERE sku = 'BATIK-M'")
+                steps.append("first in")
+                inside.set()
+                await release.wait()
+                steps.append("first out")
+
+        async def second() -> None:
+            await inside.wait()
+            async with two.transaction() as db:
+                row = await fetchone(db, "SELECT stock FROM products WHERE sku = 'BATIK-M'")
+                steps.append(("second in", row["stock"] if row else None))
+
+        tasks = [asyncio.create_task(first()), asyncio.create_task(second())]
+        for _ in range(500):  # until the second writer waits on the lock (a condition, not time)
+            waiting = await one.fetchone(
+                "SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            )
+            if waiting and waiting["n"] == 1:
+                break
+            await asyncio.sleep(0.01)
+        assert waiting is not None and waiting["n"] == 1
+        assert steps == ["first in"]
+        row = await two.fetchone("SELECT stock FROM products WHERE sku = 'BATIK-M'")
+        assert row is not None and row["stock"] == 3  # a reader: not blocked, sees the last commit
+        release.set()
+        await asyncio.gather(*tasks)
+        assert steps == ["first in", "first out", ("second in", 4)]
+
+
+@pytest.mark.postgresql_only
+async def test_a_postgresql_store_that_cannot_be_reached_is_one_reason(
+    engine: str, clock: FrozenClock
+) -> None:
+    from tests.postgres import SERVER
+
+    url = SERVER.url("no_such_shop")
+    missing = url.replace("postgresql://postgres@", "postgresql://postgres:s3cret@")
+    with pytest.raises(StoreUnusable) as caught:
+        await Store(missing, clock).open()
+    assert caught.value.reason.startswith("cannot connect: ")
+    assert "no_such_shop" in caught.value.reason and "does not exist" in caught.value.reason
+    assert "s3cret" not in str(caught.value) and "***" in str(caught.value.path)

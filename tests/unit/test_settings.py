@@ -153,3 +153,59 @@ def test_python_m_bot_with_a_bad_setting_exits_2(
     assert result.stdout == ""
     assert TOKEN not in result.stderr
     assert not (tmp_path / "data").exists()  # nothing created before the settings are good
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://shop@localhost/toko", "sqlite://orders.db", "postgresql://shop@host", "x"]
+)
+def test_a_bad_database_url_is_one_line(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    line = error_line(monkeypatch, BOT_TOKEN=TOKEN, STAFF_CHAT_ID=GROUP, DATABASE_URL=url)
+    assert line.startswith("Setting DATABASE_URL is invalid: ")
+
+
+@pytest.mark.parametrize(
+    ("url", "where"),
+    [
+        ("", Path("data/orders.db")),
+        ("sqlite:///var/toko/orders.db", Path("var/toko/orders.db")),
+        ("sqlite:////var/toko/orders.db", Path("/var/toko/orders.db")),
+        ("postgresql://toko:rahasia@db:5432/toko", "postgresql://toko:rahasia@db:5432/toko"),
+        ("postgres://toko@/toko?host=/run/postgresql", "postgres://toko@/toko?host=/run/postgresql"),
+    ],
+)
+def test_database_url_says_where_the_store_is(
+    monkeypatch: pytest.MonkeyPatch, url: str, where: Path | str
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("STAFF_CHAT_ID", GROUP)
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert Settings(_env_file=None).database == where  # type: ignore[call-arg]
+
+
+def test_webhook_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = {"BOT_TOKEN": TOKEN, "STAFF_CHAT_ID": GROUP}
+    line = error_line(monkeypatch, **base, WEBHOOK_URL="https://toko.example/telegram")
+    assert line == (
+        "Settings do not fit together: WEBHOOK_URL needs WEBHOOK_SECRET (checked on every request)"
+    )
+    line = error_line(monkeypatch, **base, WEBHOOK_SECRET="not allowed!")
+    assert line.startswith("Setting WEBHOOK_SECRET is invalid: must be 1–256 characters")
+    monkeypatch.delenv("WEBHOOK_SECRET")
+    line = error_line(monkeypatch, **base, WEBHOOK_URL="toko.example/telegram")
+    assert line.startswith("Setting WEBHOOK_URL is invalid: ")
+    monkeypatch.delenv("WEBHOOK_URL")
+    line = error_line(monkeypatch, **base, WEBHOOK_LISTEN="8443")
+    assert line == "Setting WEBHOOK_LISTEN is invalid: must be host:port, e.g. 0.0.0.0:8443"
+    monkeypatch.setenv("WEBHOOK_LISTEN", "0.0.0.0:8443")
+    monkeypatch.setenv("WEBHOOK_URL", "https://toko.example/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET", "rahasia_toko-1")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.webhook_secret is not None
+    assert "rahasia_toko-1" not in repr(settings)
+
+
+def test_polling_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("STAFF_CHAT_ID", GROUP)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.webhook_url == "" and settings.webhook_secret is None
