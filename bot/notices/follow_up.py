@@ -16,7 +16,7 @@ from typing import Literal
 from telegram import Bot, InputFile
 from telegram.error import TelegramError
 
-from bot.notices.registry import NoticeKit, renderer, send_html, send_order_notice
+from bot.notices.registry import NoticeKit, renderer, send_html, send_order_notice, thread
 from domain.clock import from_db
 from domain.ordering import cart as carts
 from domain.ordering.order_reads import load_order
@@ -254,7 +254,9 @@ async def _digest_chart(kit: NoticeKit, bot: Bot, chat_id: int, day: date) -> No
     try:
         report = await sales_report(kit.store.reader, period)
         png = await asyncio.to_thread(charts.sales_chart, report, kit.messages, lang)
-        await bot.send_photo(chat_id, InputFile(png, filename=f"penjualan_{day}.png"))
+        await bot.send_photo(
+            chat_id, InputFile(png, filename=f"penjualan_{day}.png"), message_thread_id=thread()
+        )
     except TelegramError as exc:
         log.warning("digest chart not sent: %s", exc)
     except Exception:

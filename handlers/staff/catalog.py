@@ -188,4 +188,5 @@ async def katalog_command(update: Update, context: Context) -> None:
             caption=caption,
             parse_mode=ParseMode.HTML,
             reply_parameters=reply,
+            message_thread_id=desk.thread_id,
         )

@@ -60,7 +60,9 @@ async def send_report(desk: Desk, period: Period) -> None:
     pngs = await asyncio.to_thread(charts.report_charts, report, shop.messages, desk.lang)
     for n, png in enumerate(pngs, start=1):
         name = f"laporan_{period.code}_{n}.png"
-        await desk.context.bot.send_photo(chat_id, InputFile(png, filename=name))
+        await desk.context.bot.send_photo(
+            chat_id, InputFile(png, filename=name), message_thread_id=desk.thread_id
+        )
 
 
 async def report_command(update: Update, context: Context) -> None:
@@ -119,7 +121,11 @@ async def export_command(update: Update, context: Context) -> None:
         )
         for path in (done.xlsx, done.csv):
             await context.bot.send_document(
-                chat_id, _file(path), caption=caption, parse_mode="HTML"
+                chat_id,
+                _file(path),
+                caption=caption,
+                parse_mode="HTML",
+                message_thread_id=desk.thread_id,
             )
     log.info("export %s %s: %d rows by %s", kind, period.code, done.rows, desk.actor.name)
 

@@ -85,6 +85,7 @@ async def ask(
         text,
         parse_mode=ParseMode.HTML,
         reply_markup=ForceReply(selective=True),
+        message_thread_id=desk.thread_id,
         reply_parameters=(
             ReplyParameters(message.message_id, allow_sending_without_reply=True)
             if message is not None

@@ -192,6 +192,16 @@ async def test_each_kind_lands_in_its_topic_and_answers_go_where_asked(
         general = await tg.wait_bot_message(forum, has(number))
         assert general.message_thread_id is None
 
+        # A report asked in a topic: its texts and its charts (photos) all come there.
+        before = len(tg.bot_messages(forum))
+        await tg.send_text(sari, "/laporan", chat=forum, thread=chat)
+        await tg.wait_for(
+            lambda: sum(1 for m in tg.bot_messages(forum)[before:] if m.photo) == 2 or None,
+            timeout=60,
+            what="the report's two charts",
+        )
+        assert {m.message_thread_id for m in tg.bot_messages(forum)[before:]} == {chat}
+
         # A button on the card asks in the card's topic; the reply there is understood.
         await tg.press(sari, card, f"st:r:{number}")
         prompt = await tg.wait_bot_message(forum, has(number))
