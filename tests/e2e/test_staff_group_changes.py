@@ -241,8 +241,8 @@ async def test_a_customer_who_blocks_gets_no_send_until_they_come_back(
     await tg.wait_bot_message(shop.staff, has(f"#{number}"))
     await tg.block_bot(budi)
     await tg.wait_for(
-        lambda: _unreachable(shop, budi), what="the customer marked unreachable"
-    )
+        lambda: _unreachable(shop, budi), timeout=20, what="the customer marked unreachable"
+    )  # the block reaches the bot with the next long poll: a generous net under load
     sent_before = len(sends_to(tg, budi.id))
     await tg.send_text(sari, f"/verify {number}", chat=shop.staff)
     await tg.wait_bot_message(shop.staff, has(number))
@@ -251,7 +251,7 @@ async def test_a_customer_who_blocks_gets_no_send_until_they_come_back(
     assert not [v for v in tg.soft_errors if v.params.get("chat_id") == budi.id]
 
     await tg.unblock_bot(budi)
-    await tg.wait_for(lambda: not _unreachable(shop, budi), what="reachable again")
+    await tg.wait_for(lambda: not _unreachable(shop, budi), timeout=20, what="reachable again")
     await tg.send_text(sari, f"/pack {number}", chat=shop.staff)
     await tg.wait_bot_message(budi, has("Dikemas"))
 
