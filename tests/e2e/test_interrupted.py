@@ -5,21 +5,29 @@ bot and given to `answer_interrupted` directly, on the running Application."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import pytest_asyncio
 from telegram import Update
 
-from domain.models import Status
+from domain.clock import FrozenClock
+from domain.models import PaymentMethod, Status
 from domain.ordering import order_reads
 from domain.store import conversations
 from handlers.context import ShopContext
 from handlers.customer.checkout_steps import ADDRESS, DRAFT
 from handlers.interrupted import answer_interrupted
-from tests.e2e.harness import RunningBot
+from tests.e2e.harness import RunningBot, make_settings
+from tests.e2e.test_complaint_flow import START, order_view
 from tests.e2e.test_crash_at_confirm import to_summary
 from tests.e2e.test_staff_workflow import checkout, has, text_of
 from tests.fakebotapi import FakeBotApi, FakeMessage, FakeUser
+from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
 from tests.fakebotapi.server import QUERY_TOO_OLD
+from tests.integration.aftersales_support import delivered
 
 NOT_DONE = "tidak dijalankan"
 
@@ -193,3 +201,48 @@ async def test_a_customer_message_outside_any_step_gets_the_pointer(shop: Runnin
     edited["edited_message"] = edited.pop("message")
     await interrupted(shop, edited)
     assert len(tg.bot_messages(ani)) == before + 1
+
+
+# ---------------------------------------------------------------- a complaint's step
+
+
+@pytest_asyncio.fixture
+async def frozen_shop(
+    fake_tg: FakeBotApi, new_location: Callable[[datetime], Path | str]  # noqa: F811
+) -> AsyncIterator[RunningBot]:
+    """The bot on a clock of its own (the complaint's window is counted from delivery)."""
+    bot = RunningBot(fake_tg, make_settings(fake_tg, new_location(START)), FrozenClock(START))
+    await bot.seed()
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+async def test_a_complaint_step_is_asked_again_and_the_old_answer_not_taken(
+    frozen_shop: RunningBot,
+) -> None:
+    shop = frozen_shop
+    tg = shop.tg
+    sari = tg.user(8601, "Sari")
+    order = await delivered(shop.store, sari.id, {"KOPI-GAYO-250": 2}, method=PaymentMethod.COD)
+    view = await order_view(shop, sari, order)
+    await tg.press(sari, view, f"cp:new:{order.number}")
+    reasons = await tg.wait_bot_message(sari, has("Langkah 1 dari 5"))
+    await tg.press(sari, reasons, "cp:r:dm")
+    lines = await tg.wait_bot_message(sari, has("Langkah 2 dari 5"))
+    await settled(tg, sari, sari.id, lines.message_id)
+
+    # Another reason pressed on the old message, and a text, both while the bot was down.
+    for raw in (
+        tg.held_press(sari, sari.id, reasons.message_id, "cp:r:wi"),
+        tg.held_text(sari, "barangnya pecah"),
+    ):
+        before = len(tg.bot_messages(sari))
+        await interrupted(shop, raw)
+        note, step = new_since(tg, sari, before)
+        assert NOT_DONE in text_of(note) and "langkah Anda sekarang" in text_of(note)
+        assert "Langkah 2 dari 5" in text_of(step) and step.callback_data()
+    draft = shop.app.user_data[sari.id]["complaint"]  # type: ignore[union-attr]
+    assert draft["reason"] == "damaged" and "note" not in draft
