@@ -85,6 +85,19 @@ async def test_a_staff_press_on_a_card_that_moved_on_shows_the_card_as_it_is(
     assert order.status == Status.VERIFIED  # the old Cancel did not happen
     assert refused_as_too_old(tg, old)  # the toast was tried; Telegram forgot the query
 
+    # On the living card: packed, Ship pressed (the courier choice shows), then the courier
+    # pressed while the bot was down. The card is redrawn with its own buttons; no question.
+    await tg.press(sari, card, f"st:p:{number}")
+    await tg.wait_edit(card, lambda m: f"st:s:{number}" in m.callback_data())
+    await tg.press(sari, card, f"st:s:{number}")
+    await tg.wait_edit(card, lambda m: f"st:c:{number}:jnt" in m.callback_data())
+    before = len(tg.bot_messages(group))
+    await interrupted(shop, tg.held_press(sari, group.id, card.message_id, f"st:c:{number}:jnt"))
+    await tg.wait_edit(card, lambda m: f"st:s:{number}" in m.callback_data())
+    assert new_since(tg, group, before) == []  # no "type the tracking number" question
+    order = await order_reads.order_by_number(shop.store.reader, number)
+    assert order.status == Status.PACKED
+
 
 async def test_a_message_in_the_middle_of_checkout_asks_the_step_again(
     shop: RunningBot,
