@@ -13,6 +13,7 @@ from typing import Any
 import pytest_asyncio
 from telegram import Update
 
+from domain.aftersales import reads as aftersales_reads
 from domain.clock import FrozenClock
 from domain.models import PaymentMethod, Status
 from domain.ordering import order_reads
@@ -23,6 +24,7 @@ from handlers.interrupted import answer_interrupted
 from tests.e2e.harness import RunningBot, make_settings
 from tests.e2e.test_complaint_flow import START, order_view
 from tests.e2e.test_crash_at_confirm import to_summary
+from tests.e2e.test_refunds import paid_order
 from tests.e2e.test_staff_workflow import checkout, has, text_of
 from tests.fakebotapi import FakeBotApi, FakeMessage, FakeUser
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
@@ -259,3 +261,27 @@ async def test_a_complaint_step_is_asked_again_and_the_old_answer_not_taken(
         assert "Langkah 2 dari 5" in text_of(step) and step.callback_data()
     draft = shop.app.user_data[sari.id]["complaint"]  # type: ignore[union-attr]
     assert draft["reason"] == "damaged" and "note" not in draft
+
+
+async def test_a_refund_details_step_is_asked_again(shop: RunningBot) -> None:
+    tg, group = shop.tg, shop.staff
+    siti, sari = tg.user(7005, "Siti"), tg.user(8001, "Sari")
+    number = await paid_order(shop, siti, "receipt-9")
+    await tg.send_text(sari, f"/cancelorder {number} Stok habis", chat=group)
+    due = await tg.wait_bot_message(siti, has("💸 Pengembalian dana pesanan", number))
+    order = await order_reads.order_by_number(shop.store.reader, number)
+    [refund] = await aftersales_reads.refunds_of_order(shop.store, order.id)
+    await tg.press(siti, due, f"rf:d:{refund.id}")
+    banks = await tg.wait_bot_message(siti, has("Pilih bank"))
+    await tg.press(siti, banks, "rf:b:dana")
+    asked = await tg.wait_bot_message(siti, has("Nomor HP", "DANA"))
+    await settled(tg, siti, siti.id, asked.message_id)
+    before = len(tg.bot_messages(siti))
+
+    await interrupted(shop, tg.held_text(siti, "+62 812-3456-7890"))
+
+    note, again = new_since(tg, siti, before)
+    assert NOT_DONE in text_of(note)
+    assert "Nomor HP" in text_of(again) and "DANA" in text_of(again)
+    draft = shop.app.user_data[siti.id]["refund_details"]  # type: ignore[union-attr]
+    assert draft == {"refund": refund.id, "bank": "DANA"}  # the number typed then: not taken
