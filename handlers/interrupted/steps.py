@@ -54,8 +54,11 @@ async def ask_again(screen: Screen, names: tuple[str, ...]) -> bool:
     its typed steps win); False when none is open, or its step cannot be asked any more."""
     for name in names:
         step = await state(screen, name)
-        if step is not None and await ASKS[name](screen, step):
-            return True
+        try:
+            if step is not None and await ASKS[name](screen, step):
+                return True
+        except KeyError:  # a draft without what its step needs: no step to ask
+            continue
     return False
 
 
