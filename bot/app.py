@@ -44,6 +44,7 @@ from handlers import membership, setup
 from handlers.common import thread_of
 from handlers.context import BotData, Shop, ShopContext
 from handlers.customer import register as customer
+from handlers.interrupted import answer_interrupted
 from handlers.staff import register as staff
 from messages import Messages
 
@@ -129,6 +130,7 @@ def build_application(
     )
     assert app.job_queue is not None
     inbox.attach(app)
+    inbox.interrupted = _interrupted  # too old to replay: told so, never replayed
     shop = _build_shop(settings, store, messages, group, app.job_queue, app.bot_data)
     processor.on_burst = SlowDownNote(app.bot, shop)
 
@@ -238,6 +240,14 @@ async def _flush_persistence(update: object, context: object) -> None:
     # Updates of other chats run meanwhile: PTB deep-copies their data under its own lock and
     # each of them flushes again when it ends, so the last write for a chat is its final state.
     await app.update_persistence()
+
+
+async def _interrupted(update: Update, app: Application) -> None:  # type: ignore[type-arg]
+    """An update waiting longer than UPDATE_REPLAY_AGE, instead of its handlers: the context
+    they would get (user and chat data as stored now), and the interrupted answer."""
+    context = ShopContext.from_update(update, app)
+    await context.refresh_data()
+    await answer_interrupted(update, context)
 
 
 async def _on_error(update: object, context: object) -> None:

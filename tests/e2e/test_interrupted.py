@@ -5,8 +5,9 @@ bot and given to `answer_interrupted` directly, on the running Application."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ from domain.aftersales import reads as aftersales_reads
 from domain.clock import FrozenClock
 from domain.models import PaymentMethod, Status
 from domain.ordering import order_reads
-from domain.store import conversations
+from domain.store import Store, conversations
+from domain.store import inbox as inbox_rows
 from handlers.context import ShopContext
 from handlers.customer.checkout_steps import ADDRESS, DRAFT
 from handlers.interrupted import answer_interrupted
@@ -285,3 +287,36 @@ async def test_a_refund_details_step_is_asked_again(shop: RunningBot) -> None:
     assert "Nomor HP" in text_of(again) and "DANA" in text_of(again)
     draft = shop.app.user_data[siti.id]["refund_details"]  # type: ignore[union-attr]
     assert draft == {"refund": refund.id, "bank": "DANA"}  # the number typed then: not taken
+
+
+# ---------------------------------------------------------------- through the inbox
+
+
+async def test_an_old_press_left_in_the_inbox_is_answered_as_interrupted_at_start(
+    shop: RunningBot,
+) -> None:
+    """The real path: "Buat pesanan" pressed 20 minutes ago, stored, never handled (the bot
+    was down). At start it is answered as interrupted; no order is placed."""
+    tg = shop.tg
+    budi = tg.user(7102, "Budi", language_code="id")
+    summary = await to_summary(tg, budi, shop)
+    await settled(tg, budi, budi.id, summary.message_id)
+    await shop.stop()
+    raw = tg.held_press(budi, budi.id, summary.message_id, "co:ok")
+    async with Store(shop.settings.database) as store:
+        received = store.now() - timedelta(minutes=20)
+        async with store.transaction() as db:
+            await inbox_rows.record(db, [(raw["update_id"], budi.id, json.dumps(raw))], received)
+
+    await shop.start()
+
+    note = await tg.wait_bot_message(budi, has(NOT_DONE))
+    again = await tg.wait_bot_message(budi, has("Periksa pesanan"))
+    assert note.message_id < again.message_id and "co:ok" in again.callback_data()
+    orders = await shop.store.fetchall("SELECT number FROM orders WHERE user_id = ?", (budi.id,))
+    assert orders == []
+    await settled(tg, budi, budi.id, again.message_id)  # the lane's next update: done before
+    row = await shop.store.fetchone(
+        "SELECT outcome, done_at FROM inbox WHERE update_id = ?", (raw["update_id"],)
+    )
+    assert row is not None and row["outcome"] == "interrupted" and row["done_at"]
