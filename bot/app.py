@@ -81,8 +81,14 @@ CUSTOMER_COMMANDS = (
 
 
 def build_application(
-    settings: Settings, *, clock: Clock = utc_now, outbox_interval: float = OUTBOX_INTERVAL_SECONDS
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    outbox_interval: float = OUTBOX_INTERVAL_SECONDS,
+    use_inbox: bool = True,
 ) -> Application:  # type: ignore[type-arg]
+    """The bot. `use_inbox=False` only for benchmarks measuring what the inbox costs: updates are
+    then handled from memory, as python-telegram-bot does by itself."""
     check_complete()  # every outbox kind has its one renderer
     store = Store(settings.database, clock)
     messages = Messages(settings.timezone, settings.default_language)
@@ -105,13 +111,14 @@ def build_application(
         flood_window=settings.flood_window_seconds,
         staff_chat_id=group,
     )
-    processor.inbox = inbox
     builder = ApplicationBuilder()
-    if not settings.webhook_url:
-        builder = builder.get_updates_request(PollRequest(inbox))
+    if use_inbox:
+        processor.inbox = inbox
+        builder = builder.update_queue(InboxQueue(inbox))
+        if not settings.webhook_url:
+            builder = builder.get_updates_request(PollRequest(inbox))
     app = (
         builder.context_types(CONTEXT_TYPES)
-        .update_queue(InboxQueue(inbox))
         .concurrent_updates(processor)
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")

@@ -27,7 +27,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -62,14 +62,6 @@ def lane_of(update: Update) -> int:
     if update.effective_user is not None:
         return update.effective_user.id
     return 0
-
-
-def origin_of(update: Update, received_at: datetime) -> datetime:
-    """When the person acted: a new message's own date when Telegram held it for us (the bot
-    was down), else when it reached the store."""
-    if update.message is not None and update.message.date is not None:
-        return min(received_at, update.message.date)
-    return received_at
 
 
 class Inbox:
@@ -230,6 +222,8 @@ class Inbox:
             self._renewed = time.monotonic()
         queue = app.update_queue
         for claim in claimed:
+            if claim.update_id in self._claims:
+                continue  # still running here (its lease outran a clock moved on): not twice
             self._claims[claim.update_id] = claim
             if claim.attempts > 1:
                 log.warning(
@@ -254,7 +248,8 @@ class Inbox:
         claim = self._claims.get(update.update_id)
         if claim is None:
             return False
-        return self.store.now() - origin_of(update, claim.received_at) > self.replay_age
+        # Since it reached the store: what the bot was doing meanwhile is what it did not do.
+        return self.store.now() - claim.received_at > self.replay_age
 
     async def prepare(self, update: Update) -> None:
         """Read the update's conversation states from the store (PTB keeps a copy loaded at

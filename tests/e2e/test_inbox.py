@@ -9,11 +9,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_asyncio
 
 from domain.clock import to_db
 from domain.store import Store
 from tests.e2e.harness import RunningBot, make_settings
+from tests.e2e.test_customer_bad_input import fill_cart, text_of
 from tests.e2e.test_staff_workflow import has
 from tests.e2e.test_webhook import SECRET, free_port
 from tests.fakebotapi import FakeBotApi
@@ -137,3 +139,50 @@ async def test_a_repeated_update_is_acknowledged_and_answered_once(hooked: Runni
     assert [status for _, status in tg.webhook_posts] == [200, 200, 200]
     rows = await inbox_rows(hooked.store)
     assert [r["update_id"] for r in rows] == [update["update_id"], update["update_id"] + 1]
+
+
+@pytest.mark.postgresql_only
+async def test_two_workers_agree_where_a_customer_is_in_checkout(
+    fake_tg: FakeBotApi, db_location: Path | str  # noqa: F811
+) -> None:
+    """Two workers on one database, started before the customer began: the steps handled by
+    one are where the other continues (each reads the conversation and the draft per update,
+    never its copy from start)."""
+    tg = fake_tg
+    workers = []
+    for _ in range(2):
+        port = free_port()
+        settings = make_settings(
+            tg,
+            db_location,
+            webhook_url=f"http://127.0.0.1:{port}/telegram",
+            webhook_secret=SECRET,
+            webhook_listen=f"127.0.0.1:{port}",
+            worker_name=f"worker-{len(workers) + 1}",
+        )
+        workers.append(RunningBot(tg, settings))
+    one, two = workers
+    await one.seed()
+    for worker in workers:
+        await worker.start()
+    try:
+        sari = tg.user(8601, "Sari")
+        tg.webhook_url = one.settings.webhook_url  # the balancer sends to worker 1 …
+        await fill_cart(one, sari, "TEH-MELATI-100", 2)
+        await tg.send_text(sari, "/checkout")
+        await tg.wait_bot_message(sari, lambda m: "Nama penerima" in text_of(m))
+        await tg.send_text(sari, "Sari Dewi")
+        await tg.wait_bot_message(sari, lambda m: "Nomor HP" in text_of(m))
+        await one.stop()  # worker 1 goes (a deploy); worker 2 has run since before all this
+        tg.webhook_url = two.settings.webhook_url
+        await tg.send_text(sari, "081298765432")
+        await tg.wait_bot_message(sari, lambda m: "Alamat" in text_of(m))
+        assert two.app is not None
+        assert two.app.user_data[sari.id]["checkout"]["name"] == "Sari Dewi"
+        handled_by = await two.store.fetchall(
+            "SELECT worker FROM inbox WHERE lane = ? ORDER BY update_id", (sari.id,)
+        )
+        assert [r["worker"] for r in handled_by][-1] == "worker-2"
+    finally:
+        for worker in workers:
+            await worker.stop()
