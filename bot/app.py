@@ -150,6 +150,7 @@ def _build_shop(
         NoticeKit(settings, store, messages, couriers, schedule),
         group,
         on_move=functools.partial(membership.announce_move, settings=settings, messages=messages),
+        worker=settings.worker_name,
     )
     shop = Shop(
         settings=settings,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from datetime import time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +39,11 @@ DEFAULT_SHIPPING = [
     ShippingOption(code="sicepat", name="SiCepat HALU", fee=12_000),
     ShippingOption(code="pickup", name="Ambil di toko", fee=0),
 ]
+
+
+def default_worker_name() -> str:
+    """`<hostname>-<pid>`: unique per process on a host, and says where a claim came from."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 class BankAccount(BaseModel):
@@ -89,6 +96,9 @@ class Settings(StoreSettings):
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0:8443"  # host:port the bot's HTTP server binds
+    # This process's name on the claims it takes in a shared database (outbox rows, updates):
+    # unique per running worker; default `<hostname>-<pid>`.
+    worker_name: str = Field(default_factory=default_worker_name, min_length=1, max_length=200)
     default_language: Literal["id", "en"] = "id"
     timezone: str = "Asia/Jakarta"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -250,6 +260,14 @@ class Settings(StoreSettings):
     def _webhook_secret(cls, v: SecretStr | None) -> SecretStr | None:
         if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", v.get_secret_value()):
             raise ValueError("must be 1–256 characters: letters, digits, _ and - (Telegram's rule)")
+        return v
+
+    @field_validator("worker_name", mode="before")
+    @classmethod
+    def _worker_name(cls, v: object) -> object:
+        """Blank means the default; spaces around are dropped."""
+        if isinstance(v, str):
+            return v.strip() or default_worker_name()
         return v
 
     @field_validator("webhook_listen")
