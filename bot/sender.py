@@ -73,10 +73,12 @@ class OutboxSender:
         *,
         worker: str | None = None,
         lease: timedelta = outbox.LEASE,
+        renew_every: float | None = None,
     ) -> None:
         self.kit = kit  # what the renderers need; the sender itself needs the store and chat
         self.worker = worker or default_worker_name()  # the name its claims carry
         self.lease = lease
+        self.renew_every = renew_every or lease.total_seconds() / 3  # seconds
         # The staff group now (followed through upgrades); the one the application shares.
         self.staff = staff or staff_group(kit.settings)
         self.on_move = on_move  # says so in the log and the new group
@@ -143,9 +145,8 @@ class OutboxSender:
     async def _keep_claims(self, ids: list[int]) -> None:
         """Renew the batch's claims every third of the lease while its lanes run (the staff
         group's 20 a minute makes a batch of 50 last minutes)."""
-        every = self.lease.total_seconds() / 3
         while True:
-            await asyncio.sleep(every)
+            await asyncio.sleep(self.renew_every)
             try:
                 await outbox.renew(self.kit.store, self.worker, ids, self.lease)
             except Exception:  # the next renewal may succeed; the lease has time left

@@ -5,7 +5,6 @@ another sends what it held."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,10 @@ from messages import Messages
 LANE_TEST = Kind.DAILY_DIGEST  # any kind: each test puts its own renderer in for it
 
 
-def sender_for(store: Store, worker: str, lease: timedelta = outbox.LEASE) -> OutboxSender:
+def sender_for(store: Store, worker: str, renew_every: float | None = None) -> OutboxSender:
     settings = Settings(_env_file=None, bot_token="1:a", staff_chat_id=-100)  # type: ignore[call-arg]
     kit = NoticeKit(settings, store, Messages(), courier_book(settings), policy_from(settings))
-    return OutboxSender(kit, worker=worker, lease=lease)
+    return OutboxSender(kit, worker=worker, renew_every=renew_every)
 
 
 async def queue(store: Store, audience: str, n: int, chat_id: int | None = None) -> None:
@@ -179,7 +178,7 @@ async def test_a_long_lane_keeps_its_claim(
     stolen: list[list[OutboxMessage]] = []
 
     async def render(kit: Any, bot: Any, chat_id: int, message: OutboxMessage) -> int:
-        clock.advance(seconds=10)  # a slow send; the lease is 0.3 s, renewed every 0.1 s
+        clock.advance(seconds=50)  # a slow send: past the lease, which is renewed meanwhile
         for _ in range(200):
             row = await store.fetchone(
                 "SELECT claim_until FROM outbox WHERE id = ?", (message.id,)
@@ -195,7 +194,7 @@ async def test_a_long_lane_keeps_its_claim(
     monkeypatch.setitem(RENDERERS, LANE_TEST, render)
     await queue(store, "customer", 1, chat_id=1001)
     await queue(store, "customer", 2, chat_id=1001)
-    sender = sender_for(store, "worker-a", lease=timedelta(seconds=0.3))
+    sender = sender_for(store, "worker-a", renew_every=0.01)
     assert await sender.run(None) == 2  # type: ignore[arg-type]
     assert renewed.is_set()
     assert stolen == [[], []]
