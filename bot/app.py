@@ -18,7 +18,7 @@ from telegram.warnings import PTBUserWarning
 from bot import jobs
 from bot.notices import NoticeKit, check_complete
 from bot.persistence import SQLitePersistence
-from bot.ratelimit import TelegramRateLimiter
+from bot.ratelimit import SharedRateLimiter, TelegramRateLimiter
 from bot.sender import OutboxSender
 from bot.settings import (
     Settings,
@@ -98,13 +98,7 @@ def build_application(
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
-        .rate_limiter(
-            TelegramRateLimiter(
-                overall_per_second=settings.rate_limit_overall_per_second,
-                chat_per_second=settings.rate_limit_chat_per_second,
-                group_per_minute=settings.rate_limit_group_per_minute,
-            )
-        )
+        .rate_limiter(_rate_limiter(settings, store))
         .persistence(SQLitePersistence(store))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -132,6 +126,19 @@ def build_application(
     )
     jobs.register(app)
     return app
+
+
+def _rate_limiter(settings: Settings, store: Store) -> TelegramRateLimiter:
+    """Telegram's limits are the bot's: on PostgreSQL (where several workers may run) one
+    budget in the database for all of them; one SQLite process keeps it in memory."""
+    limits = {
+        "overall_per_second": settings.rate_limit_overall_per_second,
+        "chat_per_second": settings.rate_limit_chat_per_second,
+        "group_per_minute": settings.rate_limit_group_per_minute,
+    }
+    if store.dialect == "postgresql":
+        return SharedRateLimiter(store, **limits)
+    return TelegramRateLimiter(**limits)
 
 
 def _build_shop(
