@@ -148,8 +148,8 @@ class Settings(StoreSettings):
     survey_after: timedelta = timedelta(days=2)  # after delivery
     abandoned_cart_after: timedelta = timedelta(days=1)
     quiet_hours: str = "21:00-08:00"  # shop's zone; "off" for none
-    # Off for a second bot process on the same store, or for tests that must not depend on
-    # the time of day (runs are safe to overlap; one scheduler is enough).
+    # Off for tests that must not depend on the time of day. Several workers on one database
+    # may all run it: each due item is taken once (compare-and-set), whoever runs first.
     schedule_enabled: bool = True
     schedule_interval_seconds: float = Field(60, gt=0, le=3600)
     schedule_batch: int = Field(50, ge=1, le=10_000)  # per kind per run: spreads a backlog

@@ -18,10 +18,12 @@ from telegram.error import RetryAfter
 from bot.ratelimit import GLOBAL_PAUSE, SharedRateLimiter
 from domain.clock import FrozenClock
 from domain.store import Store
+from domain.store.rate_budget import HOLD, RateBudget, Window
 
 pytestmark = pytest.mark.postgresql_only
 
 GROUP = -1001234567890
+OVERALL = Window(30, 1.0)
 
 
 class VirtualTime:
@@ -173,3 +175,22 @@ async def test_a_request_in_flight_holds_its_place_for_every_worker(
     await vt.run(send(one, slow.for_worker("w0"), 1001), send(two, fast.for_worker("w1"), 1001))
     (first,), (second,) = slow.times(1001), fast.times(1001)
     assert second >= first + 5.0 + 1.0 or first >= second + 1.0
+
+
+async def test_a_dead_workers_place_counts_until_its_hold_ends(
+    engine: str, db_location: Path | str
+) -> None:
+    """A worker that dies mid-request never answers: its place frees itself after HOLD."""
+    budget = await RateBudget(str(db_location), keep=60.0).open()
+    try:
+        chat = Window(1, 1.0)
+        taken = await budget.reserve("1001", OVERALL, chat, now=100.0)
+        assert taken.place is not None  # ... and the worker dies
+        later = await budget.reserve("1001", OVERALL, chat, now=100.0 + HOLD - 1)
+        assert later.place is None and later.chat_bound
+        after = await budget.reserve("1001", OVERALL, chat, now=100.0 + HOLD + 1.0)
+        assert after.place is not None
+        other = await budget.reserve("1002", OVERALL, chat, now=100.5)
+        assert other.place is not None  # another chat was never held up
+    finally:
+        await budget.close()
