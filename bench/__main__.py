@@ -6,6 +6,7 @@
     search [1000000]     /find by number, tracking number, phone and name over that many orders
     catalog [10000]      a catalog workbook previewed and imported from the staff group
     report [1000000]     /laporan (every section), its charts and /ekspor over that many orders
+    ratebudget [2000]    the shared rate budget's cost per send on PostgreSQL, 1 and 3 workers
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import catalog, due_scan, flood, reminders, report, search
+from bench import catalog, due_scan, flood, rate_budget, reminders, report, search
 
 BENCHMARKS = {
     "reminders": (reminders.main, 3000),
@@ -22,6 +23,7 @@ BENCHMARKS = {
     "search": (search.main, 1_000_000),
     "catalog": (catalog.main, 10_000),
     "report": (report.main, 1_000_000),
+    "ratebudget": (rate_budget.main, 2000),
 }
 
 
