@@ -258,7 +258,11 @@ async def test_a_complaint_step_is_asked_again_and_the_old_answer_not_taken(
     ):
         before = len(tg.bot_messages(sari))
         await interrupted(shop, raw)
-        note, step = new_since(tg, sari, before)
+        # (The order's own notices from setting it up may still be arriving: not ours.)
+        note, step = [
+            m for m in new_since(tg, sari, before)
+            if NOT_DONE in text_of(m) or "Langkah" in text_of(m)
+        ]
         assert NOT_DONE in text_of(note) and "langkah Anda sekarang" in text_of(note)
         assert "Langkah 2 dari 5" in text_of(step) and step.callback_data()
     draft = shop.app.user_data[sari.id]["complaint"]  # type: ignore[union-attr]
