@@ -130,7 +130,8 @@ def build_application(
     )
     assert app.job_queue is not None
     inbox.attach(app)
-    inbox.interrupted = _interrupted  # too old to replay: told so, never replayed
+    # Too old to replay, or cut short after its work: told so, never run (again).
+    inbox.interrupted = _interrupted
     shop = _build_shop(settings, store, messages, group, app.job_queue, app.bot_data)
     processor.on_burst = SlowDownNote(app.bot, shop)
 
@@ -256,12 +257,15 @@ async def _flush_persistence(update: object, context: object) -> None:
     await app.update_persistence()
 
 
-async def _interrupted(update: Update, app: Application) -> None:  # type: ignore[type-arg]
-    """An update waiting longer than UPDATE_REPLAY_AGE, instead of its handlers: the context
-    they would get (user and chat data as stored now), and the interrupted answer."""
+async def _interrupted(
+    update: Update, app: Application, cut: bool  # type: ignore[type-arg]
+) -> None:
+    """Instead of an update's handlers (it waited longer than UPDATE_REPLAY_AGE, or was cut
+    short after its work was saved): the context they would get (user and chat data as
+    stored now), and the interrupted answer."""
     context = ShopContext.from_update(update, app)
     await context.refresh_data()
-    await answer_interrupted(update, context)
+    await answer_interrupted(update, context, cut=cut)
 
 
 async def _on_error(update: object, context: object) -> None:

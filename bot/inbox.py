@@ -16,7 +16,8 @@ left from before a restart are claimed first (the oldest lane first).
 Each update, before its handlers run: the checkout and other conversations' state and the
 user's and chat's data are read from the store (never a copy from start, which another worker
 may have moved on since). An update waiting longer than UPDATE_REPLAY_AGE is not replayed: the
-person gets a short "interrupted; here is where things stand" answer instead.
+person gets a short "interrupted; here is where things stand" answer instead; so does one a
+worker died on after its work was saved (domain/store/handling.py), instead of doing it twice.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ from domain.store.inbox import Claimed, Ticket
 
 log = logging.getLogger(__name__)
 
-Interrupted = Callable[[Update, Any], Awaitable[None]]  # (update, application)
+# (update, application, cut short after its work was saved)
+Interrupted = Callable[[Update, Any, bool], Awaitable[None]]
 
 POLL_SECONDS = 0.5  # look for work other workers stored, or leases that ran out
 PRUNE_EVERY = timedelta(minutes=10)
@@ -244,12 +246,18 @@ class Inbox:
             return Ticket(update.update_id, self.worker)
         return None
 
-    def is_stale(self, update: Update) -> bool:
+    def replaced(self, update: Update) -> Awaitable[None] | None:
+        """What runs instead of the update's handlers, if they must not run: the update was
+        cut short after its work was saved (a crash), or it waited longer than the replay
+        age since it reached the store. None: handle it."""
         claim = self._claims.get(update.update_id)
-        if claim is None:
-            return False
-        # Since it reached the store: what the bot was doing meanwhile is what it did not do.
-        return self.store.now() - claim.received_at > self.replay_age
+        if claim is None or self.interrupted is None or self._app is None:
+            return None
+        if claim.worked:
+            return self.interrupted(update, self._app, True)
+        if self.store.now() - claim.received_at > self.replay_age:
+            return self.interrupted(update, self._app, False)
+        return None
 
     async def prepare(self, update: Update) -> None:
         """Read the update's conversation states from the store (PTB keeps a copy loaded at
@@ -258,28 +266,21 @@ class Inbox:
             await refresh_conversations(self._app, update, self.store)
 
     async def finish(self, ticket: Ticket) -> None:
-        """The update is done (if its work did not already say so in its own transaction)."""
+        """The update is done: handled and answered."""
         claim = self._claims.pop(ticket.update_id, None)
         self.handled += 1
-        if not ticket.done:
-            try:
-                async with self.store.transaction() as db:
-                    if not await inbox_rows.mark_done(
-                        db, ticket.update_id, ticket.worker, ticket.outcome, self.store.now()
-                    ):
-                        log.warning(
-                            "inbox: update %s was taken over by another worker", ticket.update_id
-                        )
-            except Exception:  # it stays claimed: our next start or another worker redoes it
-                log.exception("inbox: could not mark update %s done", ticket.update_id)
+        try:
+            async with self.store.transaction() as db:
+                if not await inbox_rows.mark_done(
+                    db, ticket.update_id, ticket.worker, ticket.outcome, self.store.now()
+                ):
+                    log.warning(
+                        "inbox: update %s was taken over by another worker", ticket.update_id
+                    )
+        except Exception:  # it stays claimed: our next start or another worker answers it
+            log.exception("inbox: could not mark update %s done", ticket.update_id)
         if claim is None or not any(c.lane == claim.lane for c in self._claims.values()):
             self._wake.set()  # the lane is free: its next updates can be claimed
-
-    def interrupt(self, update: Update) -> Awaitable[None] | None:
-        """What to run instead of the handlers for an update waiting too long (None: replay)."""
-        if self.interrupted is None or self._app is None:
-            return None
-        return self.interrupted(update, self._app)
 
 
 async def refresh_conversations(

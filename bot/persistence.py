@@ -26,18 +26,28 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
             update_interval=update_interval,
         )
         self.store = store
+        # What this process last read or wrote per (scope, id). PTB hands back every id it
+        # marked, changed here or not; writing an unchanged copy would undo what another
+        # worker saved since, so only data changed here is written.
+        self._seen: dict[tuple[Scope, int], dict[Any, Any]] = {}
 
     async def _rows(self, scope: Scope) -> dict[int, dict[Any, Any]]:
         await self.store.ensure_open()
-        return await conversation_rows.data_of(self.store.reader, scope)
+        rows = await conversation_rows.data_of(self.store.reader, scope)
+        for key, data in rows.items():
+            self._seen[scope, key] = deepcopy(data)
+        return rows
 
     async def _put(self, scope: Scope, key: int, data: dict[Any, Any] | None) -> None:
+        if (data or {}) == self._seen.get((scope, key), {}):
+            return
         await self.store.ensure_open()
         async with self.store.transaction() as db:
             if data:
                 await conversation_rows.put_data(db, scope, key, data)
             else:  # empty data is no data: no row
                 await conversation_rows.drop_data(db, scope, key)
+        self._seen[scope, key] = deepcopy(data or {})
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return await self._rows("user")
@@ -94,6 +104,7 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
     async def _refresh(self, scope: Scope, key: int, data: dict[Any, Any]) -> None:
         await self.store.ensure_open()
         stored = await conversation_rows.data_for(self.store.reader, scope, key)
+        self._seen[scope, key] = deepcopy(stored)
         if stored != data:
             data.clear()
             data.update(stored)

@@ -142,13 +142,13 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             if ticket is not None:
                 assert self.inbox is not None and isinstance(update, Update)
                 await self.inbox.prepare(update)
-                instead = self.inbox.interrupt(update) if self.inbox.is_stale(update) else None
+                instead = self.inbox.replaced(update)
                 if instead is not None:
                     _discard(coroutine)
                     coroutine, ticket.outcome = instead, "interrupted"
             token = HANDLING.set(ticket)
             try:
-                await coroutine  # its first write transaction marks the update done
+                await coroutine  # its first write transaction marks the update worked
             finally:
                 HANDLING.reset(token)
             if ticket is not None:

@@ -4,6 +4,8 @@
 -- lane's updates are handled one at a time and in update_id order, by whichever worker holds
 -- the lane's lease (`worker`, `lease_until`); a worker that dies stops renewing and another
 -- takes the lane once the lease has run out. Done rows are kept UPDATE_RETENTION, then pruned.
+-- An update found worked but not done (the worker died between its work and its answer) is
+-- not handled again: the person is shown where things stand (handlers/interrupted).
 CREATE TABLE inbox (
     update_id INTEGER NOT NULL,
     lane INTEGER NOT NULL,
@@ -12,7 +14,8 @@ CREATE TABLE inbox (
     worker TEXT,
     lease_until TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,  -- times claimed: above 1 means a worker died on it
-    done_at TEXT,
+    worked_at TEXT,  -- its handling's first write committed (with that write)
+    done_at TEXT,  -- handled and answered
     outcome TEXT CHECK (outcome IN ('handled', 'dropped', 'interrupted', 'failed')),
     PRIMARY KEY (update_id)
 );

@@ -1,12 +1,14 @@
-"""The update being handled, and its "done" written in the same commit as its work.
+"""The update being handled, and "its work is saved" written in the same commit as the work.
 
 While a worker handles an update from the inbox (domain/store/inbox.py) it holds a `Ticket`
 in `HANDLING` (a context variable: it follows the handler's awaits and nothing else). Every
 write transaction of the store calls `settle` just before its commit; the first one marks the
-update done in the same commit as what the update changed, so a crash leaves either both or
-neither. Should this worker's lease have run out and another worker have taken the update
-meanwhile, that write finds the update no longer ours and the transaction rolls back
-(`TakenOver`): the work is done once, by the worker that holds the update.
+update *worked* in the same commit as what the update changed, so a crash leaves either both
+or neither. The update is *done* once its answer is sent (bot/inbox.py). One found worked and
+not done after a crash is never run again (its work would be done twice): the person is shown
+where things stand instead. Should this worker's lease have run out and another worker have
+taken the update meanwhile, its write finds the update no longer ours and the transaction
+rolls back (`TakenOver`): the work is done once, by the worker that holds the update.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ MARK_DONE = (
     "UPDATE inbox SET done_at = ?, outcome = ?, lease_until = NULL"
     " WHERE update_id = ? AND worker = ? AND done_at IS NULL"
 )
+MARK_WORKED = (
+    "UPDATE inbox SET worked_at = ? WHERE update_id = ? AND worker = ? AND done_at IS NULL"
+)
 
 
 class TakenOver(Exception):
@@ -35,19 +40,19 @@ class Ticket:
     update_id: int
     worker: str
     outcome: Outcome = "handled"
-    done: bool = False
+    worked: bool = False  # its first write committed
 
 
 HANDLING: ContextVar[Ticket | None] = ContextVar("inbox_ticket", default=None)
 
 
 async def settle(db: Any, now: datetime) -> None:
-    """Inside a write transaction, before its commit: mark the update being handled done
+    """Inside a write transaction, before its commit: mark the update being handled worked
     (once). Raises TakenOver, rolling the transaction back, if another worker holds it now."""
     ticket = HANDLING.get()
-    if ticket is None or ticket.done:
+    if ticket is None or ticket.worked:
         return
-    cur = await db.execute(MARK_DONE, (to_db(now), ticket.outcome, ticket.update_id, ticket.worker))
+    cur = await db.execute(MARK_WORKED, (to_db(now), ticket.update_id, ticket.worker))
     if cur.rowcount != 1:
         raise TakenOver(ticket.update_id)
-    ticket.done = True
+    ticket.worked = True

@@ -1,8 +1,7 @@
 """The inbox (migration 011): updates as Telegram delivered them, stored before Telegram is told
 they arrived, claimed per lane (a chat) by one worker at a time with a lease, marked done.
 
-Done in the same transaction as the work: see domain/store/handling.py. An update whose
-handling writes nothing is marked done right after (`mark_done`).
+Worked in the same transaction as the work, done once answered: see domain/store/handling.py.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ class Claimed:
     payload: str
     received_at: datetime
     attempts: int
+    worked: bool  # a worker died after its work was saved, before it was done
 
 
 async def record(
@@ -71,11 +71,18 @@ async def claim(
         "UPDATE inbox SET worker = ?, lease_until = ?, attempts = attempts + 1"
         " WHERE update_id IN (SELECT update_id FROM inbox WHERE done_at IS NULL"
         f" AND lane IN ({marks}){skip})"
-        " RETURNING update_id, lane, payload, received_at, attempts",
+        " RETURNING update_id, lane, payload, received_at, attempts, worked_at",
         (worker, to_db(lease_until), *free),
     )
     claimed = [
-        Claimed(r["update_id"], r["lane"], r["payload"], from_db(r["received_at"]), r["attempts"])
+        Claimed(
+            r["update_id"],
+            r["lane"],
+            r["payload"],
+            from_db(r["received_at"]),
+            r["attempts"],
+            r["worked_at"] is not None,
+        )
         for r in rows
     ]
     return sorted(claimed, key=lambda c: (free.index(c.lane), c.update_id))

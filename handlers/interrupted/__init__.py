@@ -27,37 +27,41 @@ from handlers.staff.desk import Desk
 log = logging.getLogger("handlers.interrupted")
 
 
-async def answer_interrupted(update: Update, context: Context) -> None:
-    """Answer an update that is too old to replay, from the current state; never raises."""
+async def answer_interrupted(update: Update, context: Context, *, cut: bool = False) -> None:
+    """Answer an update that is too old to replay, from the current state; never raises.
+    `cut`: its handling was cut short after it had written to the store (a crash between its
+    work and its answer), so it may well have been carried out: it is not replayed either."""
     try:
-        await _answer(update, context)
+        await _answer(update, context, cut)
     except Exception:  # never a traceback in a chat: the log has it
         log.exception("could not answer the interrupted update %s", update.update_id)
 
 
-async def _answer(update: Update, context: Context) -> None:
+async def _answer(update: Update, context: Context, cut: bool) -> None:
     chat = update.effective_chat
     query = update.callback_query
     message = update.message  # a new message only: not an edit, not a channel post
     if chat is None or (query is None and message is None):
         return
     log.info(
-        "update %s from chat %s is too old to replay: answered as interrupted",
+        "update %s from chat %s %s: answered as interrupted",
         update.update_id,
         chat.id,
+        "was cut short after its work" if cut else "is too old to replay",
     )
     if chat.id in context.shop.staff:
         desk = Desk(update, context)
         if query is not None:
-            await staff.pressed(desk, query.data)
+            await staff.pressed(desk, query.data, cut)
         elif message is not None and _staff_acts_on(message, context.bot.id):
-            await desk.reply(desk.render("interrupted", kind="note", what="message", then="staff"))
+            note = desk.render("interrupted", kind="note", what="message", then="staff", cut=cut)
+            await desk.reply(note)
     elif chat.type == ChatType.PRIVATE:
         screen = await Screen.of(update, context)
         if query is not None:
-            await customer.pressed(screen, query.data)
+            await customer.pressed(screen, query.data, cut)
         elif message is not None and (message.text or message.effective_attachment):
-            await customer.typed(screen)
+            await customer.typed(screen, cut)
     # Any other group: the bot never answers there.
 
 

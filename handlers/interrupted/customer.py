@@ -48,8 +48,8 @@ class Below(Screen):
         await self.send(text, markup)
 
 
-async def pressed(screen: Screen, data: str | None) -> None:
-    await screen.answer(screen.render("interrupted", kind="toast"))
+async def pressed(screen: Screen, data: str | None, cut: bool = False) -> None:
+    await screen.answer(screen.render("interrupted", kind="toast", cut=cut))
     try:
         parsed = cb.unpack(data, *CUSTOMER_KINDS)
     except cb.BadCallback:  # forged, or no button of ours: the toast only
@@ -57,37 +57,37 @@ async def pressed(screen: Screen, data: str | None) -> None:
     below = Below(screen.update, screen.context, screen.who)
     names = next((n for kinds, n in CONVERSATIONS if isinstance(parsed, kinds)), ())
     if names and await steps.open_in(below, names):
-        await below.send(note(below, "press", "step"))
+        await below.send(note(below, "press", "step", cut))
         if not await steps.ask_again(below, names):
             await show_orders(below, 0)
     elif isinstance(parsed, CHECKOUT_KINDS):  # checkout is over: its order, else the cart
-        await below.send(note(below, "press", "view"))
+        await below.send(note(below, "press", "view", cut))
         await steps.placed_or_cart(below)
     elif isinstance(parsed, ORDER_KINDS):
-        await below.send(note(below, "press", "view"))
+        await below.send(note(below, "press", "view", cut))
         try:
             await show_order(below, parsed.number)  # type: ignore[attr-defined]
         except DomainError:  # no such order of theirs: their list
             await show_orders(below, 0)
     elif isinstance(parsed, cb.OrderList):
-        await below.send(note(below, "press", "view"))
+        await below.send(note(below, "press", "view", cut))
         await show_orders(below, 0)
     elif isinstance(parsed, CART_KINDS):
-        await below.send(note(below, "press", "view"))
+        await below.send(note(below, "press", "view", cut))
         await steps.show_cart(below)
     else:  # the menu, the catalog, settings, a finished conversation: where to look
-        await below.send(note(below, "press", "pointer"))
+        await below.send(note(below, "press", "pointer", cut))
 
 
-async def typed(screen: Screen) -> None:
+async def typed(screen: Screen, cut: bool = False) -> None:
     below = Below(screen.update, screen.context, screen.who)
     if await steps.open_in(below, steps.ALL):
-        await below.send(note(below, "message", "step"))
+        await below.send(note(below, "message", "step", cut))
         if not await steps.ask_again(below, steps.ALL):
             await show_orders(below, 0)
     else:
-        await below.send(note(below, "message", "pointer"))
+        await below.send(note(below, "message", "pointer", cut))
 
 
-def note(screen: Screen, what: str, then: str) -> str:
-    return screen.render("interrupted", kind="note", what=what, then=then)
+def note(screen: Screen, what: str, then: str, cut: bool) -> str:
+    return screen.render("interrupted", kind="note", what=what, then=then, cut=cut)

@@ -11,8 +11,8 @@ from handlers.staff.desk import Desk
 ORDER_KINDS: tuple[type[cb.Callback], ...] = (cb.StaffPress, cb.StaffCourier, cb.OrderRts)
 
 
-async def pressed(desk: Desk, data: str | None) -> None:
-    await desk.answer(desk.render("interrupted", kind="toast"))
+async def pressed(desk: Desk, data: str | None, cut: bool = False) -> None:
+    await desk.answer(desk.render("interrupted", kind="toast", cut=cut))
     try:
         parsed = cb.unpack(data, *ORDER_KINDS)
     except cb.BadCallback:  # another kind of staff button, or forged data: the toast only

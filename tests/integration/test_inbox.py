@@ -1,5 +1,5 @@
 """The inbox on the real store, both engines: updates stored once, claimed per lane by one
-worker at a time in update_id order, a dead worker's lease taken over, "done" written in the
+worker at a time in update_id order, a dead worker's lease taken over, "worked" written in the
 same commit as the work, crashes at each step, pruning."""
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ async def test_a_dead_workers_lease_runs_out_and_another_takes_over(
     assert await times_worked(store) == 0
     assert not await done(store, 2, "a")
     await work(store, Ticket(2, "b"))
+    assert await done(store, 2, "b")
     assert await times_worked(store) == 1
     assert await rows.counts(store.reader, store.now()) == {"waiting": 0, "running": 0, "done": 2}
 
@@ -115,42 +116,57 @@ async def test_renewing_keeps_a_long_update_from_being_taken(
         assert await claim(store, "b") == []
 
 
-async def test_done_is_written_in_the_same_commit_as_the_work(store: Store) -> None:
-    await record(store, update(1, 10), update(2, 10))
+async def worked_and_done(store: Store, update_id: int) -> tuple[bool, bool]:
+    row = await store.fetchone(
+        "SELECT worked_at, done_at FROM inbox WHERE update_id = ?", (update_id,)
+    )
+    assert row is not None
+    return row["worked_at"] is not None, row["done_at"] is not None
+
+
+async def test_worked_is_written_in_the_same_commit_as_the_work(store: Store) -> None:
+    await record(store, update(1, 10))
     await claim(store, "a")
-    # Crash inside the work's transaction: neither the work nor "done" remains.
+    # Crash inside the work's transaction: neither the work nor "worked" remains.
     with pytest.raises(RuntimeError):
         await work(store, Ticket(1, "a"), fail=True)
     assert await times_worked(store) == 0
-    assert (await rows.counts(store.reader, store.now()))["done"] == 0
-    # The work commits: the update is done with it; a second transaction does not mark again.
+    assert await worked_and_done(store, 1) == (False, False)
+    # The work commits: "worked" with it; a second transaction does not mark again. Done
+    # comes only with the answer.
     ticket = Ticket(1, "a")
     await work(store, ticket)
     await work(store, ticket)
-    assert ticket.done and await times_worked(store) == 2
-    assert (await rows.counts(store.reader, store.now()))["done"] == 1
+    assert ticket.worked and await times_worked(store) == 2
+    assert await worked_and_done(store, 1) == (True, False)
+    assert await done(store, 1, "a")
+    assert await worked_and_done(store, 1) == (True, True)
 
 
 async def test_crashes_at_each_step_lose_nothing_and_repeat_no_work(
     db_location: Path | str, clock: FrozenClock
 ) -> None:
-    """Stored, then the process dies before handling; handled (its work committed with
-    "done"), then it dies before anything else: after the restart each update is worked
-    exactly once."""
+    """Three updates: the first handled and answered; the second's work committed, then the
+    process died before its answer; the third stored, never handled. After the restart the
+    second comes back marked worked (answered from the current state, not run again), the
+    third is run: each update's work happened exactly once."""
     first = await Store(db_location, clock).open()
     await record(first, update(1, 10), update(2, 10), update(3, 10))
     [u1, u2, _] = await claim(first, "a")
-    await work(first, Ticket(u1.update_id, "a"))  # handled and done
-    await work(first, Ticket(u2.update_id, "a"))  # handled, died right after the commit
-    await first.close()  # died: update 3 was stored, never handled
+    await work(first, Ticket(u1.update_id, "a"))
+    assert await done(first, u1.update_id, "a")
+    await work(first, Ticket(u2.update_id, "a"))  # died right after this commit
+    await first.close()
 
     second = await Store(db_location, clock).open()
     try:
         async with second.transaction() as db:  # the only process, starting again
-            assert await rows.release(db, None) == 1
+            assert await rows.release(db, None) == 2
         again = await claim(second, "a2")
-        assert [c.update_id for c in again] == [3]
-        await work(second, Ticket(3, "a2"))
+        assert [(c.update_id, c.worked) for c in again] == [(2, True), (3, False)]
+        await work(second, Ticket(3, "a2"))  # 2 is not run again: only 3 works
+        for c in again:
+            assert await done(second, c.update_id, "a2")
         assert await times_worked(second) == 3
         assert await rows.counts(second.reader, second.now()) == {
             "waiting": 0,

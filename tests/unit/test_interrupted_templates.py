@@ -28,7 +28,7 @@ TOAST_LIMIT = 200  # Telegram's limit for an answerCallbackQuery text
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_toast_fits_a_button_answer_whole(lang: str) -> None:
-    text = M.render(lang, "interrupted", kind="toast")
+    text = M.render(lang, "interrupted", kind="toast", cut=False)
     shown = plain(text)
     assert shown == text.strip()  # no markup to strip, nothing cut
     assert len(shown) <= TOAST_LIMIT and not shown.endswith("…")
@@ -40,7 +40,7 @@ def test_the_toast_fits_a_button_answer_whole(lang: str) -> None:
 def test_every_note_is_short_valid_html_and_says_what_comes_next(
     lang: str, what: str, then: str
 ) -> None:
-    text = M.render(lang, "interrupted", kind="note", what=what, then=then)
+    text = M.render(lang, "interrupted", kind="note", what=what, then=then, cut=False)
     visible = parse_html(text).text  # Telegram's HTML parse mode accepts it
     assert NOT_DONE[lang] in visible and THEN[lang][then] in visible
     assert "None" not in text
@@ -50,8 +50,23 @@ def test_every_note_is_short_valid_html_and_says_what_comes_next(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_press_and_a_message_read_differently(lang: str) -> None:
-    press = M.render(lang, "interrupted", kind="note", what="press", then="view")
-    message = M.render(lang, "interrupted", kind="note", what="message", then="view")
+    press = M.render(lang, "interrupted", kind="note", what="press", then="view", cut=False)
+    message = M.render(lang, "interrupted", kind="note", what="message", then="view", cut=False)
     assert press != message
     word = {"id": ("Tombol", "Pesan"), "en": ("button", "message")}[lang]
     assert word[0] in press and word[1] in message
+
+
+CUT = {"id": "belum pasti sudah dijalankan", "en": "may or may not have gone through"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("what", "then"), NOTES)
+def test_cut_short_never_claims_it_was_not_carried_out(lang: str, what: str, then: str) -> None:
+    """A crash between an update's work and its answer: the work may be saved, so the note
+    does not say "not carried out"; the toast stays whole within a button answer."""
+    text = M.render(lang, "interrupted", kind="note", what=what, then=then, cut=True)
+    visible = parse_html(text).text
+    assert CUT[lang] in visible and NOT_DONE[lang] not in visible
+    toast = M.render(lang, "interrupted", kind="toast", cut=True)
+    assert len(plain(toast)) <= TOAST_LIMIT and NOT_DONE[lang] not in toast

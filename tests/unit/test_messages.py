@@ -295,11 +295,12 @@ CONTEXTS: dict[str, Contexts] = {
     "flood_slow_down": static(seconds=10),
     "help": lambda t: [{"shop_name": t.shop}],
     "interrupted": lambda t: [
-        {"kind": "toast"},
+        *({"kind": "toast", "cut": cut} for cut in (False, True)),
         *(
-            {"kind": "note", "what": what, "then": then}
+            {"kind": "note", "what": what, "then": then, "cut": cut}
             for what in ("press", "message")
             for then in ("step", "view", "staff", "pointer")
+            for cut in (False, True)
         ),
     ],
     "language_choose": static(),

@@ -443,20 +443,20 @@ class FakeInbox:
         assert isinstance(update, Update)
         return Ticket(update.update_id, "w1")
 
-    def is_stale(self, update: Update) -> bool:
-        return update.update_id in self.stale
-
     async def prepare(self, update: Update) -> None:
         self.prepared.append(update.update_id)
 
-    def interrupt(self, update: Update) -> Awaitable[None]:
+    def replaced(self, update: Update) -> Awaitable[None] | None:
+        if update.update_id not in self.stale:
+            return None
+
         async def answer() -> None:
             self.interrupted.append(update.update_id)
 
         return answer()
 
     async def finish(self, ticket: Ticket) -> None:
-        self.finished.append((ticket.update_id, ticket.outcome, ticket.done))
+        self.finished.append((ticket.update_id, ticket.outcome, ticket.worked))
 
 
 async def test_inbox_updates_are_prepared_run_under_their_ticket_and_finished() -> None:
