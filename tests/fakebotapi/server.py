@@ -16,6 +16,7 @@ import contextlib
 import itertools
 import json
 import mimetypes
+import random
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -187,6 +188,10 @@ class FakeBotApi:
         # (update_id, HTTP status or 0 for no answer) of every webhook post, in order.
         self.webhook_posts: list[tuple[int, int]] = []
         self._webhook_task: asyncio.Task[None] | None = None
+        # deliver_concurrently(): Telegram's way with many chats (one post per chat at once).
+        self._webhook_connections = 1
+        self._webhook_window = 1
+        self._webhook_rng = random.Random(0)
 
         # World state.
         self.users: dict[int, FakeUser] = {}
@@ -934,9 +939,55 @@ class FakeBotApi:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    def deliver_concurrently(
+        self, connections: int = 40, *, window: int = 8, seed: int = 0
+    ) -> None:
+        """Webhook posts as Telegram makes them for a busy bot: up to `connections` at once
+        (setWebhook's max_connections), never two of one chat at once: a chat's next update
+        waits for the answer to its previous one. Which waiting chat goes next is drawn at
+        random among the `window` oldest, so chats interleave differently on every run."""
+        self._webhook_connections = max(1, connections)
+        self._webhook_window = max(1, window)
+        self._webhook_rng = random.Random(seed)
+
+    @staticmethod
+    def update_lane(update: JSON) -> int:
+        """The chat an update belongs to (its user's for chatless ones; 0 for neither)."""
+        for kind, body in update.items():
+            if kind == "update_id" or not isinstance(body, dict):
+                continue
+            chat = body.get("chat") or (body.get("message") or {}).get("chat")
+            if isinstance(chat, dict):
+                return int(chat["id"])
+            user = body.get("from")
+            if isinstance(user, dict):
+                return int(user["id"])
+        return 0
+
+    async def _post_update(self, session: aiohttp.ClientSession, update: JSON) -> int:
+        headers = {"Content-Type": "application/json"}
+        if self.webhook_secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+        try:
+            async with session.post(
+                self.webhook_url, data=json.dumps(update), headers=headers
+            ) as answer:
+                status = answer.status
+        except aiohttp.ClientError:
+            status = 0
+        self.webhook_posts.append((update["update_id"], status))
+        if 200 <= status < 300:
+            with contextlib.suppress(ValueError):
+                self._updates.remove(update)
+        return status
+
     async def _deliver_webhook(self) -> None:
-        """As Telegram does: one update at a time, in order, to the webhook URL with the
-        secret header; an update leaves the queue when answered 2xx, else it is retried."""
+        """As Telegram does: one update of a chat at a time, in order, to the webhook URL with
+        the secret header; an update leaves the queue when answered 2xx, else it is retried.
+        By default one post at a time overall; see deliver_concurrently."""
+        if self._webhook_connections > 1:
+            await self._deliver_webhook_concurrently()
+            return
         async with aiohttp.ClientSession() as session:
             while self.webhook_url and not self._closing:
                 batch = self._deliverable(1)
@@ -945,23 +996,48 @@ class FakeBotApi:
                         with contextlib.suppress(TimeoutError):
                             await asyncio.wait_for(self._cond.wait(), 0.5)
                     continue
-                update = batch[0]
-                headers = {"Content-Type": "application/json"}
-                if self.webhook_secret:
-                    headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
-                try:
-                    async with session.post(
-                        self.webhook_url, data=json.dumps(update), headers=headers
-                    ) as answer:
-                        status = answer.status
-                except aiohttp.ClientError:
-                    status = 0
-                self.webhook_posts.append((update["update_id"], status))
-                if 200 <= status < 300:
-                    with contextlib.suppress(ValueError):
-                        self._updates.remove(update)
-                else:
+                status = await self._post_update(session, batch[0])
+                if not 200 <= status < 300:
                     await asyncio.sleep(0.05)  # Telegram backs off too
+
+    async def _deliver_webhook_concurrently(self) -> None:
+        busy: dict[int, asyncio.Task[None]] = {}  # lane -> its post in flight
+
+        async def post(session: aiohttp.ClientSession, lane: int, update: JSON) -> None:
+            try:
+                status = await self._post_update(session, update)
+                if not 200 <= status < 300:
+                    await asyncio.sleep(0.05)  # this chat waits; the others go on
+            finally:
+                busy.pop(lane, None)
+                await self._notify()
+
+        connector = aiohttp.TCPConnector(limit=self._webhook_connections)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            try:
+                while self.webhook_url and not self._closing:
+                    heads: list[tuple[int, JSON]] = []
+                    seen: set[int] = set()
+                    for update in self._deliverable(10_000):
+                        lane = self.update_lane(update)
+                        if lane not in seen:  # only a chat's oldest update may go
+                            seen.add(lane)
+                            if lane not in busy:
+                                heads.append((lane, update))
+                    free = self._webhook_connections - len(busy)
+                    if not heads or free <= 0:
+                        async with self._cond:
+                            with contextlib.suppress(TimeoutError):
+                                await asyncio.wait_for(self._cond.wait(), 0.5)
+                        continue
+                    for _ in range(min(free, len(heads))):
+                        pick = self._webhook_rng.randrange(min(self._webhook_window, len(heads)))
+                        lane, update = heads.pop(pick)
+                        busy[lane] = asyncio.create_task(post(session, lane, update))
+            finally:
+                for task in list(busy.values()):
+                    task.cancel()
+                await asyncio.gather(*busy.values(), return_exceptions=True)
 
     async def _get_webhook_info(self, p: JSON, request: web.Request) -> JSON:
         return {
