@@ -323,7 +323,9 @@ async def test_three_workers_a_thousand_updates_twice_each_one_killed(
 
             scripts = [shop.buyer(i, u) if i < BUYERS else shop.browser(i, u)
                        for i, u in enumerate(shop.customers)]
-            await asyncio.gather(*scripts, shop.staff_work(), kill_in_the_middle())
+            async with asyncio.TaskGroup() as group:  # one failing cancels the others
+                for job in [*scripts, shop.staff_work(), kill_in_the_middle()]:
+                    group.create_task(job)
             rows = await wait_inbox_done(url, UPDATES, WAIT)
             await tg.wait_for(
                 lambda: any("Pengingat pembayaran" in t for t in sent_texts(tg, waiting.id)),

@@ -206,6 +206,9 @@ class FakeBotApi:
         # Updates / long polling.
         self._updates: list[JSON] = []
         self._next_update_id = 1
+        # Called with each getUpdates' parameters as it arrives, before its offset confirms
+        # anything (a test can kill the bot at the very moment it confirms an update).
+        self.on_get_updates: Callable[[JSON], None] | None = None
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
         self._closing = False
@@ -882,6 +885,8 @@ class FakeBotApi:
     async def _get_updates(self, p: JSON, request: web.Request) -> list[JSON]:
         if self.webhook_url:
             raise ApiError(409, CONFLICT_WEBHOOK)
+        if self.on_get_updates is not None:
+            self.on_get_updates(p)
         offset = p.get("offset")
         limit = min(max(p.get("limit", 100), 1), 100)
         timeout = max(p.get("timeout", 0), 0)
@@ -1655,6 +1660,11 @@ class FakeBotApi:
         chat.action_seq = self._last_seq
         await self._notify()
         return update
+
+    @property
+    def last_update_id(self) -> int:
+        """The update_id of the newest update the test made (0 before any)."""
+        return self._next_update_id - 1
 
     def _resolve_reply(
         self, chat: FakeChat, reply_to: FakeMessage | Mapping[str, Any] | int | None
