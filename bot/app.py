@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import logging
 import warnings
+from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ParseMode
@@ -16,6 +17,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
 from telegram.warnings import PTBUserWarning
 
 from bot import jobs
+from bot.inbox import Inbox, InboxQueue, NotStored, PollRequest
 from bot.notices import NoticeKit, check_complete
 from bot.persistence import SQLitePersistence
 from bot.ratelimit import TelegramRateLimiter
@@ -28,6 +30,7 @@ from bot.settings import (
     report_policy,
     return_policy,
     staff_group,
+    worker_of,
 )
 from bot.updates import SlowDownNote, build_processor
 from domain.clock import Clock, utc_now
@@ -36,6 +39,7 @@ from domain.fulfilment.desk import OrderDesk
 from domain.fulfilment.desk import Policy as DeskPolicy
 from domain.staff_group import StaffGroup
 from domain.store import Store
+from domain.store.inbox import TakenOver
 from handlers import membership, setup
 from handlers.common import thread_of
 from handlers.context import BotData, Shop, ShopContext
@@ -76,8 +80,14 @@ CUSTOMER_COMMANDS = (
 
 
 def build_application(
-    settings: Settings, *, clock: Clock = utc_now, outbox_interval: float = OUTBOX_INTERVAL_SECONDS
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    outbox_interval: float = OUTBOX_INTERVAL_SECONDS,
+    use_inbox: bool = True,
 ) -> Application:  # type: ignore[type-arg]
+    """The bot. `use_inbox=False` only for benchmarks measuring what the inbox costs: updates are
+    then handled from memory, as python-telegram-bot does by itself."""
     check_complete()  # every outbox kind has its one renderer
     store = Store(settings.database, clock)
     messages = Messages(settings.timezone, settings.default_language)
@@ -85,15 +95,29 @@ def build_application(
     # The staff group's one source of truth: handlers, the flood guard and the sender all
     # read it, so an upgrade to a supergroup switches everything at once.
     group = staff_group(settings)
+    inbox = Inbox(
+        store,
+        worker=worker_of(settings),
+        lease=settings.inbox_lease,
+        replay_age=settings.update_replay_age,
+        retention=settings.update_retention,
+        # Polling has one getUpdates consumer, and SQLite one process: no other worker.
+        only_process=not settings.webhook_url or isinstance(settings.database, Path),
+    )
     processor = build_processor(
         settings.concurrent_updates,
         flood_limit=settings.flood_limit,
         flood_window=settings.flood_window_seconds,
         staff_chat_id=group,
     )
+    builder = ApplicationBuilder()
+    if use_inbox:
+        processor.inbox = inbox
+        builder = builder.update_queue(InboxQueue(inbox))
+        if not settings.webhook_url:
+            builder = builder.get_updates_request(PollRequest(inbox))
     app = (
-        ApplicationBuilder()
-        .context_types(CONTEXT_TYPES)
+        builder.context_types(CONTEXT_TYPES)
         .concurrent_updates(processor)
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")
@@ -111,6 +135,7 @@ def build_application(
         .build()
     )
     assert app.job_queue is not None
+    inbox.attach(app)
     shop = _build_shop(settings, store, messages, group, app.job_queue, app.bot_data)
     processor.on_burst = SlowDownNote(app.bot, shop)
 
@@ -225,9 +250,14 @@ async def _flush_persistence(update: object, context: object) -> None:
 async def _on_error(update: object, context: object) -> None:
     """Log, and say something went wrong where it happened: never a traceback in a chat."""
     error = getattr(context, "error", None)
+    if isinstance(error, NotStored):  # said once where it happened (bot/inbox.py)
+        return
     if update is None and isinstance(error, NetworkError):
         # Polling lost Telegram for a moment; PTB retries by itself. One line, no traceback.
         log.warning("Telegram Bot API unreachable while polling (%s); retrying", error)
+        return
+    if isinstance(error, TakenOver):  # another worker has it: its answer is the one
+        log.warning("update %s was taken over by another worker; not handled here", error)
         return
     log.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:

@@ -18,6 +18,7 @@ from bot.settings import Settings, staff_group
 from bot.startup import TOKEN_REJECTED, unreachable_reason
 from domain import outbox
 from domain.store import Store
+from domain.store import inbox as inbox_rows
 from handlers.membership import can_post
 
 ADMIN = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
@@ -61,6 +62,10 @@ async def examine(settings: Settings, bot: Bot, store: Store) -> Checkup:
         await _membership(bot, chat, me.id, privacy, up)
         _topics(settings, chat, up)
     up.found.append(f"  staff messages waiting: {await outbox.waiting(store, 'staff')}")
+    updates = await inbox_rows.counts(store.reader, store.now())
+    up.found.append(
+        f"Updates waiting in the inbox: {updates['waiting']} (being handled: {updates['running']})"
+    )
     return up
 
 

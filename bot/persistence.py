@@ -1,6 +1,7 @@
 """PTB persistence kept in the shop's SQLite store (no pickle file).
 
-Conversation states and user/chat data are stored as JSON, so a checkout survives a restart.
+Conversation states and user/chat data are stored as JSON, so a checkout survives a restart,
+and read again before each update (bot/inbox.py; `refresh_*` here), so several workers agree.
 Bot data and callback data are not persisted: the bot keeps its dependencies in bot_data and
 its callback data is plain strings.
 """
@@ -82,11 +83,20 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
     async def drop_user_data(self, user_id: int) -> None:
         await self._put("user", user_id, None)
 
+    # PTB calls these before each update's handlers: the data as stored now, not the copy
+    # loaded at start (another worker may have changed it since).
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
-        return None
+        await self._refresh("user", user_id, user_data)
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
-        return None
+        await self._refresh("chat", chat_id, chat_data)
+
+    async def _refresh(self, scope: Scope, key: int, data: dict[Any, Any]) -> None:
+        await self.store.ensure_open()
+        stored = await conversation_rows.data_for(self.store.reader, scope, key)
+        if stored != data:
+            data.clear()
+            data.update(stored)
 
     async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
         return None

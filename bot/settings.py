@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from datetime import time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -89,6 +91,12 @@ class Settings(StoreSettings):
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0:8443"  # host:port the bot's HTTP server binds
+    # The inbox (bot/inbox.py). WORKER_NAME tells workers apart (several on one PostgreSQL);
+    # empty: this machine's name and the process id.
+    worker_name: str = ""
+    inbox_lease: timedelta = timedelta(seconds=30)  # a dead worker's updates wait this long
+    update_replay_age: timedelta = timedelta(minutes=10)  # older: "interrupted", not replayed
+    update_retention: timedelta = timedelta(days=7)  # done updates kept this long
     default_language: Literal["id", "en"] = "id"
     timezone: str = "Asia/Jakarta"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -192,6 +200,9 @@ class Settings(StoreSettings):
         "shipment_sla",
         "return_window",
         "return_change_of_mind_window",
+        "inbox_lease",
+        "update_replay_age",
+        "update_retention",
         mode="before",
     )
     @classmethod
@@ -336,6 +347,11 @@ class Settings(StoreSettings):
 
 def courier_book(settings: Settings) -> CourierBook:
     return CourierBook(settings.couriers)
+
+
+def worker_of(settings: Settings) -> str:
+    """This process's name among the workers (WORKER_NAME, else host and process id)."""
+    return settings.worker_name or f"{socket.gethostname()}-{os.getpid()}"
 
 
 def staff_group(settings: Settings) -> StaffGroup:

@@ -30,7 +30,9 @@ from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
 from bot.flood import FloodGuard, Verdict
+from bot.inbox import Inbox
 from domain.customers import language_of, pick_language
+from domain.store.inbox import HANDLING, Ticket
 from handlers.context import Shop
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self.guard = guard
         self.exempt_chats = exempt_chats  # asked per update: it may change (an upgrade)
         self.on_burst = on_burst
+        self.inbox: Inbox | None = None  # where updates come from and are marked done
         self.handled = 0
         self.dropped = 0
 
@@ -94,18 +97,26 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         return len(self._lanes)
 
     async def initialize(self) -> None:
-        """Nothing to set up."""
+        """Start claiming updates from the inbox (Application.initialize calls this)."""
+        if self.inbox is not None:
+            await self.inbox.start()
 
     async def shutdown(self) -> None:
-        """Nothing to release."""
+        """Stop claiming; give back what was claimed and not done."""
+        if self.inbox is not None:
+            await self.inbox.stop()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         exempt = key in self.exempt_chats
+        ticket = self.inbox.ticket(update) if self.inbox is not None else None
         verdict = Verdict.HANDLE if exempt else self._flood_verdict(update)
         if verdict is not Verdict.HANDLE:
             _discard(coroutine)
             self.dropped += 1
+            if ticket is not None:
+                ticket.outcome = "dropped"
+                await self._finish(ticket)
             if verdict is Verdict.DROP_FIRST:
                 await self._burst_started(update)
             return
@@ -116,22 +127,39 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         try:
             async with lane.lock:
                 if exempt:
-                    await self._run(coroutine)
+                    await self._run(update, coroutine, ticket)
                 else:
                     async with self._slots:
-                        await self._run(coroutine)
+                        await self._run(update, coroutine, ticket)
         finally:
             lane.users -= 1
             if lane.users == 0:
                 del self._lanes[key]
 
-    async def _run(self, coroutine: Awaitable[Any]) -> None:
+    async def _run(self, update: object, coroutine: Awaitable[Any], ticket: Ticket | None) -> None:
         self._active += 1
         try:
-            await coroutine
+            if ticket is not None:
+                assert self.inbox is not None and isinstance(update, Update)
+                await self.inbox.prepare(update)
+                instead = self.inbox.interrupt(update) if self.inbox.is_stale(update) else None
+                if instead is not None:
+                    _discard(coroutine)
+                    coroutine, ticket.outcome = instead, "interrupted"
+            token = HANDLING.set(ticket)
+            try:
+                await coroutine  # its first write transaction marks the update done
+            finally:
+                HANDLING.reset(token)
+            if ticket is not None:
+                await self._finish(ticket)
         finally:
             self._active -= 1
             self.handled += 1
+
+    async def _finish(self, ticket: Ticket) -> None:
+        assert self.inbox is not None
+        await self.inbox.finish(ticket)
 
     def _flood_verdict(self, update: object) -> Verdict:
         if self.guard is None or not isinstance(update, Update):

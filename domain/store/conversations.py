@@ -49,3 +49,26 @@ async def drop_state(db: Connection, name: str, key: ConversationKey) -> None:
         "DELETE FROM ptb_conversations WHERE name = ? AND key = ?",
         (name, json.dumps(list(key))),
     )
+
+
+async def states_for(
+    db: Connection, keys: list[ConversationKey]
+) -> dict[tuple[str, ConversationKey], object]:
+    """The states stored under any of `keys`, by (conversation name, key)."""
+    if not keys:
+        return {}
+    marks = ", ".join("?" for _ in keys)
+    rows = await fetchall(
+        db,
+        f"SELECT name, key, state FROM ptb_conversations WHERE key IN ({marks})",
+        [json.dumps(list(k)) for k in keys],
+    )
+    return {(r["name"], tuple(json.loads(r["key"]))): json.loads(r["state"]) for r in rows}
+
+
+async def data_for(db: Connection, scope: Scope, key: int) -> dict[Any, Any]:
+    """One user's (or chat's) stored data; empty when none."""
+    rows = await fetchall(
+        db, "SELECT data FROM ptb_data WHERE scope = ? AND id = ?", (scope, key)
+    )
+    return json.loads(rows[0]["data"]) if rows else {}

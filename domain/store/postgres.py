@@ -55,7 +55,14 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.rows import BaseRowFactory
 
 from domain.clock import Clock, utc_now
-from domain.store.sqlite import BUSY_TIMEOUT_MS, Store, StoreUnusable, migrations, pg_ddl
+from domain.store.handling import settle as settle_inbox
+from domain.store.sqlite import (
+    BUSY_TIMEOUT_MS,
+    Store,
+    StoreUnusable,
+    migrations,
+    pg_ddl,
+)
 
 # The advisory lock every write transaction holds (any constant; "toko" in ASCII).
 WRITE_LOCK = 0x746F6B6F
@@ -170,7 +177,9 @@ def _rows(cursor: Any) -> Any:
     desc = cursor.description
     if desc is None:
         return tuple
-    index = {c.name: i for i, c in reversed(list(enumerate(desc)))}  # first of a name wins
+    index: dict[str, int] = {}
+    for i, c in enumerate(desc):  # in column order (keys()); the first of a name wins
+        index.setdefault(c.name, i)
 
     def make(values: Sequence[Any]) -> Row:
         return Row(index, values)
@@ -391,6 +400,7 @@ class PostgresStore(Store):
         db = self._need(self._pg_writer)
         async with self._write_lock, self._locked(db):
             yield db
+            await settle_inbox(db, self.now())
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:  # type: ignore[override]
         rows = await self.reader.execute_fetchall(sql, params)

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 import aiosqlite
 
 from domain.clock import Clock, to_db, utc_now
+from domain.store.handling import settle as settle_inbox
 
 BUSY_TIMEOUT_MS = 30_000
 # What a transaction or the reader hands to repositories; services name it, never aiosqlite.
@@ -307,6 +308,7 @@ class Store:
             await db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
+                await settle_inbox(db, self.now())  # see handling.py
             except BaseException:
                 await db.rollback()
                 raise

@@ -1,7 +1,9 @@
 """Promised messages survive a crash: the bot dies around the commit of an order (before its
 state is flushed and before anything is sent), a new process starts on the same database,
-and the customer ends up with one order and exactly one confirmation. Also: interactive
-replies ride out a 5xx or a dropped connection, and the outbox does not retry twice."""
+answers the press the dead one never finished (the inbox kept it) without the customer
+pressing again, and the customer ends up with one order and exactly one confirmation.
+Also: interactive replies ride out a 5xx or a dropped connection, and the outbox does not
+retry twice."""
 
 from __future__ import annotations
 
@@ -57,7 +59,8 @@ async def bots() -> AsyncIterator[Processes]:
 
 
 async def new_process(tg: FakeBotApi, db: Path, started: Processes) -> RunningBot:
-    bot = RunningBot(tg, make_settings(tg, db))
+    # Processes of one test share this interpreter: tell their inbox claims apart.
+    bot = RunningBot(tg, make_settings(tg, db, worker_name=f"process-{len(started) + 1}"))
     if not started:
         await bot.seed()
     await bot.start()
@@ -90,6 +93,10 @@ async def kill(bot: RunningBot) -> None:
     fake server and the database can tell, it is dead. (It is stopped for real at the end.)"""
     assert bot.app is not None and bot.app.updater is not None
     await bot.app.updater.stop()
+    # Its inbox stops claiming and renewing, and gives nothing back (a dead process cannot).
+    inbox = bot.app.update_processor.inbox  # type: ignore[attr-defined]
+    task, inbox._task = inbox._task, None
+    task.cancel()
 
 
 @pytest.mark.parametrize("when", ["before-commit", "after-commit"])
@@ -130,14 +137,26 @@ async def test_a_crash_at_confirm_gives_one_order_and_one_confirmation(
     assert len(placed_before) == (1 if when == "after-commit" else 0)
     monkeypatch.setattr(checkout.order_service, "place_checkout", real_place)
 
-    # A new process on the same database: the conversation is still at Confirm.
     second = await new_process(tg, db, bots)
     if when == "after-commit":
-        # The confirmation was queued with the order: it arrives without the customer asking.
+        # The press was marked done in the order's own commit: it is not handled again. The
+        # confirmation was queued with the order: it arrives without the customer asking,
+        # and a second press on the summary hears the order exists.
         number = placed_before[0]["number"]
         await tg.wait_bot_message(budi, is_confirmation(number))
-    await tg.press(budi, summary, "co:ok")
+        await tg.press(budi, summary, "co:ok")
+        expected = (1, "process-1")
+    else:
+        # Nothing of the press was committed: the new process handles it first, and the
+        # customer does not press again.
+        expected = (2, "process-2")
     answer = await tg.wait_edit(summary, lambda m: "Periksa pesanan" not in text_of(m))
+    pressed = await second.store.fetchall(
+        "SELECT attempts, worker, outcome FROM inbox WHERE payload LIKE '%co:ok%'"
+        " ORDER BY update_id"
+    )
+    assert (pressed[0]["attempts"], pressed[0]["worker"]) == expected
+    assert pressed[0]["outcome"] == "handled"
     rows = await second.store.fetchall("SELECT number FROM orders WHERE user_id = ?", (budi.id,))
     assert len(rows) == 1  # the order exists once
     number = rows[0]["number"]

@@ -42,6 +42,7 @@ async def test_all_good_for_an_admin_in_the_group(
     assert "can post: yes" in out
     assert "privacy mode: on (fine: an admin sees replies)" in out
     assert "staff messages waiting: 0" in out
+    assert "Updates waiting in the inbox: 0 (being handled: 0)" in out
     assert out.rstrip().endswith("All good: the bot can work in the staff group.")
 
 

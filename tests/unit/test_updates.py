@@ -18,6 +18,7 @@ from bot.flood import FloodGuard, Verdict
 from bot.ratelimit import TelegramRateLimiter
 from bot.settings import Settings, describe_error
 from bot.updates import GLOBAL_KEY, ChatOrderedProcessor, build_processor, chat_key
+from domain.store.inbox import HANDLING, Ticket
 from tests.unit.test_schedule_ratelimit import Api, VirtualTime, send
 
 STAFF = -1001234567890
@@ -422,3 +423,78 @@ async def test_a_busy_chat_never_holds_up_other_chats_replies() -> None:
     await vt.run(*flooder, *others)
     assert [t for t, chat in api.calls if chat != 1001] == [0.0] * 29
     assert api.times(1001) == pytest.approx([float(i) for i in range(20)])
+
+
+# ---------------------------------------------------------------- with the inbox
+
+
+class FakeInbox:
+    """What the processor asks of bot.inbox.Inbox: tickets, staleness, the interrupted
+    answer, and "done"."""
+
+    def __init__(self, stale: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+        self.stale = stale
+        self.prepared: list[int] = []
+        self.finished: list[tuple[int, str, bool]] = []
+        self.interrupted: list[int] = []
+        self.seen_tickets: list[int | None] = []
+
+    def ticket(self, update: object) -> Ticket | None:
+        assert isinstance(update, Update)
+        return Ticket(update.update_id, "w1")
+
+    def is_stale(self, update: Update) -> bool:
+        return update.update_id in self.stale
+
+    async def prepare(self, update: Update) -> None:
+        self.prepared.append(update.update_id)
+
+    def interrupt(self, update: Update) -> Awaitable[None]:
+        async def answer() -> None:
+            self.interrupted.append(update.update_id)
+
+        return answer()
+
+    async def finish(self, ticket: Ticket) -> None:
+        self.finished.append((ticket.update_id, ticket.outcome, ticket.done))
+
+
+async def test_inbox_updates_are_prepared_run_under_their_ticket_and_finished() -> None:
+    p, _ = flood_processor(2, FakeClock())
+    inbox = FakeInbox()
+    p.inbox = inbox  # type: ignore[assignment]
+    updates = [message(1) for _ in range(3)]
+
+    async def work() -> None:
+        ticket = HANDLING.get()
+        inbox.seen_tickets.append(None if ticket is None else ticket.update_id)
+
+    for u in updates:
+        await p.process_update(u, work())
+    ids = [u.update_id for u in updates]
+    assert inbox.prepared == ids[:2]  # the third was over the flood limit: no work at all
+    assert inbox.seen_tickets == ids[:2]
+    assert inbox.finished == [(ids[0], "handled", False), (ids[1], "handled", False),
+                              (ids[2], "dropped", False)]
+    assert HANDLING.get() is None  # nothing leaks out of the update's own context
+
+
+async def test_a_stale_update_gets_the_interrupted_answer_instead_of_its_handlers() -> None:
+    p, _ = flood_processor(0, FakeClock())
+    old, new = message(1), message(1)
+    inbox = FakeInbox(stale={old.update_id})
+    p.inbox = inbox  # type: ignore[assignment]
+    ran: list[int] = []
+
+    async def work(i: int) -> None:
+        ran.append(i)
+
+    handlers = work(old.update_id)
+    await p.process_update(old, handlers)
+    await p.process_update(new, work(new.update_id))
+    assert ran == [new.update_id] and handlers.cr_frame is None  # closed, never run
+    assert inbox.interrupted == [old.update_id]
+    assert [(i, outcome) for i, outcome, _ in inbox.finished] == [
+        (old.update_id, "interrupted"),
+        (new.update_id, "handled"),
+    ]

@@ -1,0 +1,344 @@
+"""The inbox: no update is lost on a crash, and several workers share the work.
+
+Intake. Every update is written to the store before Telegram is told it arrived: the webhook
+answers 200 only after `InboxQueue.put` stored it; in polling mode the next getUpdates (whose
+offset confirms the batch) is sent only after every update of the batch is stored. A store
+that cannot take them fails the webhook request (Telegram sends it again) or the poll (the
+same batch is fetched again). A repeated update_id is stored once.
+
+Dispatch. A worker claims lanes (a chat's updates; domain/store/inbox.py) with a lease,
+renewed while it works, and hands their updates to the application in update_id order; the
+processor (bot/updates.py) runs them one at a time per chat. A lane is claimed again only once
+everything claimed in it is done, so one chat's updates never run on two workers at once. A
+worker that dies stops renewing; when its lease runs out another worker takes the lane. Updates
+left from before a restart are claimed first (the oldest lane first).
+
+Each update, before its handlers run: the checkout and other conversations' state and the
+user's and chat's data are read from the store (never a copy from start, which another worker
+may have moved on since). An update waiting longer than UPDATE_REPLAY_AGE is not replayed: the
+person gets a short "interrupted; here is where things stand" answer instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.error import NetworkError
+from telegram.ext import Application, ConversationHandler
+from telegram.request import HTTPXRequest
+
+from domain.store import Store
+from domain.store import conversations as conversation_rows
+from domain.store import inbox as inbox_rows
+from domain.store.inbox import Claimed, Ticket
+
+log = logging.getLogger(__name__)
+
+Interrupted = Callable[[Update, Any], Awaitable[None]]  # (update, application)
+
+POLL_SECONDS = 0.5  # look for work other workers stored, or leases that ran out
+PRUNE_EVERY = timedelta(minutes=10)
+LANES_PER_CLAIM = 64
+STORE_ATTEMPTS = 3
+
+
+class NotStored(NetworkError):
+    """The store could not take updates: they are not confirmed to Telegram, which delivers
+    them again (a NetworkError, so polling's retry loop backs off and asks again)."""
+
+
+def lane_of(update: Update) -> int:
+    """The lane an update runs in: its chat, else its user, else 0 (as bot.updates.chat_key)."""
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return 0
+
+
+class Inbox:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        worker: str,
+        lease: timedelta,
+        replay_age: timedelta,
+        retention: timedelta,
+        only_process: bool,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        self.store = store
+        self.worker = worker
+        self.lease = lease
+        self.replay_age = replay_age
+        self.retention = retention
+        # Polling (one getUpdates consumer) or SQLite: no other worker can be alive, so every
+        # lease found at start is a dead process's.
+        self.only_process = only_process
+        self.poll_seconds = poll_seconds
+        self.interrupted: Interrupted | None = None
+        # Polling: updates of a getUpdates answer, stored together before the next request.
+        self.batched = False
+        self._batch: list[Update] = []
+        self._app: Application | None = None  # type: ignore[type-arg]
+        self._claims: dict[int, Claimed] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._renewed = 0.0
+        self._pruned = 0.0
+        self.handled = 0
+        self.repeats = 0
+
+    # ------------------------------------------------------------------ intake
+
+    async def record(self, updates: list[Update]) -> None:
+        """Store updates (one transaction); raises NetworkError when the store cannot."""
+        rows = [(u.update_id, lane_of(u), json.dumps(u.to_dict())) for u in updates]
+        for attempt in range(STORE_ATTEMPTS):
+            try:
+                await self.store.ensure_open()
+                async with self.store.transaction() as db:
+                    added = await inbox_rows.record(db, rows, self.store.now())
+                break
+            except Exception as exc:
+                if attempt + 1 == STORE_ATTEMPTS:
+                    log.warning(
+                        "inbox: %s update(s) not stored (%s); not confirmed to Telegram, which"
+                        " delivers them again",
+                        len(rows),
+                        exc,
+                    )
+                    raise NotStored(f"updates not stored: {exc}") from exc
+                await asyncio.sleep(0.2 * (attempt + 1))
+        self.repeats += len(rows) - added
+        self._wake.set()
+
+    async def take(self, update: Update) -> None:
+        """An update arrived: stored now (webhook), or with its batch (polling)."""
+        if self.batched:
+            self._batch.append(update)
+        else:
+            await self.record([update])
+
+    async def flush(self) -> None:
+        """Store the batch taken since the last getUpdates; called before the next one, whose
+        offset tells Telegram they arrived. On failure they stay for the next try."""
+        if self._batch:
+            await self.record(self._batch)
+            self._batch = []
+
+    # ------------------------------------------------------------------ dispatch
+
+    def attach(self, app: Application) -> None:  # type: ignore[type-arg]
+        self._app = app
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop(), name="inbox")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._claims.clear()
+        try:  # what we held and did not finish goes to the next worker (or our next start)
+            async with self.store.transaction() as db:
+                given = await inbox_rows.release(db, self.worker)
+            if given:
+                log.info("inbox: %s unfinished update(s) given back at stop", given)
+        except Exception:  # the store may be the reason we stop
+            log.warning("inbox: could not give back unfinished updates", exc_info=True)
+
+    async def _loop(self) -> None:
+        await self._begin()
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            self._wake.clear()
+            try:
+                await self._tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("inbox: claiming updates failed; trying again")
+                await asyncio.sleep(1.0)
+
+    async def _begin(self) -> None:
+        while True:
+            try:
+                await self.store.ensure_open()
+                async with self.store.transaction() as db:
+                    given = await inbox_rows.release(
+                        db, None if self.only_process else self.worker
+                    )
+                if given:
+                    log.warning(
+                        "inbox: %s update(s) were being handled when the bot stopped;"
+                        " handling them first",
+                        given,
+                    )
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("inbox: store not ready; trying again")
+                await asyncio.sleep(1.0)
+
+    async def _tick(self) -> None:
+        app = self._app
+        if app is None or not app.running:
+            return
+        now_mono = time.monotonic()
+        if self._claims and now_mono - self._renewed > self.lease.total_seconds() / 3:
+            async with self.store.transaction() as db:
+                await inbox_rows.renew(db, self.worker, self.store.now() + self.lease)
+            self._renewed = now_mono
+        if now_mono - self._pruned > PRUNE_EVERY.total_seconds():
+            self._pruned = now_mono
+            async with self.store.transaction() as db:
+                gone = await inbox_rows.prune(db, self.store.now() - self.retention)
+            if gone:
+                log.debug("inbox: %s done update(s) pruned", gone)
+        now = self.store.now()
+        # A cheap read first: no write transaction while nothing is free.
+        if not await inbox_rows.free_lanes(self.store.reader, now, 1):
+            return
+        async with self.store.transaction() as db:
+            claimed = await inbox_rows.claim(
+                db, self.worker, now, now + self.lease, LANES_PER_CLAIM
+            )
+        if claimed:
+            self._renewed = time.monotonic()
+        queue = app.update_queue
+        for claim in claimed:
+            if claim.update_id in self._claims:
+                continue  # still running here (its lease outran a clock moved on): not twice
+            self._claims[claim.update_id] = claim
+            if claim.attempts > 1:
+                log.warning(
+                    "inbox: update %s taken over (claim %s): its worker stopped before it was"
+                    " done",
+                    claim.update_id,
+                    claim.attempts,
+                )
+            update = Update.de_json(json.loads(claim.payload), app.bot)
+            assert isinstance(queue, InboxQueue)
+            await queue.deliver(update)
+
+    # ------------------------------------------------------------------ the processor's hooks
+
+    def ticket(self, update: object) -> Ticket | None:
+        """The update's ticket, when it came from the inbox (claimed by this worker)."""
+        if isinstance(update, Update) and update.update_id in self._claims:
+            return Ticket(update.update_id, self.worker)
+        return None
+
+    def is_stale(self, update: Update) -> bool:
+        claim = self._claims.get(update.update_id)
+        if claim is None:
+            return False
+        # Since it reached the store: what the bot was doing meanwhile is what it did not do.
+        return self.store.now() - claim.received_at > self.replay_age
+
+    async def prepare(self, update: Update) -> None:
+        """Read the update's conversation states from the store (PTB keeps a copy loaded at
+        start and never reads it again: another worker may have moved the chat on)."""
+        if self._app is not None:
+            await refresh_conversations(self._app, update, self.store)
+
+    async def finish(self, ticket: Ticket) -> None:
+        """The update is done (if its work did not already say so in its own transaction)."""
+        claim = self._claims.pop(ticket.update_id, None)
+        self.handled += 1
+        if not ticket.done:
+            try:
+                async with self.store.transaction() as db:
+                    if not await inbox_rows.mark_done(
+                        db, ticket.update_id, ticket.worker, ticket.outcome, self.store.now()
+                    ):
+                        log.warning(
+                            "inbox: update %s was taken over by another worker", ticket.update_id
+                        )
+            except Exception:  # it stays claimed: our next start or another worker redoes it
+                log.exception("inbox: could not mark update %s done", ticket.update_id)
+        if claim is None or not any(c.lane == claim.lane for c in self._claims.values()):
+            self._wake.set()  # the lane is free: its next updates can be claimed
+
+    def interrupt(self, update: Update) -> Awaitable[None] | None:
+        """What to run instead of the handlers for an update waiting too long (None: replay)."""
+        if self.interrupted is None or self._app is None:
+            return None
+        return self.interrupted(update, self._app)
+
+
+async def refresh_conversations(
+    app: Application, update: Update, store: Store  # type: ignore[type-arg]
+) -> None:
+    handlers = [
+        h
+        for group in app.handlers.values()
+        for h in group
+        if isinstance(h, ConversationHandler) and h.persistent and h.name
+    ]
+    keys: dict[ConversationHandler, tuple[int | str, ...]] = {}  # type: ignore[type-arg]
+    for handler in handlers:
+        try:
+            keys[handler] = handler._get_key(update)  # PTB's own key rule (private)
+        except RuntimeError:  # no chat or user: this conversation cannot apply
+            continue
+    if not keys:
+        return
+    states = await conversation_rows.states_for(
+        store.reader, sorted({k for k in keys.values()}, key=str)
+    )
+    for handler, key in keys.items():
+        # PTB's TrackingDict: written without marking it for saving (it is what is saved).
+        conversations = handler._conversations
+        state = states.get((handler.name, key))
+        if state is None:
+            conversations.data.pop(key, None)
+        else:
+            conversations.update_no_track({key: state})
+
+
+class InboxQueue(asyncio.Queue):  # type: ignore[type-arg]
+    """The application's update queue: an update put here (by the webhook or the poller) is
+    stored, not queued; the inbox hands it to the application once claimed (`deliver`)."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            await self.inbox.take(item)
+        else:  # PTB's stop signal
+            await super().put(item)
+
+    async def deliver(self, update: Update) -> None:
+        await super().put(update)
+
+
+class PollRequest(HTTPXRequest):
+    """The getUpdates connection: stores the last batch before asking for the next (the
+    request whose offset confirms it)."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__(connection_pool_size=1)
+        self.inbox = inbox
+        inbox.batched = True
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        await self.inbox.flush()
+        return await super().do_request(*args, **kwargs)
