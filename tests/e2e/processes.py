@@ -78,10 +78,14 @@ async def seed_catalog(database: Path | str) -> None:
 class BotProcess:
     """One `python -m bot`; `port` set for a webhook worker (it listens on 127.0.0.1)."""
 
-    def __init__(self, name: str, env: dict[str, str], folder: Path, port: int | None) -> None:
+    def __init__(
+        self, name: str, env: dict[str, str], folder: Path, port: int | None,
+        module: str = "bot",
+    ) -> None:
         self.name = name
         self.env = env
         self.port = port
+        self.module = module  # run as `python -m <module>`
         self.log_path = folder / f"{name}.log"
         self.proc: asyncio.subprocess.Process | None = None
         self.starts = 0
@@ -108,7 +112,7 @@ class BotProcess:
             out.write(f"----- start {self.starts}\n".encode())
             out.flush()
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot",
+                sys.executable, "-m", self.module,
                 cwd=self.env["HOME"],  # no .env there
                 env=self.env,
                 stdin=asyncio.subprocess.DEVNULL,
@@ -168,8 +172,10 @@ class Fleet(list[BotProcess]):
         super().__init__()
         self.folder = folder
 
-    def add(self, name: str, env: dict[str, str], port: int | None = None) -> BotProcess:
-        process = BotProcess(name, env, self.folder, port)
+    def add(
+        self, name: str, env: dict[str, str], port: int | None = None, module: str = "bot"
+    ) -> BotProcess:
+        process = BotProcess(name, env, self.folder, port, module)
         self.append(process)
         return process
 
@@ -184,7 +190,7 @@ class Fleet(list[BotProcess]):
 
 def webhook_worker(
     fleet: Fleet, name: str, tg: FakeBotApi, database: Path | str, balancer_url: str,
-    **settings: str,
+    *, module: str = "bot", **settings: str,
 ) -> BotProcess:
     """A webhook worker behind the balancer: every worker registers the same WEBHOOK_URL
     (the balancer's) and listens on a port of its own."""
@@ -196,7 +202,7 @@ def webhook_worker(
         WEBHOOK_LISTEN=f"127.0.0.1:{port}",
         **settings,
     )
-    return fleet.add(name, env, port)
+    return fleet.add(name, env, port, module)
 
 
 def polling_bot(

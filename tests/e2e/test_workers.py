@@ -308,7 +308,7 @@ async def test_three_workers_a_thousand_updates_twice_each_one_killed(
         shop = Shop(tg)
         waiting = tg.user(9999, "Wati")
         workers = [webhook_worker(fleet, f"w{n}", tg, url, lb.url, SCHEDULE_ENABLED="true",
-                                  SCHEDULE_INTERVAL_SECONDS="1", INBOX_LEASE="3s")
+                                  SCHEDULE_INTERVAL_SECONDS="1", INBOX_LEASE="10s")
                    for n in (1, 2, 3)]
         lb.workers = [w.url for w in workers]
         victim = random.Random(11).choice(workers)

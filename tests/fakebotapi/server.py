@@ -1940,15 +1940,20 @@ class FakeBotApi:
         ``timeout`` is only a safety net: it raises AssertionError with the recent calls.
         """
 
+        # asyncio.timeout, not nested wait_for: on Python 3.11 wait_for can swallow a
+        # cancellation that lands as its inner wait ends, and a cancelled waiter (a TaskGroup
+        # sibling failed) would then loop here for ever.
         async def checked() -> T:
             while not (found := predicate()):
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._cond.wait(), 0.05)
+                    async with asyncio.timeout(0.05):
+                        await self._cond.wait()
             return found
 
         async with self._cond:
             try:
-                result = await asyncio.wait_for(checked(), timeout)
+                async with asyncio.timeout(timeout):
+                    result = await checked()
             except TimeoutError:
                 desc = what or getattr(predicate, "__name__", "condition")
                 raise AssertionError(
