@@ -8,6 +8,7 @@
     report [1000000]     /laporan (every section), its charts and /ekspor over that many orders
     workers [2000]       updates/s and latency: 1, 2, 4 webhook workers on PostgreSQL, one on
                          SQLite, and the inbox's cost per update
+    ratebudget [2000]    the shared rate budget's cost per send on PostgreSQL, 1 and 3 workers
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import catalog, due_scan, flood, reminders, report, search, workers
+from bench import catalog, due_scan, flood, rate_budget, reminders, report, search, workers
 
 BENCHMARKS = {
     "reminders": (reminders.main, 3000),
@@ -25,6 +26,7 @@ BENCHMARKS = {
     "catalog": (catalog.main, 10_000),
     "report": (report.main, 1_000_000),
     "workers": (workers.main, 2000),
+    "ratebudget": (rate_budget.main, 2000),
 }
 
 

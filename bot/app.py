@@ -20,7 +20,7 @@ from bot import jobs
 from bot.inbox import Inbox, InboxQueue, NotStored, PollRequest
 from bot.notices import NoticeKit, check_complete
 from bot.persistence import SQLitePersistence
-from bot.ratelimit import TelegramRateLimiter
+from bot.ratelimit import SharedRateLimiter, TelegramRateLimiter
 from bot.sender import OutboxSender
 from bot.settings import (
     Settings,
@@ -30,7 +30,6 @@ from bot.settings import (
     report_policy,
     return_policy,
     staff_group,
-    worker_of,
 )
 from bot.updates import SlowDownNote, build_processor
 from domain.clock import Clock, utc_now
@@ -44,6 +43,7 @@ from handlers import membership, setup
 from handlers.common import thread_of
 from handlers.context import BotData, Shop, ShopContext
 from handlers.customer import register as customer
+from handlers.interrupted import answer_interrupted
 from handlers.staff import register as staff
 from messages import Messages
 
@@ -97,7 +97,7 @@ def build_application(
     group = staff_group(settings)
     inbox = Inbox(
         store,
-        worker=worker_of(settings),
+        worker=settings.worker_name,
         lease=settings.inbox_lease,
         replay_age=settings.update_replay_age,
         retention=settings.update_retention,
@@ -122,13 +122,7 @@ def build_application(
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
-        .rate_limiter(
-            TelegramRateLimiter(
-                overall_per_second=settings.rate_limit_overall_per_second,
-                chat_per_second=settings.rate_limit_chat_per_second,
-                group_per_minute=settings.rate_limit_group_per_minute,
-            )
-        )
+        .rate_limiter(_rate_limiter(settings, store))
         .persistence(SQLitePersistence(store))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -136,6 +130,7 @@ def build_application(
     )
     assert app.job_queue is not None
     inbox.attach(app)
+    inbox.interrupted = _interrupted  # too old to replay: told so, never replayed
     shop = _build_shop(settings, store, messages, group, app.job_queue, app.bot_data)
     processor.on_burst = SlowDownNote(app.bot, shop)
 
@@ -159,6 +154,19 @@ def build_application(
     return app
 
 
+def _rate_limiter(settings: Settings, store: Store) -> TelegramRateLimiter:
+    """Telegram's limits are the bot's: on PostgreSQL (where several workers may run) one
+    budget in the database for all of them; one SQLite process keeps it in memory."""
+    limits = {
+        "overall_per_second": settings.rate_limit_overall_per_second,
+        "chat_per_second": settings.rate_limit_chat_per_second,
+        "group_per_minute": settings.rate_limit_group_per_minute,
+    }
+    if store.dialect == "postgresql":
+        return SharedRateLimiter(store, **limits)
+    return TelegramRateLimiter(**limits)
+
+
 def _build_shop(
     settings: Settings,
     store: Store,
@@ -175,6 +183,7 @@ def _build_shop(
         NoticeKit(settings, store, messages, couriers, schedule),
         group,
         on_move=functools.partial(membership.announce_move, settings=settings, messages=messages),
+        worker=settings.worker_name,
     )
     shop = Shop(
         settings=settings,
@@ -245,6 +254,14 @@ async def _flush_persistence(update: object, context: object) -> None:
     # Updates of other chats run meanwhile: PTB deep-copies their data under its own lock and
     # each of them flushes again when it ends, so the last write for a chat is its final state.
     await app.update_persistence()
+
+
+async def _interrupted(update: Update, app: Application) -> None:  # type: ignore[type-arg]
+    """An update waiting longer than UPDATE_REPLAY_AGE, instead of its handlers: the context
+    they would get (user and chat data as stored now), and the interrupted answer."""
+    context = ShopContext.from_update(update, app)
+    await context.refresh_data()
+    await answer_interrupted(update, context)
 
 
 async def _on_error(update: object, context: object) -> None:

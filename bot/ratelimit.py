@@ -31,6 +31,8 @@ from telegram.error import NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot import retries as retries_policy
+from domain.store import Store
+from domain.store.rate_budget import BudgetUnavailable, RateBudget, Window
 
 log = logging.getLogger(__name__)
 
@@ -123,18 +125,19 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         """Nothing to release."""
 
+    def _new_window(self, key: int | str) -> SlidingWindow:
+        is_group = isinstance(key, str) or key < 0
+        if is_group:
+            return SlidingWindow.per(self._group_rate, 60.0)
+        return SlidingWindow.per(self._chat_rate, 1.0)
+
     def _window(self, key: int | str) -> SlidingWindow:
         window = self._chats.get(key)
         if window is None:
             if len(self._chats) >= MAX_WINDOWS:
                 now = self.clock()
                 self._chats = {k: w for k, w in self._chats.items() if not w.idle(now)}
-            is_group = isinstance(key, str) or key < 0
-            window = (
-                SlidingWindow.per(self._group_rate, 60.0)
-                if is_group
-                else SlidingWindow.per(self._chat_rate, 1.0)
-            )
+            window = self._new_window(key)
             self._chats[key] = window
         return window
 
@@ -165,6 +168,17 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             self._paused[key] = max(self._paused.get(key, 0.0), now + seconds)
         self._paused[None] = max(self._paused.get(None, 0.0), now + min(seconds, GLOBAL_PAUSE))
 
+    # Where a request takes and gives back its places, and where a 429 pauses: in memory here,
+    # in the database for SharedRateLimiter.
+    async def _take(self, key: int | str | None) -> Any:
+        return await self.acquire(key)
+
+    async def _give_back(self, places: Any) -> None:
+        self.release(places)
+
+    async def _hold(self, key: int | str | None, seconds: float) -> None:
+        self.pause(key, seconds)
+
     async def process_request(
         self,
         callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
@@ -181,14 +195,14 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         attempt = 0
         failures = 0  # network errors and 5xx, retried per bot/retries.py
         while True:
-            places = await self.acquire(key)
+            places = await self._take(key)
             backoff = None
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = retry_seconds(exc)
                 self.count_429 += 1
-                self.pause(key, wait)
+                await self._hold(key, wait)
                 if attempt >= retries or wait > self.max_retry_wait:
                     raise
                 attempt += 1
@@ -200,9 +214,93 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                     raise
                 log.info("%s to %s failed (%s): retrying in %.1f s", endpoint, key, exc, backoff)
             finally:
-                self.release(places)
+                await self._give_back(places)
             if backoff is not None:
                 await self.sleep(backoff)
+
+
+class SharedRateLimiter(TelegramRateLimiter):
+    """The same limits for every worker of the bot: each counted request takes its place in
+    windows kept in the store's PostgreSQL (one short transaction), and a 429 pauses the chat
+    (and everyone, briefly) for all workers.
+
+    Within a process, one request at a time waits on the overall window (the others queue
+    behind it here rather than asking the database again and again); a request whose own
+    chat is full waits apart, so other chats go meanwhile. Should the database be out of
+    reach, the request is paced by this process's own windows (it is then alone anyway).
+
+    `clock` here is the shared budget's (seconds); None: the database server's clock, one
+    clock for every worker. Tests give a virtual clock and `sleep`.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        sleep: Sleep = asyncio.sleep,
+        **limits: Any,
+    ) -> None:
+        super().__init__(sleep=sleep, **limits)
+        self.shared_clock = clock
+        windows = [self._overall, self._new_window(-1), self._new_window(1)]
+        self.budget = RateBudget(
+            str(getattr(store, "url", store.path)), keep=max(w.span for w in windows), nap=NAP
+        )
+        self._overall_window = Window(self._overall.limit, self._overall.span)
+        self._turnstile = asyncio.Lock()
+        self._fallback_told = False
+
+    async def initialize(self) -> None:
+        await self.budget.open()
+
+    async def shutdown(self) -> None:
+        await self.budget.close()
+
+    def _now(self) -> float | None:
+        return None if self.shared_clock is None else self.shared_clock()
+
+    async def _take(self, key: int | str | None) -> Any:
+        chat = "" if key is None else str(key)
+        window = None
+        if key is not None:
+            sliding = self._new_window(key)
+            window = Window(sliding.limit, sliding.span)
+        try:
+            while True:
+                async with self._turnstile:
+                    while True:
+                        got = await self.budget.reserve(
+                            chat, self._overall_window, window, self._now()
+                        )
+                        if got.place is not None:
+                            return got.place
+                        if got.chat_bound:
+                            break  # wait apart: other chats may go meanwhile
+                        await self.sleep(got.wait)  # the overall window: everyone here waits
+                await self.sleep(got.wait)
+        except BudgetUnavailable:
+            if not self._fallback_told:
+                log.warning("shared rate budget out of reach: pacing in this process alone")
+                self._fallback_told = True
+            return await self.acquire(key)
+
+    async def _give_back(self, places: Any) -> None:
+        if not isinstance(places, int):
+            self.release(places)  # taken in memory (the database was out of reach)
+            return
+        try:
+            await self.budget.release(places, self._now())
+        except BudgetUnavailable:
+            log.debug("could not record a request's answer in the rate budget", exc_info=True)
+
+    async def _hold(self, key: int | str | None, seconds: float) -> None:
+        self.pause(key, seconds)
+        try:
+            chat = None if key is None else str(key)
+            await self.budget.pause(chat, seconds, min(seconds, GLOBAL_PAUSE), self._now())
+        except BudgetUnavailable:
+            log.debug("could not record a 429's pause in the rate budget", exc_info=True)
 
 
 def _chat_key(chat_id: object) -> int | str | None:

@@ -9,6 +9,10 @@ id); while the bot is out of it, staff messages wait in order and are tried once
 The bot's rate limiter paces every send; the sender only keeps it busy: each chat's messages
 go in order, different chats at once, and the staff group (20 a minute) is drained beside
 the customers so a backlog there never holds up anyone's status message.
+
+Several workers may share the outbox: the sender claims each batch under its worker name
+(WORKER_NAME) before sending it, whole chat lanes that no other worker holds, and keeps the
+claim alive while the batch runs; what a stopped lane left pending is let go at the end.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from datetime import timedelta
 from enum import Enum, auto
 
@@ -34,7 +39,7 @@ from bot.notices import RENDERERS, NoticeKit
 from bot.notices.registry import in_thread
 from bot.ratelimit import retry_seconds
 from bot.retries import without_retries
-from bot.settings import staff_group
+from bot.settings import default_worker_name, staff_group
 from domain import customers, outbox
 from domain.outbox import Audience, OutboxMessage
 from domain.staff_group import TOPIC_OF, StaffGroup
@@ -61,9 +66,19 @@ Moved = Callable[[Bot, int, int], Awaitable[None]]
 
 class OutboxSender:
     def __init__(
-        self, kit: NoticeKit, staff: StaffGroup | None = None, on_move: Moved | None = None
+        self,
+        kit: NoticeKit,
+        staff: StaffGroup | None = None,
+        on_move: Moved | None = None,
+        *,
+        worker: str | None = None,
+        lease: timedelta = outbox.LEASE,
+        renew_every: float | None = None,
     ) -> None:
         self.kit = kit  # what the renderers need; the sender itself needs the store and chat
+        self.worker = worker or default_worker_name()  # the name its claims carry
+        self.lease = lease
+        self.renew_every = renew_every or lease.total_seconds() / 3  # seconds
         # The staff group now (followed through upgrades); the one the application shares.
         self.staff = staff or staff_group(kit.settings)
         self.on_move = on_move  # says so in the log and the new group
@@ -103,17 +118,39 @@ class OutboxSender:
         while True:
             if audience == "staff" and not self.staff.may_send(self.kit.store.now()):
                 return handled  # out of the group: the messages wait, in order
-            batch = await outbox.due(self.kit.store, limit=BATCH, audience=audience)
+            store = self.kit.store
+            batch = await outbox.claim(store, self.worker, audience, BATCH, self.lease)
+            if not batch:
+                return handled
             lanes: dict[int, list[OutboxMessage]] = {}
             for message in batch:
                 lanes.setdefault(self._chat_of(message), []).append(message)
-            done = await asyncio.gather(
-                *(self._deliver_lane(bot, lane) for lane in lanes.values())
-            )
+            ids = [m.id for m in batch]
+            keeper = asyncio.create_task(self._keep_claims(ids))
+            try:
+                done = await asyncio.gather(
+                    *(self._deliver_lane(bot, lane) for lane in lanes.values())
+                )
+            finally:
+                keeper.cancel()
+                with suppress(asyncio.CancelledError):
+                    await keeper
+                # What a stopped lane left pending: any worker may send it from now on.
+                await outbox.release(store, self.worker, ids)
             handled += len(batch)
             # A staff lane that stopped left its rows pending: the next look would find them.
             if len(batch) < BATCH or not all(done):
                 return handled
+
+    async def _keep_claims(self, ids: list[int]) -> None:
+        """Renew the batch's claims every third of the lease while its lanes run (the staff
+        group's 20 a minute makes a batch of 50 last minutes)."""
+        while True:
+            await asyncio.sleep(self.renew_every)
+            try:
+                await outbox.renew(self.kit.store, self.worker, ids, self.lease)
+            except Exception:  # the next renewal may succeed; the lease has time left
+                log.warning("could not renew the outbox claims", exc_info=True)
 
     async def _deliver_lane(self, bot: Bot, lane: list[OutboxMessage]) -> bool:
         """One chat's messages, in order; a customer who blocked the bot, or a staff group

@@ -41,6 +41,11 @@ DEFAULT_SHIPPING = [
 ]
 
 
+def default_worker_name() -> str:
+    """`<hostname>-<pid>`: unique per process on a host, and says where a claim came from."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
 class BankAccount(BaseModel):
     bank: str = "BCA"
     number: str = "1234567890"
@@ -91,9 +96,9 @@ class Settings(StoreSettings):
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0:8443"  # host:port the bot's HTTP server binds
-    # The inbox (bot/inbox.py). WORKER_NAME tells workers apart (several on one PostgreSQL);
-    # empty: this machine's name and the process id.
-    worker_name: str = ""
+    # This process's name on the claims it takes in a shared database (outbox rows, updates):
+    # unique per running worker; default `<hostname>-<pid>`.
+    worker_name: str = Field(default_factory=default_worker_name, min_length=1, max_length=200)
     inbox_lease: timedelta = timedelta(seconds=30)  # a dead worker's updates wait this long
     update_replay_age: timedelta = timedelta(minutes=10)  # older: "interrupted", not replayed
     update_retention: timedelta = timedelta(days=7)  # done updates kept this long
@@ -146,8 +151,8 @@ class Settings(StoreSettings):
     survey_after: timedelta = timedelta(days=2)  # after delivery
     abandoned_cart_after: timedelta = timedelta(days=1)
     quiet_hours: str = "21:00-08:00"  # shop's zone; "off" for none
-    # Off for a second bot process on the same store, or for tests that must not depend on
-    # the time of day (runs are safe to overlap; one scheduler is enough).
+    # Off for tests that must not depend on the time of day. Several workers on one database
+    # may all run it: each due item is taken once (compare-and-set), whoever runs first.
     schedule_enabled: bool = True
     schedule_interval_seconds: float = Field(60, gt=0, le=3600)
     schedule_batch: int = Field(50, ge=1, le=10_000)  # per kind per run: spreads a backlog
@@ -263,6 +268,14 @@ class Settings(StoreSettings):
             raise ValueError("must be 1–256 characters: letters, digits, _ and - (Telegram's rule)")
         return v
 
+    @field_validator("worker_name", mode="before")
+    @classmethod
+    def _worker_name(cls, v: object) -> object:
+        """Blank means the default; spaces around are dropped."""
+        if isinstance(v, str):
+            return v.strip() or default_worker_name()
+        return v
+
     @field_validator("webhook_listen")
     @classmethod
     def _listen(cls, v: str) -> str:
@@ -347,11 +360,6 @@ class Settings(StoreSettings):
 
 def courier_book(settings: Settings) -> CourierBook:
     return CourierBook(settings.couriers)
-
-
-def worker_of(settings: Settings) -> str:
-    """This process's name among the workers (WORKER_NAME, else host and process id)."""
-    return settings.worker_name or f"{socket.gethostname()}-{os.getpid()}"
 
 
 def staff_group(settings: Settings) -> StaffGroup:

@@ -2,6 +2,11 @@
 
 A sender (in bot/) delivers due rows and records the outcome; a crash between a commit and the
 send leaves the row pending, so it goes out after a restart.
+
+Several senders (one per worker process) share the outbox: each claims the rows it sends, a
+chat's whole lane at a time, under its worker name with a lease (LEASE, renewed while a lane
+runs long). A worker that dies holds its rows only until the lease ends; another then sends
+them. At least once: a crash between the send and `mark_sent` sends that one message again.
 """
 
 from __future__ import annotations
@@ -94,6 +99,42 @@ async def due(
     """Pending messages due now, oldest first; one audience's only if given (the sender
     drains the staff group, which is limited to 20 a minute, beside the customers)."""
     return await outbox_rows.pending_due(store.reader, store.now(), limit, audience)
+
+
+# How long a claim holds rows: longer than any one send takes (a 429 the limiter waits out in
+# process is at most a few seconds); the sender renews it while a lane runs longer.
+LEASE = timedelta(seconds=60)
+
+
+async def claim(
+    store: Store,
+    worker: str,
+    audience: Audience,
+    limit: int = 50,
+    lease: timedelta = LEASE,
+) -> list[OutboxMessage]:
+    """Due messages of `audience`, oldest first, claimed for `worker` until now + `lease`:
+    whole chat lanes that no other live worker holds. A read first, so an idle outbox costs
+    no write transaction."""
+    now = store.now()
+    if not await outbox_rows.claimable(store.reader, now, worker, audience):
+        return []
+    async with store.transaction() as db:
+        now = store.now()
+        return await outbox_rows.claim_due(db, now, worker, now + lease, limit, audience)
+
+
+async def renew(store: Store, worker: str, ids: list[int], lease: timedelta = LEASE) -> int:
+    """Keep `worker`'s claims on these rows for another `lease`; how many it still held."""
+    async with store.transaction() as db:
+        return await outbox_rows.renew_claims(db, worker, ids, store.now() + lease)
+
+
+async def release(store: Store, worker: str, ids: list[int]) -> None:
+    """Let go of rows `worker` claimed and left pending (a lane that stopped)."""
+    if ids:
+        async with store.transaction() as db:
+            await outbox_rows.release_claims(db, worker, ids)
 
 
 async def next_due_at(store: Store) -> datetime | None:

@@ -46,8 +46,10 @@ async def ask(store: Store, policy: Policy) -> int:
         due = now - policy.delivery_check_after
         rows = await check_rows.shipped_unasked(db, due, policy.batch)
         for row in rows:
-            asked_at, sent = await _question(db, policy, now, row, asks=1)
-            await check_rows.add(db, row.id, row.user_id, asked_at, sent)
+            # Taken first (compare-and-set): a second run at the same moment finds it asked.
+            sent = _takes_it(row)
+            if await check_rows.add(db, row.id, row.user_id, _asked_at(policy, now, sent), sent):
+                await _question(db, policy, now, row, asks=1)
     return len(rows)
 
 
@@ -61,27 +63,37 @@ async def ask_again(store: Store, policy: Policy) -> int:
             if row.status != Status.SHIPPED:
                 await check_rows.close(db, row.id, "closed", now)
                 continue
-            asked_at, sent = await _question(db, policy, now, row, asks=row.asks + 1)
-            await check_rows.reopen(db, row.id, asked_at, sent)
+            sent = _takes_it(row)
+            asked_at = _asked_at(policy, now, sent)
+            if await check_rows.reopen(db, row.id, row.asks, asked_at, sent):
+                await _question(db, policy, now, row, asks=row.asks + 1)
     return len(rows)
+
+
+def _takes_it(row: CheckDue) -> bool:
+    """Whether the customer is asked (reachable, and takes reminders)."""
+    return row.reachable and row.reminders_enabled
+
+
+def _asked_at(policy: Policy, now: datetime, sent: bool) -> datetime:
+    """When the question goes out: after quiet hours (as enqueue_customer holds it)."""
+    return policy.quiet.defer(now) if sent else now
 
 
 async def _question(
     db: Connection, policy: Policy, now: datetime, row: CheckDue, *, asks: int
-) -> tuple[datetime, bool]:
-    """Queue the question if the customer takes reminders; when it goes out, and whether."""
-    if not (row.reachable and row.reminders_enabled):
-        return now, False
-    at = await enqueue_customer(
-        db,
-        policy,
-        now,
-        chat_id=row.user_id,
-        kind=Kind.DELIVERY_CHECK,
-        order_id=row.id,
-        once_per=asks,
-    )
-    return at, True
+) -> None:
+    """Queue the question if the customer takes reminders."""
+    if _takes_it(row):
+        await enqueue_customer(
+            db,
+            policy,
+            now,
+            chat_id=row.user_id,
+            kind=Kind.DELIVERY_CHECK,
+            order_id=row.id,
+            once_per=asks,
+        )
 
 
 async def auto_deliver(store: Store, policy: Policy) -> int:
@@ -96,9 +108,11 @@ async def auto_deliver(store: Store, policy: Policy) -> int:
             if status != Status.SHIPPED:
                 await check_rows.close(db, order_id, "closed", now)
                 continue
+            # Taken first (compare-and-set): a second run at the same moment finds it closed.
+            if not await check_rows.close_unanswered(db, order_id, "auto", now):
+                continue
             order = await load_order(db, order_id)
             await mark_delivered(db, order, SYSTEM, now, notify_customer=False)
-            await check_rows.close(db, order.id, "auto", now)
             if reachable:
                 # A status message: it goes to opted-out customers too, after quiet hours.
                 await enqueue_customer(

@@ -8,14 +8,14 @@ waits for the customer, whom the payment reminders chase instead.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from domain.clock import from_db
 from domain.models import Status
 from domain.outbox import Kind
 from domain.schedule.policy import Policy, enqueue_staff
-from domain.store import Connection, Store
+from domain.store import Store
 from domain.store import schedule as schedule_rows
 
 # One message lists at most this many orders; the rest come in the next run.
@@ -36,16 +36,16 @@ def _limit(policy: Policy, stage: str) -> timedelta:
     }[stage]
 
 
-async def _throttled(db: Connection, now: datetime, every: timedelta) -> bool:
-    last = await schedule_rows.last_run(db, RUN_NAME)
-    return last is not None and last > now - every
-
-
 async def nudge_staff(store: Store, policy: Policy) -> int:
     """At most one nudge message per NUDGE_EVERY; returns how many orders it lists."""
     now = store.now()
     async with store.transaction() as db:
-        if await _throttled(db, now, policy.nudge_every):
+        last = await schedule_rows.last_run(db, RUN_NAME)
+        if last is not None and last > now - policy.nudge_every:
+            return 0
+        # Taken first (compare-and-set on the last run): a second run at the same moment
+        # finds this one's. Nothing to list is not a run (the next look may find some).
+        if not await schedule_rows.claim_run(db, RUN_NAME, now, last):
             return 0
         items: list[dict[str, object]] = []
         listed: list[tuple[int, str]] = []  # (order id, status) as the nudge lists them
@@ -67,10 +67,10 @@ async def nudge_staff(store: Store, policy: Policy) -> int:
                     }
                 )
         if not items:
+            await schedule_rows.unclaim_run(db, RUN_NAME, now, last)
             return 0
         await enqueue_staff(db, now, kind=Kind.STAFF_NUDGE, payload={"items": items})
         await schedule_rows.record_nudges(db, listed, now)
-        await schedule_rows.record_run(db, RUN_NAME, now)
     return len(items)
 
 

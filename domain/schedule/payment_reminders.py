@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from domain.actors import SYSTEM
 from domain.clock import from_db, to_db
+from domain.errors import AlreadyDone, StaleAction
 from domain.models import Order, PaymentMethod, PaymentStatus, Status
 from domain.ordering.order_reads import load_order
 from domain.ordering.transitions import apply_transition
@@ -69,8 +70,15 @@ async def expire_unpaid(store: Store, policy: Policy) -> int:
         expired: list[int] = []
         for row in rows:
             order = await load_order(db, row.id)
-            # The customer hears it from the expiry message below (it explains why).
-            await apply_transition(db, order, Status.CANCELLED, SYSTEM, now, notify_customer=False)
+            # The customer hears it from the expiry message below (it explains why). The
+            # transition is the compare-and-set: an order another run (or a payment) moved
+            # first is left alone, nothing written for it.
+            try:
+                await apply_transition(
+                    db, order, Status.CANCELLED, SYSTEM, now, notify_customer=False
+                )
+            except (AlreadyDone, StaleAction):
+                continue
             if row.reachable:
                 await enqueue_customer(
                     db,

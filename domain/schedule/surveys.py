@@ -56,14 +56,18 @@ async def start_surveys(store: Store, policy: Policy) -> int:
             db, newest, newest - policy.survey_late_limit, policy.batch
         )
         for row in rows:
-            state, sent_at = "skipped", now
-            if row["reachable"] and row["surveys_enabled"]:
-                state = "open"
-                sent_at = await enqueue_customer(
+            asked = bool(row["reachable"] and row["surveys_enabled"])
+            # Sent after quiet hours (as enqueue_customer holds it).
+            state, sent_at = ("open", policy.quiet.defer(now)) if asked else ("skipped", now)
+            closes_at = sent_at + policy.survey_open_for
+            # Taken first (compare-and-set): a second run at the same moment finds it started.
+            started = await survey_rows.add(
+                db, row["id"], row["user_id"], state, sent_at, closes_at
+            )
+            if started and asked:
+                await enqueue_customer(
                     db, policy, now, chat_id=row["user_id"], kind=Kind.SURVEY, order_id=row["id"]
                 )
-            closes_at = sent_at + policy.survey_open_for
-            await survey_rows.add(db, row["id"], row["user_id"], state, sent_at, closes_at)
     return len(rows)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from domain.store import Connection, fetchall
+from domain.store import Connection, fetchall, fetchone
 
 Scope = Literal["user", "chat"]
 ConversationKey = tuple[int | str, ...]  # as PTB makes them (chat, user, …)
@@ -34,6 +34,16 @@ async def states(db: Connection, name: str) -> dict[ConversationKey, object]:
     """The conversation's state per key (the key as a tuple, as PTB gives it)."""
     rows = await fetchall(db, "SELECT key, state FROM ptb_conversations WHERE name = ?", (name,))
     return {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+
+
+async def state_of(db: Connection, name: str, key: ConversationKey) -> object | None:
+    """One conversation's state for one key; None when it is not open."""
+    row = await fetchone(
+        db,
+        "SELECT state FROM ptb_conversations WHERE name = ? AND key = ?",
+        (name, json.dumps(list(key))),
+    )
+    return None if row is None else json.loads(row["state"])
 
 
 async def put_state(db: Connection, name: str, key: ConversationKey, state: object) -> None:

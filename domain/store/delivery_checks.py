@@ -83,20 +83,37 @@ async def unanswered_since(
     return [(r["id"], r["status"], bool(r["reachable"])) for r in rows]
 
 
-async def add(db: Connection, order_id: int, user_id: int, asked_at: datetime, sent: bool) -> None:
-    await db.execute(
-        "INSERT INTO delivery_checks (order_id, user_id, asked_at, sent) VALUES (?, ?, ?, ?)",
+async def add(db: Connection, order_id: int, user_id: int, asked_at: datetime, sent: bool) -> bool:
+    """The order's first check; False when it has one already (another run asked first)."""
+    cur = await db.execute(
+        "INSERT INTO delivery_checks (order_id, user_id, asked_at, sent) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (order_id) DO NOTHING",
         (order_id, user_id, to_db(asked_at), int(sent)),
     )
+    return cur.rowcount == 1
 
 
-async def reopen(db: Connection, order_id: int, asked_at: datetime, sent: bool) -> None:
-    """Asked once more: open again, one more ask."""
-    await db.execute(
+async def reopen(
+    db: Connection, order_id: int, asks: int, asked_at: datetime, sent: bool
+) -> bool:
+    """Asked once more: open again, one more ask. Compare-and-set on the "not yet" answer
+    after `asks` questions; False when another run asked again first."""
+    cur = await db.execute(
         "UPDATE delivery_checks SET answer = NULL, answered_at = NULL, asked_at = ?,"
-        " asks = asks + 1, sent = ? WHERE order_id = ?",
-        (to_db(asked_at), int(sent), order_id),
+        " asks = asks + 1, sent = ? WHERE order_id = ? AND answer = 'not_yet' AND asks = ?",
+        (to_db(asked_at), int(sent), order_id, asks),
     )
+    return cur.rowcount == 1
+
+
+async def close_unanswered(db: Connection, order_id: int, answer: str, now: datetime) -> bool:
+    """Close a check still waiting for its answer; False when it was answered or closed."""
+    cur = await db.execute(
+        "UPDATE delivery_checks SET answer = ?, answered_at = ? WHERE order_id = ?"
+        " AND answer IS NULL",
+        (answer, to_db(now), order_id),
+    )
+    return cur.rowcount == 1
 
 
 async def close(db: Connection, order_id: int, answer: str, now: datetime) -> None:

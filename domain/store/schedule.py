@@ -146,9 +146,35 @@ async def last_run(db: Connection, name: str) -> datetime | None:
     return None if row is None else from_db(row["last_at"])
 
 
-async def record_run(db: Connection, name: str, now: datetime) -> None:
-    await db.execute(
-        "INSERT INTO schedule_runs (name, last_at) VALUES (?, ?)"
-        " ON CONFLICT (name) DO UPDATE SET last_at = excluded.last_at",
-        (name, to_db(now)),
-    )
+async def claim_run(
+    db: Connection, name: str, now: datetime, last: datetime | None
+) -> bool:
+    """Record a throttled pass's run at `now` if its last run is still `last` (as read before
+    deciding): compare-and-set, so of two runs at the same moment one records it."""
+    if last is None:
+        cur = await db.execute(
+            "INSERT INTO schedule_runs (name, last_at) VALUES (?, ?)"
+            " ON CONFLICT (name) DO NOTHING",
+            (name, to_db(now)),
+        )
+    else:
+        cur = await db.execute(
+            "UPDATE schedule_runs SET last_at = ? WHERE name = ? AND last_at = ?",
+            (to_db(now), name, to_db(last)),
+        )
+    return cur.rowcount == 1
+
+
+async def unclaim_run(
+    db: Connection, name: str, now: datetime, last: datetime | None
+) -> None:
+    """Undo `claim_run` in the same transaction (the pass found nothing to do)."""
+    if last is None:
+        await db.execute(
+            "DELETE FROM schedule_runs WHERE name = ? AND last_at = ?", (name, to_db(now))
+        )
+    else:
+        await db.execute(
+            "UPDATE schedule_runs SET last_at = ? WHERE name = ? AND last_at = ?",
+            (to_db(last), name, to_db(now)),
+        )

@@ -64,12 +64,14 @@ async def add(
     state: str,
     sent_at: datetime,
     closes_at: datetime,
-) -> None:
-    await db.execute(
+) -> bool:
+    """The order's one survey; False when it has one already (another run started it)."""
+    cur = await db.execute(
         "INSERT INTO surveys (order_id, user_id, state, sent_at, closes_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING",
         (order_id, user_id, state, to_db(sent_at), to_db(closes_at)),
     )
+    return cur.rowcount == 1
 
 
 async def customer_survey(db: Connection, user_id: int, number: str) -> Survey | None:

@@ -78,10 +78,10 @@ async def start(update: Update, context: Context, data: rcb.RefundDetails) -> St
         return END
     await screen.answer()
     context.user_data[DRAFT] = {"refund": found.id}  # type: ignore[index]
-    return await _ask_bank(screen, found)
+    return await ask_bank(screen, found)
 
 
-async def _ask_bank(screen: Screen, found: Refund) -> State:
+async def ask_bank(screen: Screen, found: Refund) -> State:
     last = await refund_service.last_bank_details(screen.deps.store, screen.who.user_id)
     await screen.send(
         screen.render("refund_bank_ask", refund=found, last_bank=last),
@@ -113,7 +113,7 @@ async def reuse(update: Update, context: Context, data: rcb.RefundReuse) -> Stat
 async def bank_pressed(update: Update, context: Context, data: rcb.RefundBank) -> State:
     screen = await Screen.of(update, context)
     await screen.answer()
-    return await _keep_bank(screen, data.bank)
+    return await keep_bank(screen, data.bank)
 
 
 async def bank_typed(update: Update, context: Context) -> State:
@@ -125,21 +125,21 @@ async def bank_typed(update: Update, context: Context) -> State:
     parts = bank.split_details(text)
     try:
         if parts is None:
-            return await _keep_bank(screen, bank.bank_name(text))
+            return await keep_bank(screen, bank.bank_name(text))
         name = bank.bank_name(parts[0])
         number = bank.account_number(parts[1], name)
     except InvalidInput as exc:
         await screen.fail(exc)
         return BANK
     if "refund" not in draft:
-        return await _keep_bank(screen, name)  # says it is out of date
+        return await keep_bank(screen, name)  # says it is out of date
     draft.update(bank=name, number=number)
     if parts[2] is None:
-        return await _ask_holder(screen, draft)
+        return await ask_holder(screen, draft)
     return await _give(screen, parts[2])
 
 
-async def _keep_bank(screen: Screen, name: str) -> State:
+async def keep_bank(screen: Screen, name: str) -> State:
     draft = _draft(screen.context)
     if "refund" not in draft:  # a bank button from an old, finished conversation
         await screen.fail(StaleAction())
@@ -168,10 +168,10 @@ async def number_typed(update: Update, context: Context) -> State:
     except InvalidInput as exc:
         await screen.fail(exc)
         return NUMBER
-    return await _ask_holder(screen, draft)
+    return await ask_holder(screen, draft)
 
 
-async def _ask_holder(screen: Screen, draft: dict[str, Any]) -> State:
+async def ask_holder(screen: Screen, draft: dict[str, Any]) -> State:
     await screen.send(
         screen.render("refund_holder_ask", bank=draft["bank"]),
         kb.quit_only(screen.deps.messages, screen.lang, draft["refund"]),

@@ -202,6 +202,7 @@ class FakeBotApi:
         self._messages: dict[int, list[FakeMessage]] = {}
         self._blocked: set[int] = set()
         self._queries: dict[str, bool] = {}  # issued callback query id -> answered?
+        self._expired: set[str] = set()  # queries Telegram has forgotten (held too long)
 
         # Updates / long polling.
         self._updates: list[JSON] = []
@@ -1315,6 +1316,8 @@ class FakeBotApi:
         text = p.get("text")
         if text is not None and len(str(text)) > MAX_CALLBACK_ANSWER:
             raise _bad("MESSAGE_TOO_LONG")
+        if query_id in self._expired:
+            raise _bad(QUERY_TOO_OLD, soft=True)  # unavoidable for an old press: not a fault
         if query_id not in self._queries:
             raise _bad(QUERY_TOO_OLD)
         if self._queries[query_id]:
@@ -1877,6 +1880,57 @@ class FakeBotApi:
         }
         await self._push_update("callback_query", query, chat)
         return query_id
+
+    # ------------------------------------------------------------------ held updates
+
+    def _held(self, kind: str, payload: JSON) -> JSON:
+        update = {"update_id": self._next_update_id, kind: payload}
+        self._next_update_id += 1
+        return update
+
+    def held_press(
+        self, user: FakeUser, chat_id: int, message_id: int, data: str, *, expired: bool = True
+    ) -> JSON:
+        """A callback_query update as press_raw makes it, NOT delivered: a press the bot got
+        too late (kept in its inbox while it was down); the test hands it over. `expired`:
+        Telegram has forgotten the query, answering it is refused as too old."""
+        chat = self._chat_of(chat_id)
+        msg = self._find_message(chat, message_id)
+        message = (
+            msg.to_api() if msg else {"chat": chat.to_api(), "message_id": message_id, "date": 0}
+        )
+        query_id = f"{self.bot_id}{next(self._ids):010d}"
+        if expired:
+            self._expired.add(query_id)
+        else:
+            self._queries[query_id] = False
+        query = {
+            "id": query_id,
+            "from": user.to_api(),
+            "message": message,
+            "chat_instance": str(abs(hash((self.bot_id, chat.id)))),
+            "data": data,
+        }
+        return self._held("callback_query", query)
+
+    def held_text(
+        self,
+        user: FakeUser,
+        text: str,
+        chat: FakeChat | int | None = None,
+        thread: int | None = None,
+    ) -> JSON:
+        """A text message as send_text makes it (in the chat's history), NOT delivered."""
+        target = self._sender_chat(user, chat)
+        match = LEADING_COMMAND_RE.match(text)
+        entities = None
+        if match:
+            entities = [{"type": "bot_command", "offset": 0, "length": _utf16_len(match.group(0))}]
+        msg = self._add_message(
+            target, user.to_api(), False, text=text, raw_text=text, entities=entities,
+            message_thread_id=thread,
+        )
+        return self._held("message", msg.to_api())
 
     # ------------------------------------------------------------------ test side: records
 

@@ -294,6 +294,14 @@ CONTEXTS: dict[str, Contexts] = {
     ],
     "flood_slow_down": static(seconds=10),
     "help": lambda t: [{"shop_name": t.shop}],
+    "interrupted": lambda t: [
+        {"kind": "toast"},
+        *(
+            {"kind": "note", "what": what, "then": then}
+            for what in ("press", "message")
+            for then in ("step", "view", "staff", "pointer")
+        ),
+    ],
     "language_choose": static(),
     "language_set": static(),
     "menu": static(),
