@@ -174,10 +174,11 @@ async def main(updates: int) -> None:
     for engine, worker in (("sqlite", "process"), ("postgresql", "worker")):
         on, off = by.get(f"{engine}, 1 {worker}"), by.get(f"{engine}, 1 {worker}, no inbox")
         if on and off:
-            print(f"inbox on {engine}: +{on.p50_ms - off.p50_ms:.0f} ms p50, "
-                  f"+{on.p99_ms - off.p99_ms:.0f} ms p99 per update; "
+            change = (1 - on.per_second / off.per_second) * 100
+            print(f"inbox on {engine}: {on.p50_ms - off.p50_ms:+.0f} ms p50, "
+                  f"{on.p99_ms - off.p99_ms:+.0f} ms p99 per update; "
                   f"{on.per_second:.0f} vs {off.per_second:.0f} updates/s "
-                  f"({(1 - on.per_second / off.per_second) * 100:.0f} % fewer)")
+                  f"({abs(change):.0f} % {'fewer' if change >= 0 else 'more'})")
 
 
 if __name__ == "__main__":
