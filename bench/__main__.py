@@ -6,6 +6,8 @@
     search [1000000]     /find by number, tracking number, phone and name over that many orders
     catalog [10000]      a catalog workbook previewed and imported from the staff group
     report [1000000]     /laporan (every section), its charts and /ekspor over that many orders
+    workers [2000]       updates/s and latency: 1, 2, 4 webhook workers on PostgreSQL, one on
+                         SQLite, and the inbox's cost per update
     ratebudget [2000]    the shared rate budget's cost per send on PostgreSQL, 1 and 3 workers
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import catalog, due_scan, flood, rate_budget, reminders, report, search
+from bench import catalog, due_scan, flood, rate_budget, reminders, report, search, workers
 
 BENCHMARKS = {
     "reminders": (reminders.main, 3000),
@@ -23,6 +25,7 @@ BENCHMARKS = {
     "search": (search.main, 1_000_000),
     "catalog": (catalog.main, 10_000),
     "report": (report.main, 1_000_000),
+    "workers": (workers.main, 2000),
     "ratebudget": (rate_budget.main, 2000),
 }
 

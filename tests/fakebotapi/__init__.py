@@ -16,6 +16,7 @@ Typical use with the real PTB Application::
         tg.assert_clean()
 """
 
+from .balancer import Balancer, Forward
 from .html_check import HtmlParseError, ParsedText, parse_html
 from .server import DEFAULT_TOKEN, DROP, ApiError, FakeBotApi
 from .state import (
@@ -33,11 +34,13 @@ __all__ = [
     "DEFAULT_TOKEN",
     "DROP",
     "ApiError",
+    "Balancer",
     "CallbackAnswer",
     "FakeBotApi",
     "FakeChat",
     "FakeMessage",
     "FakeUser",
+    "Forward",
     "HtmlParseError",
     "ParsedText",
     "SentDocument",

@@ -16,6 +16,7 @@ import contextlib
 import itertools
 import json
 import mimetypes
+import random
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -187,6 +188,10 @@ class FakeBotApi:
         # (update_id, HTTP status or 0 for no answer) of every webhook post, in order.
         self.webhook_posts: list[tuple[int, int]] = []
         self._webhook_task: asyncio.Task[None] | None = None
+        # deliver_concurrently(): Telegram's way with many chats (one post per chat at once).
+        self._webhook_connections = 1
+        self._webhook_window = 1
+        self._webhook_rng = random.Random(0)
 
         # World state.
         self.users: dict[int, FakeUser] = {}
@@ -202,6 +207,9 @@ class FakeBotApi:
         # Updates / long polling.
         self._updates: list[JSON] = []
         self._next_update_id = 1
+        # Called with each getUpdates' parameters as it arrives, before its offset confirms
+        # anything (a test can kill the bot at the very moment it confirms an update).
+        self.on_get_updates: Callable[[JSON], None] | None = None
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
         self._closing = False
@@ -878,6 +886,8 @@ class FakeBotApi:
     async def _get_updates(self, p: JSON, request: web.Request) -> list[JSON]:
         if self.webhook_url:
             raise ApiError(409, CONFLICT_WEBHOOK)
+        if self.on_get_updates is not None:
+            self.on_get_updates(p)
         offset = p.get("offset")
         limit = min(max(p.get("limit", 100), 1), 100)
         timeout = max(p.get("timeout", 0), 0)
@@ -935,9 +945,55 @@ class FakeBotApi:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    def deliver_concurrently(
+        self, connections: int = 40, *, window: int = 8, seed: int = 0
+    ) -> None:
+        """Webhook posts as Telegram makes them for a busy bot: up to `connections` at once
+        (setWebhook's max_connections), never two of one chat at once: a chat's next update
+        waits for the answer to its previous one. Which waiting chat goes next is drawn at
+        random among the `window` oldest, so chats interleave differently on every run."""
+        self._webhook_connections = max(1, connections)
+        self._webhook_window = max(1, window)
+        self._webhook_rng = random.Random(seed)
+
+    @staticmethod
+    def update_lane(update: JSON) -> int:
+        """The chat an update belongs to (its user's for chatless ones; 0 for neither)."""
+        for kind, body in update.items():
+            if kind == "update_id" or not isinstance(body, dict):
+                continue
+            chat = body.get("chat") or (body.get("message") or {}).get("chat")
+            if isinstance(chat, dict):
+                return int(chat["id"])
+            user = body.get("from")
+            if isinstance(user, dict):
+                return int(user["id"])
+        return 0
+
+    async def _post_update(self, session: aiohttp.ClientSession, update: JSON) -> int:
+        headers = {"Content-Type": "application/json"}
+        if self.webhook_secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+        try:
+            async with session.post(
+                self.webhook_url, data=json.dumps(update), headers=headers
+            ) as answer:
+                status = answer.status
+        except aiohttp.ClientError:
+            status = 0
+        self.webhook_posts.append((update["update_id"], status))
+        if 200 <= status < 300:
+            with contextlib.suppress(ValueError):
+                self._updates.remove(update)
+        return status
+
     async def _deliver_webhook(self) -> None:
-        """As Telegram does: one update at a time, in order, to the webhook URL with the
-        secret header; an update leaves the queue when answered 2xx, else it is retried."""
+        """As Telegram does: one update of a chat at a time, in order, to the webhook URL with
+        the secret header; an update leaves the queue when answered 2xx, else it is retried.
+        By default one post at a time overall; see deliver_concurrently."""
+        if self._webhook_connections > 1:
+            await self._deliver_webhook_concurrently()
+            return
         async with aiohttp.ClientSession() as session:
             while self.webhook_url and not self._closing:
                 batch = self._deliverable(1)
@@ -946,23 +1002,48 @@ class FakeBotApi:
                         with contextlib.suppress(TimeoutError):
                             await asyncio.wait_for(self._cond.wait(), 0.5)
                     continue
-                update = batch[0]
-                headers = {"Content-Type": "application/json"}
-                if self.webhook_secret:
-                    headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
-                try:
-                    async with session.post(
-                        self.webhook_url, data=json.dumps(update), headers=headers
-                    ) as answer:
-                        status = answer.status
-                except aiohttp.ClientError:
-                    status = 0
-                self.webhook_posts.append((update["update_id"], status))
-                if 200 <= status < 300:
-                    with contextlib.suppress(ValueError):
-                        self._updates.remove(update)
-                else:
+                status = await self._post_update(session, batch[0])
+                if not 200 <= status < 300:
                     await asyncio.sleep(0.05)  # Telegram backs off too
+
+    async def _deliver_webhook_concurrently(self) -> None:
+        busy: dict[int, asyncio.Task[None]] = {}  # lane -> its post in flight
+
+        async def post(session: aiohttp.ClientSession, lane: int, update: JSON) -> None:
+            try:
+                status = await self._post_update(session, update)
+                if not 200 <= status < 300:
+                    await asyncio.sleep(0.05)  # this chat waits; the others go on
+            finally:
+                busy.pop(lane, None)
+                await self._notify()
+
+        connector = aiohttp.TCPConnector(limit=self._webhook_connections)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            try:
+                while self.webhook_url and not self._closing:
+                    heads: list[tuple[int, JSON]] = []
+                    seen: set[int] = set()
+                    for update in self._deliverable(10_000):
+                        lane = self.update_lane(update)
+                        if lane not in seen:  # only a chat's oldest update may go
+                            seen.add(lane)
+                            if lane not in busy:
+                                heads.append((lane, update))
+                    free = self._webhook_connections - len(busy)
+                    if not heads or free <= 0:
+                        async with self._cond:
+                            with contextlib.suppress(TimeoutError):
+                                await asyncio.wait_for(self._cond.wait(), 0.5)
+                        continue
+                    for _ in range(min(free, len(heads))):
+                        pick = self._webhook_rng.randrange(min(self._webhook_window, len(heads)))
+                        lane, update = heads.pop(pick)
+                        busy[lane] = asyncio.create_task(post(session, lane, update))
+            finally:
+                for task in list(busy.values()):
+                    task.cancel()
+                await asyncio.gather(*busy.values(), return_exceptions=True)
 
     async def _get_webhook_info(self, p: JSON, request: web.Request) -> JSON:
         return {
@@ -1583,6 +1664,11 @@ class FakeBotApi:
         await self._notify()
         return update
 
+    @property
+    def last_update_id(self) -> int:
+        """The update_id of the newest update the test made (0 before any)."""
+        return self._next_update_id - 1
+
     def _resolve_reply(
         self, chat: FakeChat, reply_to: FakeMessage | Mapping[str, Any] | int | None
     ) -> FakeMessage | None:
@@ -1908,15 +1994,20 @@ class FakeBotApi:
         ``timeout`` is only a safety net: it raises AssertionError with the recent calls.
         """
 
+        # asyncio.timeout, not nested wait_for: on Python 3.11 wait_for can swallow a
+        # cancellation that lands as its inner wait ends, and a cancelled waiter (a TaskGroup
+        # sibling failed) would then loop here for ever.
         async def checked() -> T:
             while not (found := predicate()):
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._cond.wait(), 0.05)
+                    async with asyncio.timeout(0.05):
+                        await self._cond.wait()
             return found
 
         async with self._cond:
             try:
-                result = await asyncio.wait_for(checked(), timeout)
+                async with asyncio.timeout(timeout):
+                    result = await checked()
             except TimeoutError:
                 desc = what or getattr(predicate, "__name__", "condition")
                 raise AssertionError(
