@@ -13,8 +13,9 @@ rolls back (`TakenOver`): the work is done once, by the worker that holds the up
 
 from __future__ import annotations
 
+import asyncio
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,9 @@ class Ticket:
     worker: str
     outcome: Outcome = "handled"
     worked: bool = False  # its first write committed
+    # The task handling the update. A task started from it (a job the handler scheduled, the
+    # outbox kicked) copies the context variable, but its writes are not the update's work.
+    task: asyncio.Task[Any] | None = field(default_factory=asyncio.current_task)
 
 
 HANDLING: ContextVar[Ticket | None] = ContextVar("inbox_ticket", default=None)
@@ -50,7 +54,7 @@ async def settle(db: Any, now: datetime) -> None:
     """Inside a write transaction, before its commit: mark the update being handled worked
     (once). Raises TakenOver, rolling the transaction back, if another worker holds it now."""
     ticket = HANDLING.get()
-    if ticket is None or ticket.worked:
+    if ticket is None or ticket.worked or ticket.task is not asyncio.current_task():
         return
     cur = await db.execute(MARK_WORKED, (to_db(now), ticket.update_id, ticket.worker))
     if cur.rowcount != 1:

@@ -252,3 +252,27 @@ async def test_a_rows_keys_are_its_columns_in_order(store: Store) -> None:
     row = await store.fetchone("SELECT update_id, lane, attempts FROM inbox")
     assert row is not None
     assert dict(zip(row.keys(), row, strict=True)) == {"update_id": 1, "lane": 10, "attempts": 0}
+
+
+async def test_a_task_started_while_handling_does_not_stand_for_the_update(store: Store) -> None:
+    """A job a handler schedules (the outbox kicked) copies the context: its writes are not
+    the update's work, and must not fail when the update is done."""
+    await record(store, update(1, 10))
+    await claim(store, "a")
+
+    async def sender_write() -> None:
+        async with store.transaction() as db:
+            await db.execute("DELETE FROM ptb_data WHERE scope = 'chat' AND id = 1")
+
+    def spawn() -> asyncio.Task[None]:
+        token = HANDLING.set(Ticket(1, "a"))
+        try:
+            return asyncio.create_task(sender_write())  # context copied, ticket and all
+        finally:
+            HANDLING.reset(token)
+
+    await spawn()
+    assert await worked_and_done(store, 1) == (False, False)
+    assert await done(store, 1, "a")
+    await spawn()  # after the update is done: no TakenOver in the job
+    assert await worked_and_done(store, 1) == (False, True)
