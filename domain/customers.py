@@ -10,6 +10,7 @@ from domain import outbox
 from domain.models import Customer
 from domain.store import Connection, Store, from_row
 from domain.store import customers as customer_rows
+from domain.store.handling import idempotent
 
 LANGUAGES = ("id", "en")
 
@@ -51,8 +52,11 @@ async def ensure_customer(
         return existing
     now = store.now()
     language = pick_language(language_code, default_language)
-    async with store.transaction() as db:
-        await customer_rows.upsert_contact(db, user_id, first_name[:64], username, language, now)
+    with idempotent():  # an upsert of what Telegram says: replaying it after a crash is fine
+        async with store.transaction() as db:
+            await customer_rows.upsert_contact(
+                db, user_id, first_name[:64], username, language, now
+            )
     customer = await get_customer(store, user_id)
     assert customer is not None
     return customer

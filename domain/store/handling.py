@@ -14,6 +14,8 @@ rolls back (`TakenOver`): the work is done once, by the worker that holds the up
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,6 +50,17 @@ class Ticket:
 
 
 HANDLING: ContextVar[Ticket | None] = ContextVar("inbox_ticket", default=None)
+
+
+@contextmanager
+def idempotent() -> Iterator[None]:
+    """Writes inside are safe to make again (an upsert of what Telegram says about a user):
+    they do not count as the update's work, so a crash right after them still replays it."""
+    token = HANDLING.set(None)
+    try:
+        yield
+    finally:
+        HANDLING.reset(token)
 
 
 async def settle(db: Any, now: datetime) -> None:

