@@ -42,24 +42,35 @@ async def record(
 
 
 _FREE_LANES = (
-    "SELECT lane FROM inbox WHERE done_at IS NULL GROUP BY lane"
+    "SELECT lane FROM inbox WHERE done_at IS NULL{one} GROUP BY lane"
     " HAVING MAX(CASE WHEN lease_until > ? THEN 1 ELSE 0 END) = 0"
     " ORDER BY MIN(update_id) LIMIT ?"
 )
 
 
-async def free_lanes(db: Connection, now: datetime, limit: int) -> list[int]:
-    """Lanes with updates waiting that no live lease holds, the longest waiting first."""
-    rows = await fetchall(db, _FREE_LANES, (to_db(now), limit))
+async def free_lanes(
+    db: Connection, now: datetime, limit: int, lane: int | None = None
+) -> list[int]:
+    """Lanes with updates waiting that no live lease holds, the longest waiting first (only
+    `lane`, if given)."""
+    if lane is None:
+        rows = await fetchall(db, _FREE_LANES.format(one=""), (to_db(now), limit))
+    else:
+        rows = await fetchall(db, _FREE_LANES.format(one=" AND lane = ?"), (lane, to_db(now), 1))
     return [r["lane"] for r in rows]
 
 
 async def claim(
-    db: Connection, worker: str, now: datetime, lease_until: datetime, lanes: int
+    db: Connection,
+    worker: str,
+    now: datetime,
+    lease_until: datetime,
+    lanes: int,
+    lane: int | None = None,
 ) -> list[Claimed]:
-    """Take every waiting update of up to `lanes` free lanes for `worker` until `lease_until`;
-    in lane, then update_id order. Run in a write transaction."""
-    free = await free_lanes(db, now, lanes)
+    """Take every waiting update of up to `lanes` free lanes (or of `lane`, if it is free)
+    for `worker` until `lease_until`; in lane, then update_id order. In a write transaction."""
+    free = await free_lanes(db, now, lanes, lane)
     if not free:
         return []
     marks = ", ".join("?" for _ in free)
