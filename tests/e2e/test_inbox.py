@@ -17,7 +17,7 @@ from domain.store import Store
 from tests.e2e.harness import RunningBot, make_settings
 from tests.e2e.test_customer_bad_input import fill_cart, text_of
 from tests.e2e.test_staff_workflow import has
-from tests.e2e.test_webhook import SECRET, free_port
+from tests.e2e.test_webhook import SECRET, free_port, hooked  # noqa: F401 - a fixture
 from tests.fakebotapi import FakeBotApi
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
 
@@ -104,26 +104,9 @@ async def test_an_update_a_dead_process_left_is_handled_first_at_the_next_start(
     assert rows[5000]["attempts"] == 2
 
 
-@pytest_asyncio.fixture
-async def hooked(fake_tg: FakeBotApi, db_location: Path | str) -> AsyncIterator[RunningBot]:  # noqa: F811
-    port = free_port()
-    settings = make_settings(
-        fake_tg,
-        db_location,
-        webhook_url=f"http://127.0.0.1:{port}/telegram",
-        webhook_secret=SECRET,
-        webhook_listen=f"127.0.0.1:{port}",
-    )
-    running = RunningBot(fake_tg, settings)
-    await running.seed()
-    await running.start()
-    try:
-        yield running
-    finally:
-        await running.stop()
-
-
-async def test_a_repeated_update_is_acknowledged_and_answered_once(hooked: RunningBot) -> None:
+async def test_a_repeated_update_is_acknowledged_and_answered_once(
+    hooked: RunningBot,  # noqa: F811
+) -> None:
     tg = hooked.tg
     budi = tg.user(7001, "Budi")
     sent = await tg.send_text(budi, "/start")
