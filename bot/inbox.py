@@ -36,6 +36,7 @@ from telegram.error import NetworkError
 from telegram.ext import Application, ConversationHandler
 from telegram.request import HTTPXRequest
 
+from bot.updates import chat_key
 from domain.store import Store
 from domain.store import conversations as conversation_rows
 from domain.store import inbox as inbox_rows
@@ -58,12 +59,9 @@ class NotStored(NetworkError):
 
 
 def lane_of(update: Update) -> int:
-    """The lane an update runs in: its chat, else its user, else 0 (as bot.updates.chat_key)."""
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    if update.effective_user is not None:
-        return update.effective_user.id
-    return 0
+    """The lane an update runs in: its chat, else its user, else 0 (the shared one)."""
+    key = chat_key(update)
+    return key if isinstance(key, int) else 0
 
 
 class Inbox:

@@ -22,7 +22,7 @@ import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable, Container
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, Update
 from telegram.constants import ChatType, ParseMode
@@ -30,10 +30,12 @@ from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
 from bot.flood import FloodGuard, Verdict
-from bot.inbox import Inbox
 from domain.customers import language_of, pick_language
 from domain.store.inbox import HANDLING, Ticket
 from handlers.context import Shop
+
+if TYPE_CHECKING:
+    from bot.inbox import Inbox  # which builds on chat_key here
 
 log = logging.getLogger(__name__)
 
