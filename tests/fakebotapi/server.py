@@ -19,7 +19,7 @@ import mimetypes
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any, TypeVar
@@ -210,6 +210,9 @@ class FakeBotApi:
         # Called with each getUpdates' parameters as it arrives, before its offset confirms
         # anything (a test can kill the bot at the very moment it confirms an update).
         self.on_get_updates: Callable[[JSON], None] | None = None
+        # Awaited with each method's name and parameters before it takes effect: a test can
+        # hold the bot's request (the bot waits for Telegram's answer meanwhile).
+        self.before_method: Callable[[str, JSON], Awaitable[None]] | None = None
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
         self._closing = False
@@ -372,6 +375,8 @@ class FakeBotApi:
                 raise ApiError(404, "Not Found")
             self._check_fields(spec, params, files)
             self._coerce(spec, params, files)
+            if self.before_method is not None:
+                await self.before_method(spec.name, params)
             handler = self._handlers.get(spec.name)
             # Methods without a modelled effect just succeed.
             result = True if handler is None else await handler(params, request)
