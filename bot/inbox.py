@@ -95,8 +95,6 @@ class Inbox:
         self._task: asyncio.Task[None] | None = None
         self._renewed = 0.0
         self._pruned = 0.0
-        self.handled = 0
-        self.repeats = 0
 
     # ------------------------------------------------------------------ intake
 
@@ -107,7 +105,7 @@ class Inbox:
             try:
                 await self.store.ensure_open()
                 async with self.store.transaction() as db:
-                    added = await inbox_rows.record(db, rows, self.store.now())
+                    await inbox_rows.record(db, rows, self.store.now())
                 break
             except Exception as exc:
                 if attempt + 1 == STORE_ATTEMPTS:
@@ -119,7 +117,6 @@ class Inbox:
                     )
                     raise NotStored(f"updates not stored: {exc}") from exc
                 await asyncio.sleep(0.2 * (attempt + 1))
-        self.repeats += len(rows) - added
         self._wake.set()
 
     async def take(self, update: Update) -> None:
@@ -273,7 +270,6 @@ class Inbox:
         lane, the lane's next waiting updates are claimed in the same transaction and handed
         on at once (no round through the claiming loop between a chat's updates)."""
         claim = self._claims.pop(ticket.update_id, None)
-        self.handled += 1
         lane_free = claim is not None and not any(
             c.lane == claim.lane for c in self._claims.values()
         )
