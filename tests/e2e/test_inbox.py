@@ -5,12 +5,10 @@ first; a repeated update is answered once; another worker's conversation step is
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from domain.clock import to_db
 from domain.store import Store
@@ -22,17 +20,6 @@ from tests.fakebotapi import FakeBotApi
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
 
 
-@pytest_asyncio.fixture
-async def bot(fake_tg: FakeBotApi, db_location: Path | str) -> AsyncIterator[RunningBot]:  # noqa: F811
-    running = RunningBot(fake_tg, make_settings(fake_tg, db_location))
-    await running.seed()
-    await running.start()
-    try:
-        yield running
-    finally:
-        await running.stop()
-
-
 async def inbox_rows(store: Store) -> list[dict[str, Any]]:
     rows = await store.fetchall(
         "SELECT update_id, outcome, attempts, done_at FROM inbox ORDER BY update_id"
@@ -41,16 +28,16 @@ async def inbox_rows(store: Store) -> list[dict[str, Any]]:
 
 
 async def test_polling_stores_a_batch_before_the_request_that_confirms_it(
-    bot: RunningBot,
+    shop: RunningBot,
 ) -> None:
-    tg = bot.tg
+    tg = shop.tg
     seen: list[tuple[int, set[int]]] = []
     original = tg._handlers["getUpdates"]
 
     async def watched(params: dict[str, Any], request: Any) -> Any:
         offset = params.get("offset")
         if offset:
-            stored = await bot.store.fetchall("SELECT update_id FROM inbox")
+            stored = await shop.store.fetchall("SELECT update_id FROM inbox")
             seen.append((int(offset), {r["update_id"] for r in stored}))
         return await original(params, request)
 
@@ -68,20 +55,20 @@ async def test_polling_stores_a_batch_before_the_request_that_confirms_it(
     for offset, ids in confirming:
         # Everything the offset confirms (update_id < offset) is in the store already.
         assert set(range(1, offset)) <= ids, (offset, ids)
-    rows = await inbox_rows(bot.store)
+    rows = await inbox_rows(shop.store)
     assert [r["update_id"] for r in rows][:3] == [1, 2, 3]
 
 
 async def test_an_update_a_dead_process_left_is_handled_first_at_the_next_start(
-    bot: RunningBot,
+    shop: RunningBot,
 ) -> None:
-    tg = bot.tg
+    tg = shop.tg
     budi = tg.user(7001, "Budi")
     await tg.send_text(budi, "/start")
     await tg.wait_bot_message(budi, has("Selamat datang"))
-    await bot.stop()
+    await shop.stop()
     # Stored and claimed by a process that died while handling it (its lease still running).
-    async with Store(bot.settings.database) as store:
+    async with Store(shop.settings.database) as store:
         now = store.now()
         update = {
             "update_id": 5000,
@@ -98,9 +85,9 @@ async def test_an_update_a_dead_process_left_is_handled_first_at_the_next_start(
                 " attempts) VALUES (?, ?, ?, ?, 'dead-1', ?, 1)",
                 (5000, budi.id, json.dumps(update), to_db(now), "9999-12-31T00:00:00.000000+00:00"),
             )
-    await bot.start()
+    await shop.start()
     await tg.wait_bot_message(budi, lambda m: bool(m.text))
-    rows = {r["update_id"]: r for r in await inbox_rows(bot.store)}
+    rows = {r["update_id"]: r for r in await inbox_rows(shop.store)}
     assert rows[5000]["attempts"] == 2
 
 

@@ -15,29 +15,16 @@ from bot.sender import OutboxSender
 from bot.settings import Settings, courier_book, policy_from
 from domain import outbox
 from domain.clock import FrozenClock, to_db
-from domain.outbox import Kind, OutboxMessage
+from domain.outbox import OutboxMessage
 from domain.store import Store
 from messages import Messages
-
-LANE_TEST = Kind.DAILY_DIGEST  # any kind: each test puts its own renderer in for it
+from tests.integration.test_schedule_outbox_lanes import LANE_TEST, queue
 
 
 def sender_for(store: Store, worker: str, renew_every: float | None = None) -> OutboxSender:
     settings = Settings(_env_file=None, bot_token="1:a", staff_chat_id=-100)  # type: ignore[call-arg]
     kit = NoticeKit(settings, store, Messages(), courier_book(settings), policy_from(settings))
     return OutboxSender(kit, worker=worker, renew_every=renew_every)
-
-
-async def queue(store: Store, audience: str, n: int, chat_id: int | None = None) -> None:
-    async with store.transaction() as db:
-        await outbox.enqueue(
-            db,
-            audience=audience,  # type: ignore[arg-type]
-            chat_id=chat_id,
-            kind=LANE_TEST,
-            payload={"n": n},
-            now=store.now(),
-        )
 
 
 async def pending(store: Store) -> int:
