@@ -338,7 +338,11 @@ async def test_three_workers_a_thousand_updates_twice_each_one_killed(
     # Nothing lost: 1,000 updates stored once each (a repeat is acknowledged and ignored),
     # every one done; the killed worker's claims were finished by the others.
     assert len(rows) == UPDATES
-    assert Counter(r["outcome"] for r in rows) == {"handled": UPDATES}
+    # Handled, except an update the killed worker had worked but not answered: another worker
+    # claims it again and, not to do its work twice, answers "cut short" (outcome interrupted).
+    cut = [r for r in rows if r["outcome"] != "handled"]
+    assert all(r["outcome"] == "interrupted" and r["attempts"] > 1 for r in cut), cut
+    assert len({r["lane"] for r in cut}) == len(cut)  # one in hand per chat at most
     posts = Counter(f.update_id for f in lb.forwards if f.status == 200)
     assert len(posts) == UPDATES and min(posts.values()) >= 2  # each went to two workers
     assert victim.kills == 1 and lb.forwarded_to(victim.url)
