@@ -4,9 +4,10 @@ from the current state. The inbox's dispatcher (bot/inbox.py) calls `answer_inte
 instead of the application's handlers.
 
 - A button press: its query answered with a short toast (the press is old: Telegram may
-  refuse the answer, which is fine), then what the button was on, as it is now: a staff order
-  card re-drawn (handlers.interrupted.staff); a customer's order, cart or the step of the
-  conversation they are in (handlers.interrupted.customer). Forged data gets the toast only.
+  refuse the answer, which is fine), then what the button was on, as it is now: a staff
+  order, complaint or refund card re-drawn (handlers.interrupted.staff); a customer's order,
+  cart or the step of the conversation they are in (handlers.interrupted.customer). Forged
+  data gets the toast only.
 - A message: a note that it was not acted on, then the customer's current step or a pointer
   (/orders, /cart); in the staff group the note only, in the topic it came from, and only for
   what the bot acts on there (commands, replies to its questions, files).

@@ -15,15 +15,19 @@ import pytest_asyncio
 from telegram import Update
 
 from domain.aftersales import reads as aftersales_reads
+from domain.aftersales import refunds as refund_service
+from domain.aftersales.models import ComplaintReason, ComplaintStatus, RefundStatus, Solution
 from domain.clock import FrozenClock
 from domain.models import PaymentMethod, Status
 from domain.ordering import order_reads
+from domain.ordering.timeline import Audience
 from domain.store import Store, conversations
 from domain.store import inbox as inbox_rows
 from handlers.context import ShopContext
 from handlers.customer.checkout_steps import ADDRESS, DRAFT
 from handlers.interrupted import answer_interrupted
 from tests.e2e.harness import RunningBot, make_settings
+from tests.e2e.test_aftersales_staff import complaint_card
 from tests.e2e.test_complaint_flow import START, order_view
 from tests.e2e.test_crash_at_confirm import to_summary
 from tests.e2e.test_refunds import paid_order
@@ -218,6 +222,60 @@ async def test_a_customer_message_outside_any_step_gets_the_pointer(shop: Runnin
     edited["edited_message"] = edited.pop("message")
     await interrupted(shop, edited)
     assert len(tg.bot_messages(ani)) == before + 1
+
+
+async def test_a_staff_press_on_a_complaint_card_gets_its_own_buttons_back(
+    shop: RunningBot,
+) -> None:
+    tg, group = shop.tg, shop.staff
+    budi, sari = tg.user(7106, "Budi"), tg.user(8001, "Sari")
+    _, cid, card = await complaint_card(
+        shop, budi, 1, ComplaintReason.DAMAGED, Solution.RETURN_REFUND, "JP1100000009"
+    )
+    await tg.press(sari, card, f"cs:a:{cid}")  # Approve opens the solutions in place
+    menu = await tg.wait_edit(card, lambda m: f"cs:ok:{cid}:rr" in m.callback_data())
+    before = len(tg.bot_messages(group))
+
+    # Reject pressed on the card while the bot was down: the card's own buttons come back,
+    # no reason is asked, the complaint is as it was.
+    await interrupted(shop, tg.held_press(sari, group.id, card.message_id, f"cs:r:{cid}"))
+    back = await tg.wait_edit(menu, lambda m: f"cs:r:{cid}" in m.callback_data())
+    assert f"cs:ok:{cid}:rr" not in back.callback_data()
+    assert new_since(tg, group, before) == []
+    view = await aftersales_reads.complaint_view(shop.store, cid, Audience.STAFF)
+    assert view.complaint.status == ComplaintStatus.OPEN
+    # A forged complaint id: the toast only.
+    forged = tg.held_press(sari, group.id, card.message_id, "cs:r:99999", expired=False)
+    await interrupted(shop, forged)
+    toast = tg.callback_answer(forged["callback_query"]["id"])
+    assert toast is not None and NOT_DONE in (toast.text or "")
+    assert new_since(tg, group, before) == []
+
+
+async def test_a_staff_press_on_a_refund_asks_nothing_and_changes_nothing(
+    shop: RunningBot,
+) -> None:
+    tg, group = shop.tg, shop.staff
+    siti, sari = tg.user(7107, "Siti"), tg.user(8001, "Sari")
+    number = await paid_order(shop, siti, "receipt-7")
+    await tg.send_text(sari, f"/cancelorder {number} Stok habis", chat=group)
+    order = await order_reads.order_by_number(shop.store.reader, number)
+    await tg.wait_bot_message(siti, has("💸 Pengembalian dana pesanan", number))
+    [refund] = await aftersales_reads.refunds_of_order(shop.store, order.id)
+    await refund_service.give_bank_details(
+        shop.store, siti.id, "Siti", refund.id, "BCA", "1234567890", "Siti"
+    )
+    shop.app.bot_data.shop.kick()  # type: ignore[union-attr]
+    ready = await tg.wait_bot_message(group, has("siap ditransfer", number))
+    before = len(tg.bot_messages(group))
+
+    raw = tg.held_press(sari, group.id, ready.message_id, f"rs:x:{refund.id}", expired=False)
+    await interrupted(shop, raw)
+    toast = tg.callback_answer(raw["callback_query"]["id"])
+    assert toast is not None and NOT_DONE in (toast.text or "")
+    assert new_since(tg, group, before) == []  # no "why call it off?" question
+    [now] = await aftersales_reads.refunds_of_order(shop.store, order.id)
+    assert now.status == RefundStatus.READY
 
 
 # ---------------------------------------------------------------- a complaint's step
