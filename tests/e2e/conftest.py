@@ -16,9 +16,5 @@ async def shop(
 ) -> AsyncIterator[RunningBot]:
     """The real bot, with the example catalog, polling the fake Bot API (on each engine)."""
     bot = RunningBot(fake_tg, make_settings(fake_tg, db_location))
-    await bot.seed()
-    await bot.start()
-    try:
+    async with bot.running():
         yield bot
-    finally:
-        await bot.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +103,16 @@ class RunningBot:
     async def restart(self) -> None:
         await self.stop()
         await self.start()
+
+    @asynccontextmanager
+    async def running(self, csv_text: str | None = None) -> AsyncIterator[RunningBot]:
+        """Seeded (the example catalog unless given), started, and stopped after."""
+        await self.seed(csv_text)
+        await self.start()
+        try:
+            yield self
+        finally:
+            await self.stop()
 
 
 def button(message: FakeMessage, text_part: str) -> str:

@@ -64,12 +64,8 @@ async def paths(
             threads[topic] = tg.create_topic(forum, topic.title(), by=owner)
         extra["staff_topics"] = ",".join(f"{k}={v}" for k, v in threads.items())
     bot = RunningBot(tg, make_settings(tg, tmp_path / "shop.db", **extra))
-    await bot.seed()
-    await bot.start()
-    try:
+    async with bot.running():
         yield Paths(bot, threads.get("orders"), threads.get("returns"))
-    finally:
-        await bot.stop()
 
 
 # ---------------------------------------------------------------- helpers

@@ -45,12 +45,8 @@ async def shop(
 ) -> AsyncIterator[RunningBot]:
     settings = make_settings(fake_tg, new_location(START))
     bot = RunningBot(fake_tg, settings, FrozenClock(START))
-    await bot.seed()
-    await bot.start()
-    try:
+    async with bot.running():
         yield bot
-    finally:
-        await bot.stop()
 
 
 async def order_view(shop: RunningBot, user: FakeUser, order: Order) -> FakeMessage:

@@ -28,12 +28,8 @@ async def guarded(fake_tg: FakeBotApi, db_location: Path | str) -> AsyncIterator
         rate_limit_chat_per_second=5,
     )
     bot = RunningBot(fake_tg, settings)
-    await bot.seed()
-    await bot.start()
-    try:
+    async with bot.running():
         yield bot
-    finally:
-        await bot.stop()
 
 
 def sends_to(tg: FakeBotApi, chat_id: int) -> list[tuple[int, str]]:

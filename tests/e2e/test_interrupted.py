@@ -287,12 +287,8 @@ async def frozen_shop(
 ) -> AsyncIterator[RunningBot]:
     """The bot on a clock of its own (the complaint's window is counted from delivery)."""
     bot = RunningBot(fake_tg, make_settings(fake_tg, new_location(START)), FrozenClock(START))
-    await bot.seed()
-    await bot.start()
-    try:
+    async with bot.running():
         yield bot
-    finally:
-        await bot.stop()
 
 
 async def test_a_complaint_step_is_asked_again_and_the_old_answer_not_taken(

@@ -38,12 +38,8 @@ CATALOG = "sku,name,category,price,stock,description\n" + "".join(
 async def big_shop(fake_tg: FakeBotApi, db_location: Path | str) -> AsyncIterator[RunningBot]:  # noqa: F811
     settings = make_settings(fake_tg, db_location, shipping_options=[SHIPPING])
     bot = RunningBot(fake_tg, settings)
-    await bot.seed(CATALOG)
-    await bot.start()
-    try:
+    async with bot.running(CATALOG):
         yield bot
-    finally:
-        await bot.stop()
 
 
 def text_of(message: FakeMessage) -> str:

@@ -232,12 +232,8 @@ async def strict_cod(
     fake_tg: FakeBotApi, db_location: Path | str  # noqa: F811
 ) -> AsyncIterator[RunningBot]:
     bot = RunningBot(fake_tg, make_settings(fake_tg, db_location, cod_max_refusals=1))
-    await bot.seed()
-    await bot.start()
-    try:
+    async with bot.running():
         yield bot
-    finally:
-        await bot.stop()
 
 
 async def test_cod_is_no_longer_offered_past_the_refusal_limit(strict_cod: RunningBot) -> None:

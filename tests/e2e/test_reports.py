@@ -30,12 +30,8 @@ async def shop(
     where = new_location(utc_now())  # set up today, as a first start would on SQLite
     settings = make_settings(fake_tg, where, staff_admin_ids=[ADMIN])
     bot = RunningBot(fake_tg, settings)
-    await bot.seed()
-    await bot.start()
-    try:
+    async with bot.running():
         yield bot
-    finally:
-        await bot.stop()
 
 
 def photos(tg: FakeBotApi, chat_id: int) -> list[FakeMessage]:

@@ -35,12 +35,8 @@ async def timed_shop(fake_tg: FakeBotApi, db_location: Path | str) -> AsyncItera
         quiet_hours="off",
     )
     bot = RunningBot(fake_tg, settings, clock=FrozenClock(START))
-    await bot.seed()
-    await bot.start()
-    try:
+    async with bot.running():
         yield bot
-    finally:
-        await bot.stop()
 
 
 async def test_survey_score_comment_and_refusals(timed_shop: RunningBot) -> None:

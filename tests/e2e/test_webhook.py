@@ -41,12 +41,8 @@ async def hooked(
         webhook_listen=f"127.0.0.1:{port}",
     )
     bot = RunningBot(fake_tg, settings)
-    await bot.seed()
-    await bot.start()
-    try:
+    async with bot.running():
         yield bot
-    finally:
-        await bot.stop()
 
 
 async def test_updates_come_by_webhook_with_the_secret(hooked: RunningBot) -> None:
