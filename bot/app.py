@@ -43,6 +43,7 @@ from handlers import membership, setup
 from handlers.common import thread_of
 from handlers.context import BotData, Shop, ShopContext
 from handlers.customer import register as customer
+from handlers.customer.ended import tell_ended
 from handlers.interrupted import answer_interrupted
 from handlers.staff import register as staff
 from messages import Messages
@@ -103,6 +104,7 @@ def build_application(
         retention=settings.update_retention,
         # Polling has one getUpdates consumer, and SQLite one process: no other worker.
         only_process=not settings.webhook_url or isinstance(settings.database, Path),
+        conversation_timeout=settings.conversation_timeout,
     )
     processor = build_processor(
         settings.concurrent_updates,
@@ -132,6 +134,7 @@ def build_application(
     inbox.attach(app)
     # Too old to replay, or cut short after its work: told so, never run (again).
     inbox.interrupted = _interrupted
+    inbox.ended = _ended  # conversations left longer than CONVERSATION_TIMEOUT: said once
     shop = _build_shop(settings, store, messages, group, app.job_queue, app.bot_data)
     processor.on_burst = SlowDownNote(app.bot, shop)
 
@@ -266,6 +269,12 @@ async def _interrupted(
     context = ShopContext.from_update(update, app)
     await context.refresh_data()
     await answer_interrupted(update, context, cut=cut)
+
+
+async def _ended(
+    update: Update, app: Application, names: list[str]  # type: ignore[type-arg]
+) -> None:
+    await tell_ended(update, ShopContext.from_update(update, app), names)
 
 
 async def _on_error(update: object, context: object) -> None:

@@ -15,7 +15,8 @@ left from before a restart are claimed first (the oldest lane first).
 
 Each update, before its handlers run: the checkout and other conversations' state and the
 user's and chat's data are read from the store (never a copy from start, which another worker
-may have moved on since). An update waiting longer than UPDATE_REPLAY_AGE is not replayed: the
+may have moved on since); a conversation left longer than CONVERSATION_TIMEOUT ends there
+(domain/conversation_age.py). An update waiting longer than UPDATE_REPLAY_AGE is not replayed: the
 person gets a short "interrupted; here is where things stand" answer instead; so does one a
 worker died on after its work was saved (domain/store/handling.py), instead of doing it twice.
 """
@@ -37,8 +38,8 @@ from telegram.ext import Application, ConversationHandler
 from telegram.request import HTTPXRequest
 
 from bot.updates import chat_key
+from domain import conversation_age
 from domain.store import Store
-from domain.store import conversations as conversation_rows
 from domain.store import inbox as inbox_rows
 from domain.store.inbox import Claimed, Ticket
 
@@ -46,7 +47,10 @@ log = logging.getLogger(__name__)
 
 # (update, application, cut short after its work was saved)
 Interrupted = Callable[[Update, Any, bool], Awaitable[None]]
+# (update, application, the conversations that were left too long and ended before it)
+Ended = Callable[[Update, Any, list[str]], Awaitable[None]]
 
+CONVERSATION_TIMEOUT = timedelta(hours=24)
 POLL_SECONDS = 0.5  # look for work other workers stored, or leases that ran out
 PRUNE_EVERY = timedelta(minutes=10)
 LANES_PER_CLAIM = 64
@@ -74,6 +78,7 @@ class Inbox:
         replay_age: timedelta,
         retention: timedelta,
         only_process: bool,
+        conversation_timeout: timedelta = CONVERSATION_TIMEOUT,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self.store = store
@@ -84,8 +89,10 @@ class Inbox:
         # Polling (one getUpdates consumer) or SQLite: no other worker can be alive, so every
         # lease found at start is a dead process's.
         self.only_process = only_process
+        self.conversation_timeout = conversation_timeout
         self.poll_seconds = poll_seconds
         self.interrupted: Interrupted | None = None
+        self.ended: Ended | None = None
         # Polling: updates of a getUpdates answer, stored together before the next request.
         self.batched = False
         self._batch: list[Update] = []
@@ -207,6 +214,10 @@ class Inbox:
                 gone = await inbox_rows.prune(db, self.store.now() - self.retention)
             if gone:
                 log.debug("inbox: %s done update(s) pruned", gone)
+            left = await conversation_age.prune(self.store, self.conversation_timeout)
+            if left:
+                log.info("%s conversation(s) left longer than %s ended", left,
+                         self.conversation_timeout)
         now = self.store.now()
         # A cheap read first: no write transaction while nothing is free.
         if not await inbox_rows.free_lanes(self.store.reader, now, 1):
@@ -261,9 +272,15 @@ class Inbox:
 
     async def prepare(self, update: Update) -> None:
         """Read the update's conversation states from the store (PTB keeps a copy loaded at
-        start and never reads it again: another worker may have moved the chat on)."""
-        if self._app is not None:
-            await refresh_conversations(self._app, update, self.store)
+        start and never reads it again: another worker may have moved the chat on). One left
+        at a step longer than CONVERSATION_TIMEOUT ends instead, and the customer is told."""
+        if self._app is None:
+            return
+        ended = await refresh_conversations(
+            self._app, update, self.store, self.conversation_timeout
+        )
+        if ended and self.ended is not None:
+            await self.ended(update, self._app, ended)  # the customer is told which ended
 
     async def finish(self, ticket: Ticket) -> None:
         """The update is done: handled and answered. When it was the last one held in its
@@ -299,8 +316,13 @@ class Inbox:
         return self._app is not None and self._app.running
 
 async def refresh_conversations(
-    app: Application, update: Update, store: Store  # type: ignore[type-arg]
-) -> None:
+    app: Application,  # type: ignore[type-arg]
+    update: Update,
+    store: Store,
+    max_left: timedelta = CONVERSATION_TIMEOUT,
+) -> list[str]:
+    """Set the update's conversation states as stored now; the names of those that were left
+    longer than `max_left` and end here (not set: the update is not an answer to them)."""
     handlers = [
         h
         for group in app.handlers.values()
@@ -314,9 +336,9 @@ async def refresh_conversations(
         except RuntimeError:  # no chat or user: this conversation cannot apply
             continue
     if not keys:
-        return
-    states = await conversation_rows.states_for(
-        store.reader, sorted({k for k in keys.values()}, key=str)
+        return []
+    states, ended = await conversation_age.open_states(
+        store, sorted({k for k in keys.values()}, key=str), max_left
     )
     for handler, key in keys.items():
         # PTB's TrackingDict: written without marking it for saving (it is what is saved).
@@ -326,6 +348,7 @@ async def refresh_conversations(
             conversations.data.pop(key, None)
         else:
             conversations.update_no_track({key: state})
+    return ended
 
 
 class InboxQueue(asyncio.Queue):  # type: ignore[type-arg]

@@ -73,7 +73,7 @@ class SQLitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
             if new_state is None:
                 await conversation_rows.drop_state(db, name, key)
             else:
-                await conversation_rows.put_state(db, name, key, new_state)
+                await conversation_rows.put_state(db, name, key, new_state, self.store.now())
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
         await self._put("user", user_id, deepcopy(data))

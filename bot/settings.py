@@ -102,6 +102,7 @@ class Settings(StoreSettings):
     inbox_lease: timedelta = timedelta(seconds=30)  # a dead worker's updates wait this long
     update_replay_age: timedelta = timedelta(minutes=10)  # older: "interrupted", not replayed
     update_retention: timedelta = timedelta(days=7)  # done updates kept this long
+    conversation_timeout: timedelta = timedelta(hours=24)  # a step left longer: it ends
     default_language: Literal["id", "en"] = "id"
     timezone: str = "Asia/Jakarta"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -208,6 +209,7 @@ class Settings(StoreSettings):
         "inbox_lease",
         "update_replay_age",
         "update_retention",
+        "conversation_timeout",
         mode="before",
     )
     @classmethod

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_currency
 
 from domain.validation import format_phone
@@ -23,6 +23,12 @@ def when(moment: datetime, zone: ZoneInfo, language: str) -> str:
     local = moment.astimezone(zone)
     text = format_datetime(local, "d MMM yyyy HH:mm", locale=BABEL_LOCALES.get(language, "id_ID"))
     return f"{text} {local.tzname()}"
+
+
+def span(delta: timedelta, language: str) -> str:
+    """A length of time as people say it: "24 jam", "90 menit", "3 hari" (a unit up only from
+    two of it)."""
+    return format_timedelta(delta, threshold=2, locale=language)
 
 
 def clock_time(moment: datetime, zone: ZoneInfo) -> str:

@@ -156,7 +156,8 @@ class Messages:
     def _raw(self, lang: str, name: str, context: Context) -> str:
         template = self.env.get_template(f"{lang}/{name}.html")
         when = partial(formatting.when, zone=self.zone, language=lang)
-        return template.render(lang=lang, when=when, **context).strip()
+        span = partial(formatting.span, language=lang)
+        return template.render(lang=lang, when=when, span=span, **context).strip()
 
     def _fit(
         self,

@@ -292,6 +292,12 @@ CONTEXTS: dict[str, Contexts] = {
         {"cart": cart(t), "shipping": SHIPPING, "details": details(t)},
         {"cart": cart(t), "shipping": SHIPPING, "details": details(t, PaymentMethod.COD, False)},
     ],
+    "conversation_ended": lambda t: [
+        {"names": names, "after": after}
+        for names in (["shopping"], ["complaint"], ["refund_details"],
+                      ["shopping", "complaint", "refund_details"])
+        for after in (timedelta(hours=24), timedelta(minutes=90), timedelta(days=3))
+    ],
     "flood_slow_down": static(seconds=10),
     "help": lambda t: [{"shop_name": t.shop}],
     "interrupted": lambda t: [

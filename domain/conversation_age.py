@@ -1,0 +1,37 @@
+"""A conversation left at one step longer than the shop's timeout is over: the customer's next
+text days later is not taken as the answer to an old question (a name for a checkout they
+gave up on, a bank account number for a refund form they left). It ends when they next write
+(they are told which one ended) or, for those who never do, when the store is pruned."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.store import Store
+from domain.store import conversations as rows
+from domain.store.conversations import ConversationKey
+
+Key = tuple[str, ConversationKey]  # (conversation name, PTB's key)
+
+
+async def open_states(
+    store: Store, keys: list[ConversationKey], max_left: timedelta
+) -> tuple[dict[Key, object], list[str]]:
+    """The conversations open under `keys` (their states), and the names of those that were
+    left too long, which end here (each is reported once: the next look finds it gone)."""
+    found = await rows.states_for(store.reader, keys)
+    cutoff = store.now() - max_left
+    stale = [k for k, s in found.items() if s.updated_at is not None and s.updated_at < cutoff]
+    ended: list[Key] = []
+    if stale:
+        async with store.transaction() as db:
+            for name, key in stale:
+                if await rows.end_if_older(db, name, key, cutoff):
+                    ended.append((name, key))
+    return {k: s.state for k, s in found.items() if k not in ended}, [n for n, _ in ended]
+
+
+async def prune(store: Store, max_left: timedelta) -> int:
+    """End every conversation left longer than `max_left`; how many."""
+    async with store.transaction() as db:
+        return await rows.prune(db, store.now() - max_left)

@@ -1,0 +1,6 @@
+-- A conversation left at one step longer than CONVERSATION_TIMEOUT is over (the customer is
+-- told once; their next text is not taken as an answer days later): when its state last
+-- changed. Conversations open at the upgrade count from then.
+ALTER TABLE ptb_conversations ADD COLUMN updated_at TEXT;
+UPDATE ptb_conversations
+SET updated_at = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"');

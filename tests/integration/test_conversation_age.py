@@ -1,0 +1,60 @@
+"""A conversation left at one step longer than the timeout ends: once, on the customer's next
+update (they are told by the caller), or by the periodic prune; one still moving does not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain import conversation_age
+from domain.clock import FrozenClock
+from domain.store import Store
+from domain.store import conversations as rows
+
+DAY = timedelta(hours=24)
+ANI, BUDI = (1001, 1001), (1002, 1002)
+
+
+async def put(store: Store, name: str, key: tuple[int, int], state: object) -> None:
+    async with store.transaction() as db:
+        await rows.put_state(db, name, key, state, store.now())
+
+
+async def test_a_step_left_longer_than_the_timeout_ends_once(
+    store: Store, clock: FrozenClock
+) -> None:
+    await put(store, "shopping", ANI, "NAME")
+    await put(store, "refund_details", ANI, 3)
+    clock.advance(hours=20)
+    await put(store, "shopping", BUDI, "PHONE")
+    await put(store, "refund_details", ANI, 4)  # a step taken: counts from now
+
+    clock.advance(hours=5)  # checkout 25 h old, the refund step 5 h
+    states, ended = await conversation_age.open_states(store, [ANI], DAY)
+    assert ended == ["shopping"]
+    assert states == {("refund_details", ANI): 4}
+    assert await rows.state_of(store.reader, "shopping", ANI) is None
+    # Told once: the next look finds it gone.
+    assert await conversation_age.open_states(store, [ANI], DAY) == (states, [])
+    # Budi's checkout is 5 h old: open.
+    states, ended = await conversation_age.open_states(store, [BUDI], DAY)
+    assert ended == [] and states == {("shopping", BUDI): "PHONE"}
+
+
+async def test_exactly_the_timeout_is_still_open(store: Store, clock: FrozenClock) -> None:
+    await put(store, "complaint", ANI, "LINES")
+    clock.advance(hours=24)
+    assert await conversation_age.open_states(store, [ANI], DAY) == (
+        {("complaint", ANI): "LINES"}, []
+    )
+
+
+async def test_the_prune_ends_the_ones_nobody_came_back_to(
+    store: Store, clock: FrozenClock
+) -> None:
+    await put(store, "shopping", ANI, "NAME")
+    clock.advance(hours=23)
+    await put(store, "survey", BUDI, "COMMENT")
+    clock.advance(hours=2)
+    assert await conversation_age.prune(store, DAY) == 1
+    assert await rows.state_of(store.reader, "shopping", ANI) is None
+    assert await rows.state_of(store.reader, "survey", BUDI) == "COMMENT"
