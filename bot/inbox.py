@@ -216,8 +216,7 @@ class Inbox:
                 log.debug("inbox: %s done update(s) pruned", gone)
             left = await conversation_age.prune(self.store, self.conversation_timeout)
             if left:
-                log.info("%s conversation(s) left longer than %s ended", left,
-                         self.conversation_timeout)
+                log.debug("%s conversation(s) nobody came back to deleted", left)
         now = self.store.now()
         # A cheap read first: no write transaction while nothing is free.
         if not await inbox_rows.free_lanes(self.store.reader, now, 1):

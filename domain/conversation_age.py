@@ -1,7 +1,8 @@
 """A conversation left at one step longer than the shop's timeout is over: the customer's next
 text days later is not taken as the answer to an old question (a name for a checkout they
 gave up on, a bank account number for a refund form they left). It ends when they next write
-(they are told which one ended) or, for those who never do, when the store is pruned."""
+(they are told which one ended) or, for those who never come back within TOLD_WITHIN, when the
+store is pruned."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from domain.store import conversations as rows
 from domain.store.conversations import ConversationKey
 
 Key = tuple[str, ConversationKey]  # (conversation name, PTB's key)
+# An ended conversation is kept this long past its timeout, so a customer who comes back
+# within it is still told; then it is deleted without a word (its row is all that is left).
+TOLD_WITHIN = timedelta(days=30)
 
 
 async def open_states(
@@ -32,6 +36,7 @@ async def open_states(
 
 
 async def prune(store: Store, max_left: timedelta) -> int:
-    """End every conversation left longer than `max_left`; how many."""
+    """Delete the conversations left longer than `max_left` and TOLD_WITHIN after that (their
+    customers did not come back); how many."""
     async with store.transaction() as db:
-        return await rows.prune(db, store.now() - max_left)
+        return await rows.prune(db, store.now() - max_left - TOLD_WITHIN)

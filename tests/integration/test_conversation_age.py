@@ -1,5 +1,6 @@
-"""A conversation left at one step longer than the timeout ends: once, on the customer's next
-update (they are told by the caller), or by the periodic prune; one still moving does not."""
+"""A conversation left at one step longer than the timeout ends, once, on the customer's next
+update (the caller tells them); one still moving does not; a month after its timeout the prune
+deletes it."""
 
 from __future__ import annotations
 
@@ -48,13 +49,14 @@ async def test_exactly_the_timeout_is_still_open(store: Store, clock: FrozenCloc
     )
 
 
-async def test_the_prune_ends_the_ones_nobody_came_back_to(
+async def test_the_prune_deletes_only_what_nobody_came_back_to_for_a_month(
     store: Store, clock: FrozenClock
 ) -> None:
     await put(store, "shopping", ANI, "NAME")
-    clock.advance(hours=23)
+    clock.advance(days=2)
     await put(store, "survey", BUDI, "COMMENT")
-    clock.advance(hours=2)
+    clock.advance(days=30)  # Ani's checkout: 32 days, its timeout and 31 days past; Budi's: 30
     assert await conversation_age.prune(store, DAY) == 1
     assert await rows.state_of(store.reader, "shopping", ANI) is None
-    assert await rows.state_of(store.reader, "survey", BUDI) == "COMMENT"
+    # Budi's survey ended long ago but is kept: coming back now, he would still be told.
+    assert await conversation_age.open_states(store, [BUDI], DAY) == ({}, ["survey"])
