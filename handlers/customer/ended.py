@@ -1,6 +1,7 @@
 """Conversations the customer left at one step longer than CONVERSATION_TIMEOUT end before
-their next update (bot/inbox.py, domain/conversation_age.py): they are told which ones, once,
-and the update then goes where it would outside them. An unanswered survey ends silently."""
+their next update (bot/inbox.py, domain/conversation_age.py): when that is a message they are
+told which ones, once, and the message then goes where it would outside them. An unanswered
+survey ends silently."""
 
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ TOLD = ("shopping", "complaint", "refund_details")  # the survey's comment step:
 
 
 async def tell_ended(update: Update, context: Context, names: list[str]) -> None:
-    """Say which conversations ended; never raises (the update still runs after this)."""
+    """Say which conversations ended; never raises (the update still runs after this). Only
+    for what would have been taken as an answer (a message, not a command): a customer who
+    comes back with /checkout or a button starts anew and needs no word about the old one."""
     told = [name for name in TOLD if name in names]
-    chat = update.effective_chat
-    if not told or chat is None or chat.type != ChatType.PRIVATE:
+    chat, message = update.effective_chat, update.message
+    if not told or chat is None or chat.type != ChatType.PRIVATE or message is None:
+        return
+    if (message.text or "").startswith("/"):
         return
     try:
         screen = await Screen.of(update, context)

@@ -1,6 +1,7 @@
 """A checkout left at one step longer than CONVERSATION_TIMEOUT (24 h) ends before the
 customer's next message: they are told once, the message is not taken as the old step's
-answer, the cart is kept and /checkout starts again. Within the timeout the step goes on."""
+answer, the cart is kept and /checkout starts again (coming back with /checkout: no word about
+the old one). Within the timeout the step goes on."""
 
 from __future__ import annotations
 
@@ -72,6 +73,21 @@ async def test_a_checkout_left_a_day_ends_and_the_next_text_is_no_answer(
     await settled(tg, ani, ani.id, step.message_id)
     assert all(ENDED not in text_of(m) for m in tg.bot_messages(ani)[before + 2:])
     assert await conversations.state_of(shop.store.reader, "shopping", key) == NAME
+
+
+async def test_coming_back_with_checkout_starts_anew_without_a_word(shop: RunningBot) -> None:
+    tg, clock = shop.tg, shop.clock
+    assert isinstance(clock, FrozenClock)
+    citra = tg.user(7203, "Citra")
+    await to_name_step(shop, citra)
+    clock.advance(days=3)
+    before = len(tg.bot_messages(citra))
+    await tg.send_text(citra, "/checkout")
+    step = await tg.wait_bot_message(citra, has("Nama penerima"))
+    await settled(tg, citra, citra.id, step.message_id)
+    assert tg.bot_messages(citra)[before:] == [step]  # no "was closed" before the step
+    await tg.send_text(citra, "Citra Dewi")
+    await tg.wait_bot_message(citra, has("Nomor HP"))
 
 
 async def test_a_step_answered_within_the_day_goes_on(shop: RunningBot) -> None:
