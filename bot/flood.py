@@ -2,8 +2,10 @@
 
 Past that, updates are dropped before any work is done. A burst starts at the first drop and
 ends once a whole window passes without one, so a user who keeps hammering stays in one burst:
-one note to them and one log line, however long it lasts. Pure bookkeeping on an injected
-monotonic clock (no Telegram, no sleeping), so it is tested on virtual time.
+one note to them and one log line, however long it lasts. An album (one send of up to 10
+photos or videos, as complaint evidence often is) counts once: its parts share the verdict of
+its first. Pure bookkeeping on an injected monotonic clock (no Telegram, no sleeping), so it is
+tested on virtual time.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Hashable
 
 Clock = Callable[[], float]
+ALBUM_MAX = 10  # parts in one album (Telegram's limit); past that each part counts again
 
 
 class Verdict(enum.Enum):
@@ -23,11 +26,13 @@ class Verdict(enum.Enum):
 
 
 class _User:
-    __slots__ = ("handled", "last_drop")
+    __slots__ = ("album", "handled", "last_drop")
 
     def __init__(self, limit: int) -> None:
         self.handled: deque[float] = deque(maxlen=limit)  # times of handled updates
         self.last_drop: float | None = None  # in a burst while set
+        # The last album: its id, whether it was handled, its parts seen so far.
+        self.album: tuple[str, bool, int] | None = None
 
 
 class FloodGuard:
@@ -42,14 +47,28 @@ class FloodGuard:
         self._users: dict[Hashable, _User] = {}
         self._next_sweep = 0.0
 
-    def check(self, key: Hashable) -> Verdict:
-        """Count one update from `key` and say what to do with it."""
+    def check(self, key: Hashable, album: str | None = None) -> Verdict:
+        """Count one update from `key` (a part of `album`, Telegram's media_group_id, counts
+        only as its album's first part) and say what to do with it."""
         now = self.clock()
         if now >= self._next_sweep:
             self._sweep(now)
         user = self._users.get(key)
         if user is None:
             user = self._users[key] = _User(self.limit)
+        last = user.album
+        if album is not None and last is not None and last[0] == album and last[2] < ALBUM_MAX:
+            user.album = (album, last[1], last[2] + 1)
+            if last[1]:
+                return Verdict.HANDLE
+            self.dropped += 1
+            return Verdict.DROP
+        verdict = self._count(user, now)
+        if album is not None:
+            user.album = (album, verdict is Verdict.HANDLE, 1)
+        return verdict
+
+    def _count(self, user: _User, now: float) -> Verdict:
         if user.last_drop is not None and now - user.last_drop >= self.window:
             user.last_drop = None  # a whole window without a drop: the burst is over
         handled = user.handled

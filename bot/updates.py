@@ -169,7 +169,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         user = update.effective_user
         if user is None:
             return Verdict.HANDLE
-        return self.guard.check(user.id)
+        album = update.message.media_group_id if update.message is not None else None
+        return self.guard.check(user.id, album)
 
     async def _burst_started(self, update: object) -> None:
         assert isinstance(update, Update) and update.effective_user is not None

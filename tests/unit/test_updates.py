@@ -63,6 +63,26 @@ def test_window_slides_handled_updates_out() -> None:
     assert guard.check(1) is Verdict.HANDLE
 
 
+def test_an_album_counts_once_then_ten_more_files_still_fit() -> None:
+    """Complaint evidence: an album of 10 and 10 more files at the default 20 per 10 s."""
+    guard = FloodGuard(20, 10, FakeClock())
+    album = [guard.check(1, "album-1") for _ in range(10)]
+    files = [guard.check(1) for _ in range(10)]
+    assert album + files == [Verdict.HANDLE] * 20 and guard.dropped == 0
+    assert guard.check(1) is Verdict.HANDLE  # 11 counted so far
+    assert guard.check(2, "album-1") is Verdict.HANDLE  # another user: counted on its own
+
+
+def test_an_album_that_starts_in_a_burst_is_dropped_whole_and_counts_past_ten() -> None:
+    guard = FloodGuard(2, 10, FakeClock())
+    assert [guard.check(1) for _ in range(2)] == [Verdict.HANDLE] * 2
+    album = [guard.check(1, "album-2") for _ in range(3)]
+    assert album == [Verdict.DROP_FIRST, Verdict.DROP, Verdict.DROP]
+    guard = FloodGuard(1, 10, FakeClock())
+    parts = [guard.check(1, "album-3") for _ in range(12)]  # more than an album can hold
+    assert parts == [Verdict.HANDLE] * 10 + [Verdict.DROP_FIRST, Verdict.DROP]  # 11th counts
+
+
 def test_a_user_who_keeps_flooding_stays_in_one_burst() -> None:
     """At 5 updates a second for a minute: a share handled as the window frees, but only
     one first drop (one note, one log line)."""
