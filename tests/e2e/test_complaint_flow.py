@@ -49,6 +49,18 @@ async def shop(
         yield bot
 
 
+@pytest_asyncio.fixture
+async def guarded_shop(
+    fake_tg: FakeBotApi, new_location: Callable[[datetime], Path | str]  # noqa: F811
+) -> AsyncIterator[RunningBot]:
+    """Flood control on: 8 updates per customer in 10 minutes."""
+    settings = make_settings(
+        fake_tg, new_location(START), flood_limit=8, flood_window_seconds=600
+    )
+    async with RunningBot(fake_tg, settings, FrozenClock(START)).running() as bot:
+        yield bot
+
+
 async def order_view(shop: RunningBot, user: FakeUser, order: Order) -> FakeMessage:
     tg = shop.tg
     await tg.send_text(user, "/orders")
@@ -56,6 +68,36 @@ async def order_view(shop: RunningBot, user: FakeUser, order: Order) -> FakeMess
                                         m.callback_data())
     await tg.press(user, listing, f"o:view:{order.number}")
     return await tg.wait_edit(listing, lambda m: f"#{order.number}" in text_of(m))
+
+
+async def test_an_album_of_ten_counts_once_against_flood_control(
+    guarded_shop: RunningBot,
+) -> None:
+    """Six updates to reach the evidence step, then ten photos at once: at 8 per window each
+    part counted alone would drop four of them; the album counts as one."""
+    shop = guarded_shop
+    tg = shop.tg
+    wati = tg.user(8602, "Wati")
+    order = await delivered(shop.store, wati.id, ITEMS, method=COD)
+    view = await order_view(shop, wati, order)
+    await tg.press(wati, view, f"cp:new:{order.number}")
+    reasons = await tg.wait_bot_message(wati, lambda m: "Langkah 1 dari 5" in text_of(m))
+    await tg.press(wati, reasons, "cp:r:dm")
+    lines = await tg.wait_bot_message(wati, lambda m: "Langkah 2 dari 5" in text_of(m))
+    gayo = next(i for i, x in enumerate(order.lines) if x.sku == "KOPI-GAYO-250")
+    await tg.press(wati, lines, f"cp:l:{gayo}:1")
+    lines = await tg.wait_edit(lines, lambda m: "× 1" in text_of(m))
+    await tg.press(wati, lines, "cp:next")
+    await tg.wait_bot_message(wati, lambda m: "Langkah 3 dari 5" in text_of(m))
+
+    await tg.send_album(wati, ["photo"] * 10)
+    ack = await tg.wait_bot_message(wati, lambda m: "Bukti diterima" in text_of(m))
+    await tg.wait_for(lambda: "10 foto" in text_of(ack), what="the whole album counted")
+    assert not any("pelan" in text_of(m).lower() for m in tg.bot_messages(wati))
+    app = shop.app
+    assert app is not None
+    guard = app.update_processor.guard  # type: ignore[attr-defined]
+    assert guard.dropped == 0
 
 
 async def test_damaged_item_with_an_album_and_a_video_resumes_after_a_restart(
