@@ -188,6 +188,7 @@ def _build_shop(
         group,
         on_move=functools.partial(membership.announce_move, settings=settings, messages=messages),
         worker=settings.worker_name,
+        lease=settings.inbox_lease,  # a dead worker's messages wait as long as its updates
     )
     shop = Shop(
         settings=settings,

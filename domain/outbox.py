@@ -101,8 +101,9 @@ async def due(
     return await outbox_rows.pending_due(store.reader, store.now(), limit, audience)
 
 
-# How long a claim holds rows: longer than any one send takes (a 429 the limiter waits out in
-# process is at most a few seconds); the sender renews it while a lane runs longer.
+# How long a claim holds rows unless renewed (the bot passes INBOX_LEASE, 30 s by default):
+# longer than any one send takes (a 429 the limiter waits out in process is at most a few
+# seconds); the sender renews it every third of it while a lane runs longer.
 LEASE = timedelta(seconds=60)
 
 
