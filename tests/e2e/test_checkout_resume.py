@@ -54,7 +54,9 @@ async def test_a_draft_saved_with_a_step_resumes_at_the_saved_state(shop: Runnin
     await tg.wait_edit(summary, lambda m: "Periksa pesanan" not in text_of(m))
     rows = await shop.store.fetchall("SELECT number FROM orders WHERE user_id = ?", (sari.id,))
     assert len(rows) == 1
-    assert "checkout" not in shop.app.user_data[sari.id]
+    # The draft is dropped last, after the acknowledgement above has gone out.
+    app = shop.app
+    await tg.wait_for(lambda: "checkout" not in app.user_data[sari.id], what="the draft dropped")
 
 
 async def test_the_draft_holds_answers_only(shop: RunningBot) -> None:

@@ -1,8 +1,9 @@
 """The deploy files checked with the real tools, where the machine has them (each test says
-why it is skipped otherwise): the systemd unit passes `systemd-analyze verify`; and the README's
-"Several workers" set-up runs: two `python -m bot` webhook workers on PostgreSQL behind nginx
-with deploy/nginx.conf (TLS left out: the fake Bot API posts plain HTTP), an order placed and
-shipped through it, one worker killed on the way and nginx sending the rest to the other."""
+why it is skipped otherwise): the systemd unit passes `systemd-analyze verify`, the compose
+file's nginx config passes `nginx -t`, and the README's "Several workers" set-up runs: two
+`python -m bot` webhook workers on PostgreSQL behind nginx with deploy/nginx.conf (TLS left out:
+the fake Bot API posts plain HTTP), an order placed and shipped through it, one worker killed on
+the way and nginx sending the rest to the other."""
 
 from __future__ import annotations
 
@@ -84,6 +85,11 @@ def nginx_config(folder: Path, listen: int, workers: list[int]) -> Path:
     site, n = re.subn(r"listen 443 ssl;", f"listen 127.0.0.1:{listen};", site)
     assert n == 1, "deploy/nginx.conf no longer listens on 443: update this test"
     site = re.sub(r"^\s*ssl_certificate(_key)?\s.*$\n", "", site, flags=re.MULTILINE)
+    return wrapped(folder, site)
+
+
+def wrapped(folder: Path, site: str) -> Path:
+    """A site's config inside the main context nginx needs, every path in `folder`."""
     temp = " ".join(
         f"{kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi",
                                                             "uwsgi", "scgi")
@@ -105,8 +111,8 @@ def nginx_config(folder: Path, listen: int, workers: list[int]) -> Path:
     return path
 
 
-@contextlib.asynccontextmanager
-async def nginx(config: Path, port: int) -> AsyncIterator[None]:
+async def nginx_accepts(config: Path) -> None:
+    """`nginx -t` on the config."""
     assert NGINX is not None
     check = await asyncio.create_subprocess_exec(
         NGINX, "-t", "-p", str(config.parent), "-c", str(config),
@@ -115,6 +121,12 @@ async def nginx(config: Path, port: int) -> AsyncIterator[None]:
     )
     said, _ = await check.communicate()
     assert check.returncode == 0, said.decode(errors="replace")
+
+
+@contextlib.asynccontextmanager
+async def nginx(config: Path, port: int) -> AsyncIterator[None]:
+    assert NGINX is not None
+    await nginx_accepts(config)
     proc = await asyncio.create_subprocess_exec(
         NGINX, "-p", str(config.parent), "-c", str(config), "-g", "daemon off;",
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
@@ -139,6 +151,18 @@ async def nginx(config: Path, port: int) -> AsyncIterator[None]:
         if proc.returncode is None:
             proc.terminate()
             await proc.wait()
+
+
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed")
+async def test_the_compose_nginx_config_is_accepted(tmp_path: Path) -> None:
+    """deploy/nginx-compose.conf, as docker compose mounts it (its workers by service name,
+    resolved here to this machine), passes `nginx -t`."""
+    site = (DEPLOY / "nginx-compose.conf").read_text(encoding="utf-8")
+    for name in ("worker1:8441", "worker2:8441"):
+        assert name in site, f"deploy/nginx-compose.conf no longer has {name}: update this test"
+    site = site.replace("worker1:8441", "127.0.0.1:8441").replace("worker2:8441", "127.0.0.2:8441")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
+    await nginx_accepts(wrapped(tmp_path, site))
 
 
 async def order_through_the_chat(tg: FakeBotApi, budi: FakeUser) -> str:
