@@ -339,14 +339,21 @@ async def refresh_conversations(
     states, ended = await conversation_age.open_states(
         store, sorted({k for k in keys.values()}, key=str), max_left
     )
+    if update.message is not None and len(states) > 1:
+        # Typed input answers one conversation: the last question asked. The others stay
+        # open in the store; they are only out of this update's way.
+        # In the handlers' order: at the same moment, the first registered (checkout) wins.
+        ranked = {(h.name, k): states[h.name, k] for h, k in keys.items() if (h.name, k) in states}
+        answered = conversation_age.answered_by(ranked)
+        states = {k: s for k, s in states.items() if k == answered}
     for handler, key in keys.items():
         # PTB's TrackingDict: written without marking it for saving (it is what is saved).
         conversations = handler._conversations
-        state = states.get((handler.name, key))
-        if state is None:
+        stored = states.get((handler.name, key))
+        if stored is None:
             conversations.data.pop(key, None)
         else:
-            conversations.update_no_track({key: state})
+            conversations.update_no_track({key: stored.state})
     return ended
 
 

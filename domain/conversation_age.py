@@ -6,7 +6,7 @@ store is pruned."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from domain.store import Store
 from domain.store import conversations as rows
@@ -16,13 +16,15 @@ Key = tuple[str, ConversationKey]  # (conversation name, PTB's key)
 # An ended conversation is kept this long past its timeout, so a customer who comes back
 # within it is still told; then it is deleted without a word (its row is all that is left).
 TOLD_WITHIN = timedelta(days=30)
+LONG_AGO = datetime.min.replace(tzinfo=UTC)  # a state stored before its time was kept
 
 
 async def open_states(
     store: Store, keys: list[ConversationKey], max_left: timedelta
-) -> tuple[dict[Key, object], list[str]]:
-    """The conversations open under `keys` (their states), and the names of those that were
-    left too long, which end here (each is reported once: the next look finds it gone)."""
+) -> tuple[dict[Key, rows.Stored], list[str]]:
+    """The conversations open under `keys` (their states, and when each last moved), and the
+    names of those that were left too long, which end here (each is reported once: the next
+    look finds it gone)."""
     found = await rows.states_for(store.reader, keys)
     cutoff = store.now() - max_left
     stale = [k for k, s in found.items() if s.updated_at is not None and s.updated_at < cutoff]
@@ -32,7 +34,18 @@ async def open_states(
             for name, key in stale:
                 if await rows.end_if_older(db, name, key, cutoff):
                     ended.append((name, key))
-    return {k: s.state for k, s in found.items() if k not in ended}, [n for n, _ in ended]
+    return {k: s for k, s in found.items() if k not in ended}, [n for n, _ in ended]
+
+
+def answered_by(open_: dict[Key, rows.Stored]) -> Key | None:
+    """Of the conversations open in one chat, the one a typed message answers: the one whose
+    question was asked last (a customer mid-checkout who then opens the refund's bank-details
+    form types the account number for that form, not as the recipient's name). At the same
+    moment, the first in `open_`'s order."""
+    if not open_:
+        return None
+    order = {k: i for i, k in enumerate(open_)}
+    return max(open_, key=lambda k: (open_[k].updated_at or LONG_AGO, -order[k]))
 
 
 async def prune(store: Store, max_left: timedelta) -> int:

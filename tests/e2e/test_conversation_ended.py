@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest_asyncio
 
+from domain.aftersales import reads as aftersales_reads
+from domain.aftersales.models import RefundStatus
 from domain.clock import FrozenClock
+from domain.ordering import order_reads
 from domain.store import conversations
 from handlers.customer.checkout_steps import NAME
 from tests.e2e.harness import RunningBot, make_settings
 from tests.e2e.test_interrupted import settled
+from tests.e2e.test_refunds import paid_order
 from tests.e2e.test_staff_workflow import has, text_of
 from tests.fakebotapi import FakeBotApi, FakeUser
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
@@ -103,3 +107,36 @@ async def test_a_step_answered_within_the_day_goes_on(shop: RunningBot) -> None:
     await tg.send_text(budi, "0812-3456-7890")
     await tg.wait_bot_message(budi, has("Alamat pengiriman"))
     assert all(ENDED not in text_of(m) for m in tg.bot_messages(budi))
+
+
+async def test_a_text_answers_the_question_asked_last(shop: RunningBot) -> None:
+    """Checkout open at the name; then the refund's bank-details form: the account number
+    typed goes to the form (not to checkout as a name), and once the form is done the next
+    text goes to checkout again."""
+    tg, clock, group = shop.tg, shop.clock, shop.staff
+    assert isinstance(clock, FrozenClock)
+    siti, sari = tg.user(7204, "Siti"), tg.user(8001, "Sari")
+    number = await paid_order(shop, siti, "receipt-5")
+    await tg.send_text(sari, f"/cancelorder {number} Stok habis", chat=group)
+    due = await tg.wait_bot_message(siti, has("💸 Pengembalian dana pesanan", number))
+    order = await order_reads.order_by_number(shop.store.reader, number)
+    [refund] = await aftersales_reads.refunds_of_order(shop.store, order.id)
+    await to_name_step(shop, siti)
+
+    clock.advance(minutes=5)
+    await tg.press(siti, due, f"rf:d:{refund.id}")
+    banks = await tg.wait_bot_message(siti, has("Pilih bank"))
+    await tg.press(siti, banks, "rf:b:bca")
+    asked = await tg.wait_bot_message(siti, has("Nomor rekening", "BCA"))
+    await settled(tg, siti, siti.id, asked.message_id)
+    await tg.send_text(siti, "123-456-7890")
+    holder = await tg.wait_bot_message(siti, has("Nama pemilik rekening"))
+    await settled(tg, siti, siti.id, holder.message_id)
+    await tg.send_text(siti, "Siti Aminah")
+    await tg.wait_bot_message(siti, has("Terima kasih", "7890"))
+
+    # The form is done: checkout is the one open, still at the name.
+    await tg.send_text(siti, "Siti Aminah")
+    await tg.wait_bot_message(siti, has("Nomor HP"))
+    [now] = await aftersales_reads.refunds_of_order(shop.store, order.id)
+    assert now.status == RefundStatus.READY
