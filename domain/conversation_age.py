@@ -37,19 +37,24 @@ async def open_states(
     return {k: s for k, s in found.items() if k not in ended}, [n for n, _ in ended]
 
 
-def answered_by(open_: dict[Key, rows.Stored]) -> Key | None:
-    """Of the conversations open in one chat, the one a typed message answers: the one whose
-    question was asked last (a customer mid-checkout who then opens the refund's bank-details
-    form types the account number for that form, not as the recipient's name). At the same
-    moment, the first in `open_`'s order."""
-    if not open_:
-        return None
-    order = {k: i for i, k in enumerate(open_)}
-    return max(open_, key=lambda k: (open_[k].updated_at or LONG_AGO, -order[k]))
-
-
 async def prune(store: Store, max_left: timedelta) -> int:
     """Delete the conversations left longer than `max_left` and TOLD_WITHIN after that (their
     customers did not come back); how many."""
     async with store.transaction() as db:
         return await rows.prune(db, store.now() - max_left - TOLD_WITHIN)
+
+
+def answered_by(open_: dict[Key, rows.Stored]) -> Key | None:
+    """Of the conversations open in one chat, the one a typed message answers: the one whose
+    question was asked last (a customer mid-checkout who then opens the refund's bank-details
+    form types the account number for that form, not as the recipient's name). At the same
+    moment, the first in `open_`'s order."""
+    ranked = latest_first(open_)
+    return ranked[0] if ranked else None
+
+
+def latest_first(open_: dict[Key, rows.Stored]) -> list[Key]:
+    """The conversations by when their question was asked, the last first; at the same moment
+    in `open_`'s order."""
+    order = {k: i for i, k in enumerate(open_)}
+    return sorted(open_, key=lambda k: (open_[k].updated_at or LONG_AGO, -order[k]), reverse=True)

@@ -81,9 +81,10 @@ async def pressed(screen: Screen, data: str | None, cut: bool = False) -> None:
 
 async def typed(screen: Screen, cut: bool = False) -> None:
     below = Below(screen.update, screen.context, screen.who)
-    if await steps.open_in(below, steps.ALL):
+    names = await steps.latest_first(below, steps.ALL)  # the step the text would answer first
+    if names:
         await below.send(note(below, "message", "step", cut))
-        if not await steps.ask_again(below, steps.ALL):
+        if not await steps.ask_again(below, names):
             await show_orders(below, 0)
     else:
         await below.send(note(below, "message", "pointer", cut))

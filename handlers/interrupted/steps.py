@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from domain import conversation_age
 from domain.aftersales import reads as aftersales_reads
 from domain.aftersales import refund_reads
 from domain.aftersales.models import ComplaintStatus
@@ -41,6 +42,18 @@ async def state(screen: Screen, name: str) -> str | None:
     return found if isinstance(found, str) else None
 
 
+async def latest_first(screen: Screen, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of these conversations open for the customer, the one whose question came last
+    first: the one a typed message answers (as bot/inbox.py routes it)."""
+    chat, user = screen.update.effective_chat, screen.update.effective_user
+    if chat is None or user is None:
+        return ()
+    key = (chat.id, user.id)
+    found = await conversations.states_for(screen.deps.store.reader, [key])
+    open_ = {(n, key): found[n, key] for n in names if (n, key) in found}
+    return tuple(name for name, _ in conversation_age.latest_first(open_))
+
+
 async def open_in(screen: Screen, names: tuple[str, ...]) -> bool:
     """Whether one of these conversations is open for the customer."""
     for name in names:
@@ -50,8 +63,8 @@ async def open_in(screen: Screen, names: tuple[str, ...]) -> bool:
 
 
 async def ask_again(screen: Screen, names: tuple[str, ...]) -> bool:
-    """Ask the step of the first of these conversations the customer is in (checkout first:
-    its typed steps win); False when none is open, or its step cannot be asked any more."""
+    """Ask the step of the first of these conversations the customer is in (in the order
+    given); False when none is open, or its step cannot be asked any more."""
     for name in names:
         step = await state(screen, name)
         try:
