@@ -2,7 +2,8 @@
 text days later is not taken as the answer to an old question (a name for a checkout they
 gave up on, a bank account number for a refund form they left). It ends when they next write
 (they are told which one ended) or, for those who never come back within TOLD_WITHIN, when the
-store is pruned."""
+store is pruned. Of two open at once, a typed message answers the one whose question came last
+(when each last moved is kept with its state)."""
 
 from __future__ import annotations
 
