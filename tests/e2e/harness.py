@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from domain.store import Store
 from tests.fakebotapi import FakeBotApi, FakeChat, FakeMessage
 
 STAFF_CHAT_ID = -1001234567890
+FROZEN_AT = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 WIB: where `frozen_shop` starts
 EXAMPLE_CATALOG = Path(__file__).resolve().parents[2] / "examples" / "catalog.csv"
 
 

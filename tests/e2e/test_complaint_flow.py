@@ -6,7 +6,7 @@ courier and tracking number."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from domain.aftersales.models import (
 )
 from domain.clock import FrozenClock
 from domain.models import Order, PaymentMethod
-from tests.e2e.harness import STAFF_CHAT_ID, RunningBot, make_settings
+from tests.e2e.harness import FROZEN_AT, STAFF_CHAT_ID, RunningBot, make_settings
 from tests.fakebotapi import FakeBotApi, FakeMessage, FakeUser
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
 from tests.integration.aftersales_support import POLICY, delivered
@@ -32,21 +32,16 @@ from tests.integration.staff_support import DEWI
 
 COD = PaymentMethod.COD  # no transfer receipt to send around
 ITEMS = {"KOPI-GAYO-250": 2, "TEH-MELATI-100": 1}
-START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 WIB
+START = FROZEN_AT  # 10:00 WIB
 
 
 def text_of(message: FakeMessage) -> str:
     return message.text or message.caption or ""
 
 
-@pytest_asyncio.fixture
-async def shop(
-    fake_tg: FakeBotApi, new_location: Callable[[datetime], Path | str]  # noqa: F811
-) -> AsyncIterator[RunningBot]:
-    settings = make_settings(fake_tg, new_location(START))
-    bot = RunningBot(fake_tg, settings, FrozenClock(START))
-    async with bot.running():
-        yield bot
+@pytest.fixture
+def shop(frozen_shop: RunningBot) -> RunningBot:
+    return frozen_shop
 
 
 @pytest_asyncio.fixture

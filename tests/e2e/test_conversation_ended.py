@@ -5,11 +5,7 @@ the old one). Within the timeout the step goes on."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest_asyncio
+import pytest
 
 from domain.aftersales import reads as aftersales_reads
 from domain.aftersales.models import RefundStatus
@@ -17,24 +13,19 @@ from domain.clock import FrozenClock
 from domain.ordering import order_reads
 from domain.store import conversations
 from handlers.customer.checkout_steps import NAME
-from tests.e2e.harness import RunningBot, make_settings
+from tests.e2e.harness import RunningBot
 from tests.e2e.test_interrupted import settled
 from tests.e2e.test_refunds import paid_order
 from tests.e2e.test_staff_workflow import has, text_of
-from tests.fakebotapi import FakeBotApi, FakeUser
+from tests.fakebotapi import FakeUser
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
 
-START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 19:00 WIB
 ENDED = "sudah ditutup karena tidak dilanjutkan lebih dari 24 jam"
 
 
-@pytest_asyncio.fixture
-async def shop(
-    fake_tg: FakeBotApi, new_location: Callable[[datetime], Path | str]  # noqa: F811
-) -> AsyncIterator[RunningBot]:
-    bot = RunningBot(fake_tg, make_settings(fake_tg, new_location(START)), FrozenClock(START))
-    async with bot.running():
-        yield bot
+@pytest.fixture
+def shop(frozen_shop: RunningBot) -> RunningBot:
+    return frozen_shop
 
 
 async def to_name_step(shop: RunningBot, user: FakeUser) -> None:

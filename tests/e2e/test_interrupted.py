@@ -6,18 +6,14 @@ bot and given to `answer_interrupted` directly, on the running Application."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
-import pytest_asyncio
 from telegram import Update
 
 from domain.aftersales import reads as aftersales_reads
 from domain.aftersales import refunds as refund_service
 from domain.aftersales.models import ComplaintReason, ComplaintStatus, RefundStatus, Solution
-from domain.clock import FrozenClock
 from domain.models import PaymentMethod, Status
 from domain.ordering import order_reads
 from domain.ordering.timeline import Audience
@@ -26,9 +22,9 @@ from domain.store import inbox as inbox_rows
 from handlers.context import ShopContext
 from handlers.customer.checkout_steps import ADDRESS, DRAFT
 from handlers.interrupted import answer_interrupted
-from tests.e2e.harness import RunningBot, make_settings
+from tests.e2e.harness import RunningBot
 from tests.e2e.test_aftersales_staff import complaint_card
-from tests.e2e.test_complaint_flow import START, order_view
+from tests.e2e.test_complaint_flow import order_view
 from tests.e2e.test_crash_at_confirm import to_summary
 from tests.e2e.test_refunds import paid_order
 from tests.e2e.test_staff_workflow import checkout, has, text_of
@@ -286,16 +282,6 @@ async def test_a_staff_press_on_a_refund_asks_nothing_and_changes_nothing(
 
 
 # ---------------------------------------------------------------- a complaint's step
-
-
-@pytest_asyncio.fixture
-async def frozen_shop(
-    fake_tg: FakeBotApi, new_location: Callable[[datetime], Path | str]  # noqa: F811
-) -> AsyncIterator[RunningBot]:
-    """The bot on a clock of its own (the complaint's window is counted from delivery)."""
-    bot = RunningBot(fake_tg, make_settings(fake_tg, new_location(START)), FrozenClock(START))
-    async with bot.running():
-        yield bot
 
 
 async def test_a_complaint_step_is_asked_again_and_the_old_answer_not_taken(
