@@ -65,6 +65,23 @@ async def order_view(shop: RunningBot, user: FakeUser, order: Order) -> FakeMess
     return await tg.wait_edit(listing, lambda m: f"#{order.number}" in text_of(m))
 
 
+async def to_evidence_step(shop: RunningBot, user: FakeUser, reason: str) -> Order:
+    """A delivered COD order, and a complaint about one unit of its first line for `reason`
+    (its button code) taken up to step 3, the evidence."""
+    tg = shop.tg
+    order = await delivered(shop.store, user.id, ITEMS, method=COD)
+    view = await order_view(shop, user, order)
+    await tg.press(user, view, f"cp:new:{order.number}")
+    reasons = await tg.wait_bot_message(user, lambda m: "Langkah 1 dari 5" in text_of(m))
+    await tg.press(user, reasons, f"cp:r:{reason}")
+    lines = await tg.wait_bot_message(user, lambda m: "Langkah 2 dari 5" in text_of(m))
+    await tg.press(user, lines, "cp:l:0:1")
+    lines = await tg.wait_edit(lines, lambda m: "cp:next" in m.callback_data())
+    await tg.press(user, lines, "cp:next")
+    await tg.wait_bot_message(user, lambda m: "Langkah 3 dari 5" in text_of(m))
+    return order
+
+
 async def test_an_album_of_ten_counts_once_against_flood_control(
     guarded_shop: RunningBot,
 ) -> None:
@@ -73,17 +90,7 @@ async def test_an_album_of_ten_counts_once_against_flood_control(
     shop = guarded_shop
     tg = shop.tg
     wati = tg.user(8602, "Wati")
-    order = await delivered(shop.store, wati.id, ITEMS, method=COD)
-    view = await order_view(shop, wati, order)
-    await tg.press(wati, view, f"cp:new:{order.number}")
-    reasons = await tg.wait_bot_message(wati, lambda m: "Langkah 1 dari 5" in text_of(m))
-    await tg.press(wati, reasons, "cp:r:dm")
-    lines = await tg.wait_bot_message(wati, lambda m: "Langkah 2 dari 5" in text_of(m))
-    gayo = next(i for i, x in enumerate(order.lines) if x.sku == "KOPI-GAYO-250")
-    await tg.press(wati, lines, f"cp:l:{gayo}:1")
-    lines = await tg.wait_edit(lines, lambda m: "× 1" in text_of(m))
-    await tg.press(wati, lines, "cp:next")
-    await tg.wait_bot_message(wati, lambda m: "Langkah 3 dari 5" in text_of(m))
+    await to_evidence_step(shop, wati, "dm")
 
     await tg.send_album(wati, ["photo"] * 10)
     ack = await tg.wait_bot_message(wati, lambda m: "Bukti diterima" in text_of(m))
@@ -254,16 +261,7 @@ async def test_a_caption_describes_and_a_photo_long_after_is_not_evidence(
 ) -> None:
     tg = shop.tg
     rina = tg.user(8604, "Rina")
-    order = await delivered(shop.store, rina.id, ITEMS, method=COD)
-    view = await order_view(shop, rina, order)
-    await tg.press(rina, view, f"cp:new:{order.number}")
-    reasons = await tg.wait_bot_message(rina, lambda m: "Langkah 1 dari 5" in text_of(m))
-    await tg.press(rina, reasons, "cp:r:in")
-    lines = await tg.wait_bot_message(rina, lambda m: "Langkah 2 dari 5" in text_of(m))
-    await tg.press(rina, lines, "cp:l:0:1")
-    lines = await tg.wait_edit(lines, lambda m: "☑️" in text_of(m))
-    await tg.press(rina, lines, "cp:next")
-    await tg.wait_bot_message(rina, lambda m: "Langkah 3 dari 5" in text_of(m))
+    order = await to_evidence_step(shop, rina, "in")
     await tg.send_photo(rina, caption="Isinya cuma satu")
     ack = await tg.wait_bot_message(rina, lambda m: "Bukti diterima" in text_of(m))
     assert shop.app is not None
