@@ -10,12 +10,11 @@ import pytest
 from domain.aftersales import reads as aftersales_reads
 from domain.aftersales.models import RefundStatus
 from domain.clock import FrozenClock
-from domain.ordering import order_reads
 from domain.store import conversations
 from handlers.customer.checkout_steps import NAME
 from tests.e2e.harness import RunningBot
 from tests.e2e.test_interrupted import settled
-from tests.e2e.test_refunds import paid_order
+from tests.e2e.test_refunds import refund_due
 from tests.e2e.test_staff_workflow import has, text_of
 from tests.fakebotapi import FakeUser
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
@@ -104,14 +103,10 @@ async def test_a_text_answers_the_question_asked_last(shop: RunningBot) -> None:
     """Checkout open at the name; then the refund's bank-details form: the account number
     typed goes to the form (not to checkout as a name), and once the form is done the next
     text goes to checkout again."""
-    tg, clock, group = shop.tg, shop.clock, shop.staff
+    tg, clock = shop.tg, shop.clock
     assert isinstance(clock, FrozenClock)
     siti, sari = tg.user(7204, "Siti"), tg.user(8001, "Sari")
-    number = await paid_order(shop, siti, "receipt-5")
-    await tg.send_text(sari, f"/cancelorder {number} Stok habis", chat=group)
-    due = await tg.wait_bot_message(siti, has("💸 Pengembalian dana pesanan", number))
-    order = await order_reads.order_by_number(shop.store.reader, number)
-    [refund] = await aftersales_reads.refunds_of_order(shop.store, order.id)
+    due, refund, order = await refund_due(shop, siti, sari, "receipt-5")
     await to_name_step(shop, siti)
 
     clock.advance(minutes=5)

@@ -26,7 +26,7 @@ from tests.e2e.harness import RunningBot
 from tests.e2e.test_aftersales_staff import complaint_card
 from tests.e2e.test_complaint_flow import order_view
 from tests.e2e.test_crash_at_confirm import to_summary
-from tests.e2e.test_refunds import paid_order
+from tests.e2e.test_refunds import refund_due
 from tests.e2e.test_staff_workflow import checkout, has, text_of
 from tests.fakebotapi import FakeBotApi, FakeMessage, FakeUser
 from tests.fakebotapi.fixtures import fake_tg  # noqa: F401 - the server fixture
@@ -260,16 +260,12 @@ async def test_a_staff_press_on_a_refund_asks_nothing_and_changes_nothing(
 ) -> None:
     tg, group = shop.tg, shop.staff
     siti, sari = tg.user(7107, "Siti"), tg.user(8001, "Sari")
-    number = await paid_order(shop, siti, "receipt-7")
-    await tg.send_text(sari, f"/cancelorder {number} Stok habis", chat=group)
-    order = await order_reads.order_by_number(shop.store.reader, number)
-    await tg.wait_bot_message(siti, has("💸 Pengembalian dana pesanan", number))
-    [refund] = await aftersales_reads.refunds_of_order(shop.store, order.id)
+    _, refund, order = await refund_due(shop, siti, sari, "receipt-7")
     await refund_service.give_bank_details(
         shop.store, siti.id, "Siti", refund.id, "BCA", "1234567890", "Siti"
     )
     shop.app.bot_data.shop.kick()  # type: ignore[union-attr]
-    ready = await tg.wait_bot_message(group, has("siap ditransfer", number))
+    ready = await tg.wait_bot_message(group, has("siap ditransfer", order.number))
     before = len(tg.bot_messages(group))
 
     raw = tg.held_press(sari, group.id, ready.message_id, f"rs:x:{refund.id}", expired=False)
@@ -317,13 +313,9 @@ async def test_a_complaint_step_is_asked_again_and_the_old_answer_not_taken(
 
 
 async def test_a_refund_details_step_is_asked_again(shop: RunningBot) -> None:
-    tg, group = shop.tg, shop.staff
+    tg = shop.tg
     siti, sari = tg.user(7005, "Siti"), tg.user(8001, "Sari")
-    number = await paid_order(shop, siti, "receipt-9")
-    await tg.send_text(sari, f"/cancelorder {number} Stok habis", chat=group)
-    due = await tg.wait_bot_message(siti, has("💸 Pengembalian dana pesanan", number))
-    order = await order_reads.order_by_number(shop.store.reader, number)
-    [refund] = await aftersales_reads.refunds_of_order(shop.store, order.id)
+    due, refund, _ = await refund_due(shop, siti, sari, "receipt-9")
     await tg.press(siti, due, f"rf:d:{refund.id}")
     banks = await tg.wait_bot_message(siti, has("Pilih bank"))
     await tg.press(siti, banks, "rf:b:dana")

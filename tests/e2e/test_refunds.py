@@ -21,12 +21,13 @@ from domain.aftersales.models import (
     ComplaintReason,
     EvidenceKind,
     NewEvidence,
+    Refund,
     RefundStatus,
     Solution,
 )
 from domain.aftersales.windows import ReturnPolicy
 from domain.fulfilment.desk import OrderDesk
-from domain.models import PaymentStatus
+from domain.models import Order, PaymentStatus
 from domain.ordering import order_reads
 from tests.e2e.harness import RunningBot, make_settings
 from tests.e2e.test_staff_workflow import checkout, has, text_of
@@ -53,6 +54,20 @@ async def paid_order(shop: RunningBot, user: FakeUser, receipt: str) -> str:
     await shop.tg.wait_bot_message(user, has(number))
     await desk(shop).verify(number, SARI)
     return number
+
+
+async def refund_due(
+    shop: RunningBot, user: FakeUser, staff: FakeUser, receipt: str
+) -> tuple[FakeMessage, Refund, Order]:
+    """A paid order that staff cancel (/cancelorder): the customer's "refund due" message (its
+    button opens the bank-details form), the refund, and the order."""
+    tg = shop.tg
+    number = await paid_order(shop, user, receipt)
+    await tg.send_text(staff, f"/cancelorder {number} Stok habis", chat=shop.staff)
+    due = await tg.wait_bot_message(user, has("💸 Pengembalian dana pesanan", number))
+    order = await order_reads.order_by_number(shop.store.reader, number)
+    [refund] = await reads.refunds_of_order(shop.store, order.id)
+    return due, refund, order
 
 
 async def record_transfer(
@@ -160,13 +175,10 @@ async def test_damaged_item_refunded_with_proof_and_credit_note(shop: RunningBot
 
 
 async def test_cancelled_paid_order_refunded_to_an_e_wallet(shop: RunningBot) -> None:
-    tg, group, store = shop.tg, shop.staff, shop.store
+    tg, group = shop.tg, shop.staff
     siti, sari = tg.user(7002, "Siti"), tg.user(8001, "Sari")
-    number = await paid_order(shop, siti, "receipt-2")
-    await tg.send_text(sari, f"/cancelorder {number} Stok habis", chat=group)
-    due = await tg.wait_bot_message(siti, has("💸 Pengembalian dana pesanan", number))
-    order = await order_reads.order_by_number(store.reader, number)
-    [refund] = await reads.refunds_of_order(store, order.id)
+    due, refund, order = await refund_due(shop, siti, sari, "receipt-2")
+    number = order.number
     assert refund.amount == order.total and refund.complaint_id is None
 
     # She starts, stops at the number, starts again and types the e-wallet's name.
