@@ -50,7 +50,6 @@ Interrupted = Callable[[Update, Any, bool], Awaitable[None]]
 # (update, application, the conversations that were left too long and ended before it)
 Ended = Callable[[Update, Any, list[str]], Awaitable[None]]
 
-CONVERSATION_TIMEOUT = timedelta(hours=24)
 POLL_SECONDS = 0.5  # look for work other workers stored, or leases that ran out
 PRUNE_EVERY = timedelta(minutes=10)
 LANES_PER_CLAIM = 64
@@ -78,7 +77,7 @@ class Inbox:
         replay_age: timedelta,
         retention: timedelta,
         only_process: bool,
-        conversation_timeout: timedelta = CONVERSATION_TIMEOUT,
+        conversation_timeout: timedelta,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self.store = store
@@ -318,7 +317,7 @@ async def refresh_conversations(
     app: Application,  # type: ignore[type-arg]
     update: Update,
     store: Store,
-    max_left: timedelta = CONVERSATION_TIMEOUT,
+    max_left: timedelta,
 ) -> list[str]:
     """Set the update's conversation states as stored now; the names of those that were left
     longer than `max_left` and end here (not set: the update is not an answer to them)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram import Update
 
+from domain.actors import Actor
 from domain.aftersales import reads as aftersales_reads
 from domain.aftersales import refunds as refund_service
 from domain.aftersales.models import ComplaintReason, ComplaintStatus, RefundStatus, Solution
@@ -255,7 +256,7 @@ async def test_a_staff_press_on_a_complaint_card_gets_its_own_buttons_back(
     assert questions_since(tg, group, before) == []
 
 
-async def test_a_staff_press_on_a_refund_asks_nothing_and_changes_nothing(
+async def test_a_staff_press_on_a_refund_shows_its_buttons_now_and_asks_nothing(
     shop: RunningBot,
 ) -> None:
     tg, group = shop.tg, shop.staff
@@ -266,15 +267,21 @@ async def test_a_staff_press_on_a_refund_asks_nothing_and_changes_nothing(
     )
     shop.app.bot_data.shop.kick()  # type: ignore[union-attr]
     ready = await tg.wait_bot_message(group, has("siap ditransfer", order.number))
+    assert f"rs:p:{refund.id}" in ready.callback_data()
     before = len(tg.bot_messages(group))
+    # Called off meanwhile (refund messages are not edited in place: its buttons stay) …
+    await refund_service.cancel(shop.store, refund.id, Actor(8002, "Dewi"), "Sudah tunai")
 
-    raw = tg.held_press(sari, group.id, ready.message_id, f"rs:x:{refund.id}", expired=False)
+    # … and "Record transfer" pressed on it while the bot was down: the buttons go, since
+    # nothing is open any more; no question is asked.
+    raw = tg.held_press(sari, group.id, ready.message_id, f"rs:p:{refund.id}", expired=False)
     await interrupted(shop, raw)
     toast = tg.callback_answer(raw["callback_query"]["id"])
     assert toast is not None and NOT_DONE in (toast.text or "")
-    assert questions_since(tg, group, before) == []  # no "why call it off?" question
+    await tg.wait_edit(ready, lambda m: m.callback_data() == [])
+    assert questions_since(tg, group, before) == []  # no "send the proof" question
     [now] = await aftersales_reads.refunds_of_order(shop.store, order.id)
-    assert now.status == RefundStatus.READY
+    assert now.status == RefundStatus.CANCELLED
 
 
 # ---------------------------------------------------------------- a complaint's step

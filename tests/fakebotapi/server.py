@@ -1869,22 +1869,27 @@ class FakeBotApi:
 
     async def press_raw(self, user: FakeUser, chat_id: int, message_id: int, data: str) -> str:
         """Send a callback query without checking the button exists (forged-data tests)."""
+        chat, query = self._callback_query(user, chat_id, message_id, data)
+        self._queries[query["id"]] = False
+        await self._push_update("callback_query", query, chat)
+        return str(query["id"])
+
+    def _callback_query(
+        self, user: FakeUser, chat_id: int, message_id: int, data: str
+    ) -> tuple[FakeChat, JSON]:
+        """A callback query on a message (as much of it as is known), with a new id."""
         chat = self._chat_of(chat_id)
         msg = self._find_message(chat, message_id)
         message = (
             msg.to_api() if msg else {"chat": chat.to_api(), "message_id": message_id, "date": 0}
         )
-        query_id = f"{self.bot_id}{next(self._ids):010d}"
-        self._queries[query_id] = False
-        query = {
-            "id": query_id,
+        return chat, {
+            "id": f"{self.bot_id}{next(self._ids):010d}",
             "from": user.to_api(),
             "message": message,
             "chat_instance": str(abs(hash((self.bot_id, chat.id)))),
             "data": data,
         }
-        await self._push_update("callback_query", query, chat)
-        return query_id
 
     # ------------------------------------------------------------------ held updates
 
@@ -1899,23 +1904,11 @@ class FakeBotApi:
         """A callback_query update as press_raw makes it, NOT delivered: a press the bot got
         too late (kept in its inbox while it was down); the test hands it over. `expired`:
         Telegram has forgotten the query, answering it is refused as too old."""
-        chat = self._chat_of(chat_id)
-        msg = self._find_message(chat, message_id)
-        message = (
-            msg.to_api() if msg else {"chat": chat.to_api(), "message_id": message_id, "date": 0}
-        )
-        query_id = f"{self.bot_id}{next(self._ids):010d}"
+        _, query = self._callback_query(user, chat_id, message_id, data)
         if expired:
-            self._expired.add(query_id)
+            self._expired.add(query["id"])
         else:
-            self._queries[query_id] = False
-        query = {
-            "id": query_id,
-            "from": user.to_api(),
-            "message": message,
-            "chat_instance": str(abs(hash((self.bot_id, chat.id)))),
-            "data": data,
-        }
+            self._queries[query["id"]] = False
         return self._held("callback_query", query)
 
     def held_text(
